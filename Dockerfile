@@ -1,0 +1,16 @@
+# The deployment image: web (gunicorn + whitenoise), worker and beat run from it.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir "setuptools<81" wheel \
+ && pip install --no-cache-dir --no-build-isolation -r requirements.txt
+COPY . .
+RUN DEBUG=false SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput
+RUN useradd --system --home /app portal && mkdir -p /app/var && chown portal /app/var
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,61 @@
+# Two commands set everything up: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip --disable-pip-version-check -q
+DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk poppler-utils
+
+.PHONY: run test lint format worker beat migrate seed clean debian-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+# XStatic-Bootstrap ships as an sdist whose setup.py needs pkg_resources: build it with
+# the venv's own setuptools (<81) rather than in an isolated build environment.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(PIP) install "setuptools<81" wheel
+	$(PIP) install --no-build-isolation -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) install --no-build-isolation -r requirements-dev.txt
+	touch $@
+
+debian-packages:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  missing=""; for p in $(DEBIAN_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  fi; \
+	fi
+
+migrate: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+worker: $(VENV)/.runtime
+	$(BIN)/celery -A portal worker -l info
+
+beat: $(VENV)/.runtime
+	$(BIN)/celery -A portal beat -l info
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(VENV)/.dev debian-packages lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var/portal.sqlite3 .pytest_cache .ruff_cache

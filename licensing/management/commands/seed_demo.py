@@ -1,0 +1,129 @@
+"""Load reference data and a realistic demo register; safe to run again (idempotent)."""
+
+from django.conf import settings
+from django.core.management import BaseCommand, call_command
+from django.db import transaction
+
+from licensing import services
+from licensing.demo import DISTRICT_SLUGS, DemoEntity, demo_entities
+from licensing.models import FoodLicence, MarketEntity
+from portal.models import Department, District, Role, User
+
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - documented demo password, DEBUG only
+
+
+class Command(BaseCommand):
+    help = "Load districts, departments, demo users and about 200 demo market entities."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--entities", type=int, default=200)
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, entities, quiet, **options):
+        call_command("loaddata", "districts", "departments", verbosity=0)
+        users = self._users()
+        created = 0
+        for spec in demo_entities(entities):
+            if not MarketEntity.objects.filter(uscc=spec.uscc).exists():
+                self._register(spec, users[f"clerk_{DISTRICT_SLUGS[spec.district_code]}"])
+                created += 1
+        self._bind_enterprise_users()
+        expired = services.expire_food_licences()
+        if not quiet:
+            self._report(created, expired)
+
+    def _users(self) -> dict[str, User]:
+        users = {}
+        districts = list(District.objects.all())
+        specs = [
+            ("admin", Role.ADMINISTRATOR, "系统管理员", {}),
+            ("city", Role.CITY_OFFICER, "市局 王建国", {}),
+        ]
+        for district in districts:
+            slug = DISTRICT_SLUGS[district.code]
+            specs.append(
+                (
+                    f"clerk_{slug}",
+                    Role.WINDOW_CLERK,
+                    f"{district.short_name}窗口 张敏",
+                    {"district": district},
+                )
+            )
+            specs.append(
+                (
+                    f"officer_{slug}",
+                    Role.DISTRICT_OFFICER,
+                    f"{district.short_name}区局 李强",
+                    {"district": district},
+                )
+            )
+        department = Department.objects.filter(level="city").order_by("sort_order").first()
+        if department:
+            specs.append(
+                ("reviewer", Role.DEPARTMENT_REVIEWER, "审批部门 陈静", {"department": department})
+            )
+        for username, role, full_name, bindings in specs:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, role=role, full_name=full_name, **bindings)
+                user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+                user.set_password(DEMO_PASSWORD)
+                user.full_clean()
+                user.save()
+            users[username] = user
+        return users
+
+    @transaction.atomic
+    def _register(self, spec: DemoEntity, clerk: User) -> None:
+        entity = services.register_entity(
+            acting_user=clerk, district=clerk.district, **spec.registration
+        )
+        if spec.food is not None:
+            services.issue_food_licence(acting_user=clerk, entity=entity, **spec.food)
+
+    def _bind_enterprise_users(self) -> None:
+        """The legal representative and an agent of a Xuhui restaurant with a food licence."""
+        licence = (
+            FoodLicence.objects.filter(district_id="310104", subject_type=2, status="active")
+            .select_related("entity")
+            .order_by("id")
+            .first()
+        )
+        if licence is None:
+            return
+        entity = licence.entity
+        for username, capacity, full_name in [
+            ("ent_legal", "legal_representative", entity.legal_person_name),
+            ("ent_agent", "agent", "经办人 周婷"),
+        ]:
+            if not User.objects.filter(username=username).exists():
+                user = User(
+                    username=username,
+                    role=Role.ENTERPRISE,
+                    full_name=full_name,
+                    entity_uscc=entity.uscc,
+                    enterprise_capacity=capacity,
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.full_clean()
+                user.save()
+
+    def _report(self, created, expired):
+        self.stdout.write(
+            f"demo data: {MarketEntity.objects.count()} entities ({created} new), "
+            f"{FoodLicence.objects.current().count()} food licences, {expired} expired today"
+        )
+        if settings.DEBUG:
+            self.stdout.write(f"demo accounts (password {DEMO_PASSWORD}):")
+            rows = [
+                ("admin", "系统管理员"),
+                ("city", "市局人员"),
+                ("clerk_xuhui, clerk_<district>", "窗口人员（各区）"),
+                ("officer_xuhui, officer_<district>", "区局人员（各区）"),
+                ("reviewer", "审批部门人员"),
+                ("ent_legal", "企业用户：法定代表人"),
+                ("ent_agent", "企业用户：经办人"),
+            ]
+            for username, role in rows:
+                self.stdout.write(f"  {username:<36} {role}")
+            self.stdout.write(f"  districts: {', '.join(sorted(set(DISTRICT_SLUGS.values())))}")

@@ -1,0 +1,24 @@
+"""The register's blocks on the role home pages."""
+
+import datetime
+
+from django.utils import timezone
+
+from licensing.models import EntityStatus, FoodLicence, FoodLicenceStatus, MarketEntity
+
+
+def register_summary(request):
+    """Counts within the user's scope: active entities, food licences, soon expiring."""
+    user = request.user
+    today = timezone.localdate()
+    entities = MarketEntity.objects.visible_to(user)
+    food = FoodLicence.objects.visible_to(user).current()
+    return {
+        "active_entities": entities.filter(status=EntityStatus.ACTIVE).count(),
+        "active_food_licences": food.filter(status=FoodLicenceStatus.ACTIVE).count(),
+        "expiring_food_licences": food.filter(
+            status=FoodLicenceStatus.ACTIVE,
+            valid_to__lte=today + datetime.timedelta(days=30),
+        ).count(),
+        "recent_entities": entities.select_related("district").order_by("-created_at", "-id")[:5],
+    }

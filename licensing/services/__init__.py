@@ -1,0 +1,29 @@
+"""Every write to the register. Views, commands and tasks call these; nothing else writes."""
+
+from licensing.services.entities import (
+    cancel_entity,
+    change_registration,
+    register_entity,
+    revoke_entity,
+)
+from licensing.services.food import (
+    allocate_food_licence_number,
+    cancel_food_licence,
+    change_food_licence,
+    expire_food_licences,
+    five_year_validity_end,
+    issue_food_licence,
+)
+
+__all__ = [
+    "allocate_food_licence_number",
+    "cancel_entity",
+    "cancel_food_licence",
+    "change_food_licence",
+    "change_registration",
+    "expire_food_licences",
+    "five_year_validity_end",
+    "issue_food_licence",
+    "register_entity",
+    "revoke_entity",
+]

@@ -1,0 +1,18 @@
+"""Celery tasks of the register: thin wrappers that call one service."""
+
+from celery import shared_task
+
+from licensing import services
+
+
+@shared_task(
+    name="licensing.tasks.expire_food_licences",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def expire_food_licences() -> int:
+    """Daily: mark food licences past their validity as expired."""
+    return services.expire_food_licences()

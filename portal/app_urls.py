@@ -1,0 +1,11 @@
+from django.urls import path
+
+from portal.views import auth, home
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+]

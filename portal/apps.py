@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "门户"
+
+    def ready(self):
+        from portal.hooks import registry
+        from portal.models import Role
+
+        registry.add_nav(
+            label="系统管理", url_name="admin:index", roles={Role.ADMINISTRATOR}, order=900
+        )
+        registry.add_panel(
+            template="portal/panel_account.html",
+            context=lambda request: {},
+            roles=set(Role.values),
+            order=0,
+        )

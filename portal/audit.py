@@ -1,0 +1,35 @@
+"""Writing audit events. Every service calls ``record_event`` inside its transaction."""
+
+import json
+from contextvars import ContextVar
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from portal.models import AuditEvent
+
+#: Set per request by ``portal.middleware.ClientAddressMiddleware``; None outside requests
+#: (management commands, Celery tasks), where the audit row has no client address.
+current_client_address: ContextVar[str | None] = ContextVar("current_client_address", default=None)
+
+
+def _jsonable(changes):
+    return json.loads(json.dumps(changes, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def record_event(*, actor, action: str, obj, changes: dict | None = None) -> AuditEvent:
+    """Append one audit row for ``action`` on ``obj`` by ``actor`` (None for the system)."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(actor.get_username() if actor is not None else "系统"),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=_jsonable(changes or {}),
+        client_address=current_client_address.get(),
+    )
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Return ``{field: [old, new]}`` for the fields whose value changed."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

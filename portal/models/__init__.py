@@ -1,0 +1,5 @@
+from portal.models.accounts import Role, User
+from portal.models.audit import AuditEvent
+from portal.models.reference import Department, District
+
+__all__ = ["AuditEvent", "Department", "District", "Role", "User"]

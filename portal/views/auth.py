@@ -1,0 +1,30 @@
+"""Sign-in and sign-out, with login throttling by django-axes."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+
+from portal.forms import LoginForm
+
+LOCKOUT_MESSAGE = "登录失败次数过多，该账户或地址已被锁定{minutes}分钟，请稍后再试。"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
+    """What a locked-out account or address sees instead of another attempt (HTTP 429)."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(
+        request,
+        "portal/login.html",
+        {"form": LoginForm(request), "lockout_message": LOCKOUT_MESSAGE.format(minutes=minutes)},
+        status=429,
+    )

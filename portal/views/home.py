@@ -1,0 +1,16 @@
+"""The home page: a public landing page, or the signed-in user's role dashboard."""
+
+from django.shortcuts import render
+
+from portal.hooks import registry
+
+
+def home(request):
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "portal/home_public.html")
+    panels = [
+        {"template": panel.template, **panel.context(request)}
+        for panel in registry.panels_for(user)
+    ]
+    return render(request, "portal/home.html", {"panels": panels})

@@ -1,0 +1,40 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+#: In CI (.ci/run) the tests that need PostgreSQL, Redis or Chromium must run, not skip.
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip a test whose service is absent locally; fail it in CI, where it must run."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def reference_data(db):
+    call_command("loaddata", "districts", "departments", verbosity=0)
+
+
+@pytest.fixture
+def xuhui_clerk(reference_data):
+    from tests.factories import clerk
+
+    return clerk("310104", username="clerk_xh")
+
+
+@pytest.fixture
+def huangpu_clerk(reference_data):
+    from tests.factories import clerk
+
+    return clerk("310101", username="clerk_hp")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,77 @@
+"""Test data: users through factory-boy, the register through its own services."""
+
+import datetime
+
+import factory
+
+from licensing import services
+from licensing.identifiers import make_uscc
+from licensing.models import EntityType, FoodBusinessItem, FoodSubjectType
+from portal.models import District, Role, User
+
+PASSWORD = "Pw-for-tests-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"测试用户{n}")
+    role = Role.CITY_OFFICER
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy hook
+        if create:
+            obj.save()
+
+
+def clerk(district_code="310104", **kwargs) -> User:
+    return UserFactory(
+        role=Role.WINDOW_CLERK, district=District.objects.get(code=district_code), **kwargs
+    )
+
+
+def enterprise_user(entity, capacity="legal_representative", **kwargs) -> User:
+    return UserFactory(
+        role=Role.ENTERPRISE, entity_uscc=entity.uscc, enterprise_capacity=capacity, **kwargs
+    )
+
+
+def _org_body(n: int) -> str:
+    return f"{n:08d}"
+
+
+class RegistrationFactory(factory.DictFactory):
+    """Keyword arguments for ``licensing.services.register_entity``."""
+
+    uscc = factory.Sequence(
+        lambda n: make_uscc(authority="9", category="1", division="310104", org_body=_org_body(n))
+    )
+    name = factory.Sequence(lambda n: f"上海测试{n}号餐饮管理有限公司")
+    entity_type = EntityType.LLC_NATURAL
+    legal_person_name = "王伟"
+    registered_capital = 100
+    established_on = datetime.date(2020, 5, 1)
+    operating_period_to = None
+    address = "上海市徐汇区漕溪北路88号"
+    business_scope = "餐饮服务；食品销售。"
+
+
+def register(acting_user, **overrides):
+    """Register an entity in the clerk's district through the real service."""
+    data = RegistrationFactory(**overrides)
+    return services.register_entity(acting_user=acting_user, district=acting_user.district, **data)
+
+
+def issue_food(acting_user, entity, **overrides):
+    data = {
+        "subject_type": FoodSubjectType.CATERING,
+        "business_items": [FoodBusinessItem.HOT_FOOD],
+        "premises_address": entity.address,
+        **overrides,
+    }
+    return services.issue_food_licence(acting_user=acting_user, entity=entity, **data)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class YiyeyizhengConfig(AppConfig):
+    name = "yiyeyizheng"
+    verbose_name = "一业一证"

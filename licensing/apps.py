@@ -6,7 +6,8 @@ class LicensingConfig(AppConfig):
     verbose_name = "登记注册"
 
     def ready(self):
-        from licensing.panels import register_summary
+        from licensing.panels import enterprise_summary, register_summary
+        from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role
 
@@ -28,4 +29,25 @@ class LicensingConfig(AppConfig):
             context=register_summary,
             roles=readers,
             order=10,
+        )
+        registry.add_panel(
+            template="licensing/panel_enterprise.html",
+            context=enterprise_summary,
+            roles={Role.ENTERPRISE},
+            order=10,
+        )
+        register_action_labels(
+            {
+                "entity.registered": "设立登记",
+                "entity.changed": "变更登记",
+                "entity.cancelled": "注销登记",
+                "entity.revoked": "吊销营业执照",
+                "business_licence.issued": "核发营业执照",
+                "business_licence.cancelled": "营业执照注销",
+                "business_licence.revoked": "营业执照吊销",
+                "food_licence.issued": "核发食品经营许可证",
+                "food_licence.changed": "食品经营许可变更",
+                "food_licence.cancelled": "食品经营许可注销",
+                "food_licence.expired": "食品经营许可证到期",
+            }
         )

@@ -1,6 +1,7 @@
 """Deterministic, realistic demo entities for ``seed_demo`` and the benchmarks."""
 
 import datetime
+import itertools
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,9 +33,24 @@ DISTRICT_NAMES = {
     "310113": "宝山", "310114": "嘉定", "310115": "浦东新", "310116": "金山",
     "310117": "松江", "310118": "青浦", "310120": "奉贤", "310151": "崇明",
 }  # fmt: skip
-ROADS = ["南京西路", "淮海中路", "漕溪北路", "天山路", "长寿路", "四川北路", "控江路",
-         "莘庄路", "友谊路", "城中路", "张杨路", "石化一路", "人民北路", "城中路", "南桥路",
-         "八一路", "徐家汇路", "虹桥路", "延安西路", "曹杨路"]  # fmt: skip
+ROADS = {
+    "310101": ["南京东路", "淮海中路", "西藏南路", "复兴东路"],
+    "310104": ["漕溪北路", "天钥桥路", "衡山路", "虹桥路"],
+    "310105": ["天山路", "延安西路", "长宁路", "仙霞路"],
+    "310106": ["南京西路", "延安中路", "共和新路", "大统路"],
+    "310107": ["长寿路", "曹杨路", "真北路", "武宁路"],
+    "310109": ["四川北路", "东大名路", "曲阳路", "大连西路"],
+    "310110": ["控江路", "五角场淞沪路", "长阳路", "国定路"],
+    "310112": ["莘庄路", "七莘路", "虹井路", "都市路"],
+    "310113": ["友谊路", "牡丹江路", "共富路", "泰和路"],
+    "310114": ["城中路", "博乐路", "曹安公路", "嘉戬公路"],
+    "310115": ["张杨路", "世纪大道", "浦东南路", "川沙路"],
+    "310116": ["石化一路", "卫零路", "朱泾镇万安街", "亭林镇亭枫公路"],
+    "310117": ["人民北路", "中山中路", "新松江路", "九亭大街"],
+    "310118": ["城中北路", "公园路", "华新镇华志路", "朱家角镇漕平路"],
+    "310120": ["南桥路", "解放中路", "南奉公路", "环城东路"],
+    "310151": ["八一路", "城桥镇西门路", "长兴镇潘园公路", "陈家镇揽海路"],
+}
 TRADE_FIRST = "鼎万佳锦福悦同汇春浦海金嘉瑞新和申味绿永明久宏星云东欣荣盛泰"
 TRADE_SECOND = "丰和禾江满来心源润纳乐祥记康德隆图辰帆方昌达兴华美圆旺顺益"
 SURNAMES = (
@@ -95,10 +111,12 @@ def _name(trade, district_code, line, entity_type) -> str:
 
 
 def _trade_names(rng):
-    """Distinct two-character trade names (字号), in a shuffled but fixed order."""
+    """Distinct trade names (字号) in a shuffled but fixed order, never running out."""
     names = [a + b for a in TRADE_FIRST for b in TRADE_SECOND if a != b]
     rng.shuffle(names)
-    return iter(names)
+    yield from names
+    for round_ in itertools.count(2):
+        yield from (f"{name}{round_}" for name in names)
 
 
 def demo_entities(count: int, *, today: datetime.date | None = None):
@@ -121,7 +139,7 @@ def demo_entities(count: int, *, today: datetime.date | None = None):
         capital = None
         if entity_type.info.capital_label:
             capital = Decimal(rng.choice([10, 50, 100, 200, 500, 1000, 3000]))
-        road = rng.choice(ROADS)
+        road = rng.choice(ROADS[district_code])
         address = f"上海市{DISTRICT_NAMES[district_code]}区{road}{rng.randint(1, 2000)}号"
         if rng.random() < 0.4:
             address += f"{rng.randint(1, 12)}层{rng.randint(1, 30):02d}室"

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from licensing.models import EntityStatus, FoodLicence, FoodLicenceStatus, MarketEntity
+from licensing.models.licences import current_food_licences_prefetch
 
 
 def register_summary(request):
@@ -22,3 +23,13 @@ def register_summary(request):
         ).count(),
         "recent_entities": entities.select_related("district").order_by("-created_at", "-id")[:5],
     }
+
+
+def enterprise_summary(request):
+    """The enterprise user's own entity with its current licences."""
+    entity = (
+        MarketEntity.objects.visible_to(request.user)
+        .prefetch_related(current_food_licences_prefetch())
+        .first()
+    )
+    return {"entity": entity}

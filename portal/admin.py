@@ -84,6 +84,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "created_at",
         "actor_label",
         "action",
+        "action_label",
         "object_type",
         "object_repr",
         "client_address",

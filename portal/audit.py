@@ -12,6 +12,14 @@ from portal.models import AuditEvent
 current_client_address: ContextVar[str | None] = ContextVar("current_client_address", default=None)
 
 
+#: Chinese labels of audit actions; each app adds its own in ``AppConfig.ready()``.
+ACTION_LABELS: dict[str, str] = {}
+
+
+def register_action_labels(labels: dict[str, str]) -> None:
+    ACTION_LABELS.update(labels)
+
+
 def _jsonable(changes):
     return json.loads(json.dumps(changes, cls=DjangoJSONEncoder, ensure_ascii=False))
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from portal.models import Role
@@ -86,14 +85,23 @@ class MarketEntityQuerySet(models.QuerySet):
         return self.none()
 
     def search(self, text: str):
-        """Match a USCC, a food-licence number (exact, normalised) or part of the name."""
+        """Match a USCC or a food-licence number exactly (normalised), else part of the name.
+
+        Identifiers are told apart by shape, so each search is one indexed lookup or one
+        name scan, never a join that needs DISTINCT.
+        """
         text = (text or "").strip()
+        upper = text.upper()
         if not text:
             return self
-        upper = text.upper()
-        return self.filter(
-            Q(uscc=upper) | Q(name__contains=text) | Q(food_licences__number=upper)
-        ).distinct()
+        if len(upper) == 18 and upper.isascii() and upper.isalnum():
+            return self.filter(uscc=upper)
+        if len(upper) == 16 and upper.startswith("JY") and upper[2:].isdigit():
+            from licensing.models.licences import FoodLicence
+
+            holders = FoodLicence.objects.filter(number=upper).values("entity_id")
+            return self.filter(pk__in=holders)
+        return self.filter(name__contains=text)
 
 
 class MarketEntity(models.Model):
@@ -131,7 +139,13 @@ class MarketEntity(models.Model):
         verbose_name = "市场主体"
         verbose_name_plural = "市场主体"
         ordering = ["-registered_on", "-id"]
-        indexes = [models.Index(fields=["district", "status"])]
+        indexes = [
+            models.Index(fields=["district", "status"]),
+            models.Index(
+                fields=["district", "-registered_on", "-id"], name="entity_district_recent"
+            ),
+            models.Index(fields=["-registered_on", "-id"], name="entity_recent"),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.uscc}）"

@@ -45,3 +45,10 @@ class AuditEvent(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
+
+    @property
+    def action_label(self) -> str:
+        """The action in Chinese, as apps registered it (``portal.audit.ACTION_LABELS``)."""
+        from portal.audit import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)

@@ -15,14 +15,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# for set-up and assertions are still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(monkeypatch):
+    """One browser per test: Playwright's loop must not outlive the test that used it."""
     require(bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)), f"needs {CHROMIUM}")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # for set-up and assertions are still synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

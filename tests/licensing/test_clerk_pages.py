@@ -140,3 +140,14 @@ def test_enterprise_user_sees_only_its_own_entity_read_only(client, xuhui_clerk)
     assert not response.context["can_manage"]
     assert client.get(reverse("licensing:entity_detail", args=[other.pk])).status_code == 404
     assert client.get(reverse("licensing:entity_change", args=[own.pk])).status_code == 404
+
+
+def test_enterprise_home_shows_its_licences(client, xuhui_clerk):
+    entity = register(xuhui_clerk)
+    licence = issue_food(xuhui_clerk, entity)
+    client.force_login(enterprise_user(entity))
+
+    page = client.get(reverse("portal:home")).content.decode()
+
+    assert "本企业证照" in page and entity.uscc in page and licence.number in page
+    assert "设立登记" not in page

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from licensing.identifiers import validate_food_licence_number
 from licensing.models import EntityType, FoodBusinessItem, FoodSubjectType, MarketEntity
@@ -33,6 +34,12 @@ class EntityFieldsForm(forms.ModelForm):
             "legal_person_name": "按类型为法定代表人、负责人、执行事务合伙人、投资人或经营者。",
         }
 
+    def clean_registered_capital(self):
+        capital = self.cleaned_data.get("registered_capital")
+        if capital is not None and capital <= 0:
+            raise ValidationError("注册资本（出资额）应大于0。")
+        return capital
+
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if len(name) < 2:
@@ -56,6 +63,12 @@ class EntityRegistrationForm(EntityFieldsForm):
         if MarketEntity.objects.filter(uscc=uscc).exists():
             raise ValidationError("该统一社会信用代码已登记，不能重复登记。")
         return uscc
+
+    def clean_established_on(self):
+        established = self.cleaned_data["established_on"]
+        if established > timezone.localdate():
+            raise ValidationError("成立日期不能晚于今天。")
+        return established
 
     def clean(self):
         data = super().clean()

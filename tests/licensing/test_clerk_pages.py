@@ -151,3 +151,25 @@ def test_enterprise_home_shows_its_licences(client, xuhui_clerk):
 
     assert "本企业证照" in page and entity.uscc in page and licence.number in page
     assert "设立登记" not in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"registered_capital": "-5"}, "registered_capital", "应大于0"),
+        ({"established_on": "2999-01-01"}, "established_on", "不能晚于今天"),
+        ({"established_on": "2021-13-45"}, "established_on", "日期"),
+        ({"operating_period_to": "2001-01-01"}, "operating_period_to", "不能早于成立日期"),
+        ({"name": "店"}, "name", "名称过短"),
+        ({"entity_type": "llc_martian"}, "entity_type", "选择一个有效的选项"),
+    ],
+)
+def test_bad_registration_input_is_a_chinese_field_error(
+    client, xuhui_clerk, overrides, field, message
+):
+    client.force_login(xuhui_clerk)
+
+    response = client.post(reverse("licensing:entity_create"), {**_form_data(), **overrides})
+
+    assert message in str(response.context["form"].errors[field])
+    assert not MarketEntity.objects.exists()

@@ -67,3 +67,24 @@ def test_role_bindings_are_validated(reference_data):
     with pytest.raises(ValidationError) as caught:
         clerk.full_clean()
     assert "窗口人员必须指定所属区" in caught.value.message_dict["district"][0]
+
+
+def test_failures_across_usernames_lock_the_address(client, settings, xuhui_clerk):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, f"guess{n}", "wrong")
+
+    response = _login(client, "clerk_xh", PASSWORD)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_forms_refuse_posts_without_a_csrf_token(xuhui_clerk):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(xuhui_clerk)
+
+    response = client.post(reverse("licensing:entity_create"), {"uscc": "x"})
+
+    assert response.status_code == 403

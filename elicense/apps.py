@@ -4,3 +4,24 @@ from django.apps import AppConfig
 class ElicenseConfig(AppConfig):
     name = "elicense"
     verbose_name = "电子证照"
+
+    def ready(self):
+        from portal.audit import register_action_labels
+        from portal.hooks import registry
+        from portal.models import Role
+
+        registry.add_nav(
+            label="电子证照", url_name="elicense:my_certificates", roles={Role.ENTERPRISE}, order=5
+        )
+        register_action_labels(
+            {
+                "certificate.issued": "电子证照签发",
+                "certificate.signed": "电子证照签名",
+                "certificate.superseded": "电子证照换发",
+                "certificate.revoked": "电子证照吊销",
+                "certificate.cancelled": "电子证照注销",
+                "certificate.expired": "电子证照到期",
+                "signing_key.created": "创建签发密钥",
+                "signing_key.retired": "停用签发密钥",
+            }
+        )

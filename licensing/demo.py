@@ -158,8 +158,12 @@ def demo_entities(count: int, *, today: datetime.date | None = None):
         }
         food = None
         if subject_type is not None:
-            # Spread validity so that some licences expire soon and a few have expired.
-            age_days = rng.randint(0, 365 * 5 + 20)
+            # Spread validity; every 25th has expired and every 20th expires within weeks.
+            age_days = rng.randint(0, 365 * 4)
+            if index % 25 == 7:
+                age_days = 365 * 5 + 30
+            elif index % 20 == 3:
+                age_days = 365 * 5 - 15
             food = {
                 "subject_type": int(subject_type),
                 "business_items": [str(item) for item in items],

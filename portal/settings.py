@@ -223,7 +223,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -231,3 +234,8 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # --- Portal ----------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+
+# --- Electronic certificates -----------------------------------------------------------
+ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")
+PRESENTATION_CODE_SECONDS = env.int("PRESENTATION_CODE_SECONDS", default=120)
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")

@@ -35,6 +35,18 @@ def huangpu_clerk(reference_data):
     return clerk("310101", username="clerk_hp")
 
 
+#: Encrypts signing keys made in tests; the Celery worker test hands it to the worker.
+KEY_PASSPHRASE = "passphrase-for-tests-only"
+
+
 @pytest.fixture(autouse=True)
-def _fast_hashing(settings):
+def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ELICENSE_KEY_PASSPHRASE = KEY_PASSPHRASE
+
+
+@pytest.fixture
+def signing_key(db):
+    from elicense import services
+
+    return services.create_signing_key()

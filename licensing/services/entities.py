@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from licensing import certification
 from licensing.models import BusinessLicence, EntityType, MarketEntity
 from licensing.services import food
 from licensing.services.common import (
@@ -26,7 +27,7 @@ CHANGEABLE_FIELDS = (
 )
 
 
-def _issue_business_licence(*, acting_user, entity, reason) -> BusinessLicence:
+def _issue_business_licence(*, acting_user, entity, reason, previous=None) -> BusinessLicence:
     version = (
         entity.business_licences.order_by("-version").values_list("version", flat=True).first() or 0
     ) + 1
@@ -43,6 +44,9 @@ def _issue_business_licence(*, acting_user, entity, reason) -> BusinessLicence:
         action="business_licence.issued",
         obj=licence,
         changes={"version": version, "reason": reason},
+    )
+    certification.certify_business_licence(
+        acting_user=acting_user, licence=licence, previous=previous
     )
     return licence
 
@@ -145,7 +149,9 @@ def change_registration(*, acting_user, entity, **changes) -> MarketEntity:
     current = entity.business_licences.get(status="active")
     current.supersede(at=timezone.now())
     current.save()
-    _issue_business_licence(acting_user=acting_user, entity=entity, reason="变更登记")
+    _issue_business_licence(
+        acting_user=acting_user, entity=entity, reason="变更登记", previous=current
+    )
     if {"name", "legal_person_name"} & changed.keys():
         for licence in entity.food_licences.filter(is_current=True, status="active"):
             food.reissue_for_entity_change(acting_user=acting_user, licence=licence, entity=entity)
@@ -168,6 +174,9 @@ def _end_entity(*, acting_user, entity, reason, transition_name, action) -> Mark
     licence.save()
     record_event(
         actor=acting_user, action=f"business_licence.{licence.status}", obj=licence, changes={}
+    )
+    certification.end_certificate(
+        licence=licence, how=transition_name, acting_user=acting_user, reason=reason
     )
     ended = f"主体已{entity.get_status_display()}"
     for food_licence in entity.food_licences.filter(is_current=True, status="active"):

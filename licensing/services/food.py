@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from licensing import certification
 from licensing.identifiers import make_food_licence_number
 from licensing.models import (
     FoodBusinessItem,
@@ -120,6 +121,7 @@ def issue_food_licence(
         obj=licence,
         changes={"number": licence.number, "holder_uscc": entity.uscc, **_snapshot(licence)},
     )
+    certification.certify_food_licence(acting_user=acting_user, licence=licence)
     return licence
 
 
@@ -163,6 +165,7 @@ def _new_version(*, acting_user, licence, reason, **fields) -> FoodLicence:
         obj=successor,
         changes={"version": successor.version, **diff(before, _snapshot(successor))},
     )
+    certification.certify_food_licence(acting_user=acting_user, licence=successor, previous=licence)
     return successor
 
 
@@ -206,6 +209,9 @@ def end_food_licence(*, acting_user, licence, reason, at) -> FoodLicence:
     record_event(
         actor=acting_user, action="food_licence.cancelled", obj=licence, changes={"reason": reason}
     )
+    certification.end_certificate(
+        licence=licence, how="cancel", acting_user=acting_user, reason=reason
+    )
     return licence
 
 
@@ -242,5 +248,6 @@ def expire_food_licences(*, today: datetime.date | None = None) -> int:
             obj=licence,
             changes={"valid_to": licence.valid_to},
         )
+        certification.end_certificate(licence=licence, how="expire", acting_user=None)
         count += 1
     return count

@@ -11,10 +11,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from elicense.models import Certificate
+from elicense.verification import verify_token
 from licensing.models import FoodLicence
 from licensing.tasks import expire_food_licences
+from portal.celery import app as celery_app
 from portal.models import AuditEvent
-from tests.conftest import require
+from tests.conftest import KEY_PASSPHRASE, require
 from tests.factories import issue_food, register
 
 
@@ -31,6 +34,7 @@ def worker(transactional_db):
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         ),
         "CELERY_QUEUE": queue,
+        "ELICENSE_KEY_PASSPHRASE": KEY_PASSPHRASE,
     }
     process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue,
@@ -39,9 +43,22 @@ def worker(transactional_db):
         env=env,
         cwd=settings.BASE_DIR,
     )  # fmt: skip
+    # Tasks queued on commit by the code under test go to this worker's queue too.
+    default_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
     yield queue
+    celery_app.conf.task_default_queue = default_queue
     process.terminate()
     process.wait(timeout=30)
+
+
+def _wait_for(predicate, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return predicate()
 
 
 def test_worker_expires_licences_from_the_redis_queue(worker, xuhui_clerk):
@@ -51,10 +68,15 @@ def test_worker_expires_licences_from_the_redis_queue(worker, xuhui_clerk):
 
     expire_food_licences.apply_async(queue=worker)
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if FoodLicence.objects.get(pk=licence.pk).status == "expired":
-            break
-        time.sleep(0.25)
-    assert FoodLicence.objects.get(pk=licence.pk).status == "expired"
+    assert _wait_for(lambda: FoodLicence.objects.get(pk=licence.pk).status == "expired")
     assert AuditEvent.objects.filter(action="food_licence.expired", actor=None).count() == 1
+
+
+def test_worker_signs_a_certificate_queued_on_commit(worker, xuhui_clerk, signing_key):
+    entity = register(xuhui_clerk)  # commits: the signing task goes to Redis
+    certificate = Certificate.objects.get(holder_uscc=entity.uscc)
+
+    assert _wait_for(lambda: Certificate.objects.get(pk=certificate.pk).status == "active")
+    certificate.refresh_from_db()
+    assert certificate.key_id == signing_key.kid
+    assert verify_token(certificate.signature, channel="api").result == "valid"

@@ -21,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, entities, quiet, **options):
         call_command("loaddata", "districts", "departments", verbosity=0)
+        call_command("elicense_keys", "create", "--if-missing")
         users = self._users()
         created = 0
         for spec in demo_entities(entities):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 created += 1
         self._bind_enterprise_users()
         expired = services.expire_food_licences()
+        call_command("certify_register", verbosity=0)
         if not quiet:
             self._report(created, expired)
 

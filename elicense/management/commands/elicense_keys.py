@@ -1,0 +1,41 @@
+"""Manage the issuer's signing keys: create, rotate, list, retire."""
+
+from django.core.exceptions import ValidationError
+from django.core.management import BaseCommand, CommandError
+
+from elicense import services
+from elicense.models import SigningKey
+
+
+class Command(BaseCommand):
+    help = "Create, rotate, list or retire the e-licence signing keys (Ed25519)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="create the first active key")
+        create.add_argument(
+            "--if-missing", action="store_true", help="do nothing when a key is active"
+        )
+        sub.add_parser("rotate", help="retire the active key and create a new one")
+        sub.add_parser("list", help="list keys")
+        retire = sub.add_parser("retire", help="stop signing with a key (it still verifies)")
+        retire.add_argument("kid")
+
+    def handle(self, *args, action, **options):
+        try:
+            if action == "create":
+                if options["if_missing"] and SigningKey.objects.filter(status="active").exists():
+                    return
+                key = services.create_signing_key()
+                self.stdout.write(f"created {key.kid}")
+            elif action == "rotate":
+                key = services.rotate_signing_key()
+                self.stdout.write(f"rotated: {key.kid} now signs")
+            elif action == "retire":
+                key = services.retire_signing_key(kid=options["kid"])
+                self.stdout.write(f"retired {key.kid}")
+            else:
+                for key in SigningKey.objects.published():
+                    self.stdout.write(f"{key.kid}\t{key.status}\t{key.created_at:%Y-%m-%d %H:%M}")
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error

@@ -1,0 +1,18 @@
+from elicense.models.certificates import Certificate, CertificateKind, CertificateStatus
+from elicense.models.keys import SigningKey, SigningKeyStatus
+from elicense.models.verifications import (
+    Verification,
+    VerificationChannel,
+    VerificationResult,
+)
+
+__all__ = [
+    "Certificate",
+    "CertificateKind",
+    "CertificateStatus",
+    "SigningKey",
+    "SigningKeyStatus",
+    "Verification",
+    "VerificationChannel",
+    "VerificationResult",
+]

@@ -1,0 +1,73 @@
+"""The verification log (查验记录): every check of a certificate, whoever made it."""
+
+from django.conf import settings
+from django.db import models
+
+
+class VerificationChannel(models.TextChoices):
+    PUBLIC_PAGE = "public_page", "公开页面"
+    CLERK_SCAN = "clerk_scan", "窗口扫码"
+    API = "api", "接口查验"
+    BULK = "bulk", "批量查验"
+
+
+class VerificationResult(models.TextChoices):
+    """The typed outcome of a verification, each with its Chinese message."""
+
+    VALID = "valid", "证照有效"
+    BAD_SIGNATURE = "bad_signature", "签名无效，证照可能被篡改"
+    UNKNOWN_KEY = "unknown_key", "签名密钥不可识别"
+    CODE_EXPIRED = "code_expired", "出示码已过期，请让对方刷新后重新出示"
+    REPLAYED = "replayed", "出示码已被使用，每个出示码只能查验一次"
+    REVOKED = "revoked", "证照已被吊销"
+    SUPERSEDED = "superseded", "证照已换发新版，此版本已失效"
+    CANCELLED = "cancelled", "证照已注销"
+    EXPIRED = "expired", "证照已过有效期"
+    PENDING = "pending", "证照正在签发，请稍后再试"
+    NOT_FOUND = "not_found", "未找到该证照"
+    MALFORMED = "malformed", "无法识别的码，请确认扫描的是电子证照二维码"
+
+
+class VerificationQuerySet(models.QuerySet):
+    def of_holder(self, uscc: str):
+        return self.filter(holder_uscc=uscc)
+
+
+class Verification(models.Model):
+    """One verification and its typed result; the holder sees who checked it and when."""
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    channel = models.CharField("渠道", max_length=20, choices=VerificationChannel.choices)
+    result = models.CharField(
+        "结果", max_length=20, choices=VerificationResult.choices, db_index=True
+    )
+    certificate = models.ForeignKey(
+        "elicense.Certificate",
+        verbose_name="证照",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verifications",
+    )
+    holder_uscc = models.CharField("持证主体", max_length=18, blank=True, db_index=True)
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="查验人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verifier_label = models.CharField("查验方", max_length=150)
+    client_address = models.GenericIPAddressField("客户端地址", null=True, blank=True)
+
+    objects = VerificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "查验记录"
+        verbose_name_plural = "查验记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["holder_uscc", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.verifier_label} {self.result}"

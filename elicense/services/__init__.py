@@ -1,0 +1,23 @@
+"""Every write of the credential layer; registers issue through these functions."""
+
+from elicense.services.certificates import (
+    cancel_certificate,
+    expire_certificate,
+    issue_certificate,
+    revoke_certificate,
+    sign_certificate,
+    supersede_certificate,
+)
+from elicense.services.keys import create_signing_key, retire_signing_key, rotate_signing_key
+
+__all__ = [
+    "cancel_certificate",
+    "create_signing_key",
+    "expire_certificate",
+    "issue_certificate",
+    "retire_signing_key",
+    "revoke_certificate",
+    "rotate_signing_key",
+    "sign_certificate",
+    "supersede_certificate",
+]

@@ -1,0 +1,146 @@
+"""Issuing and ending certificates, and signing them after the issuing transaction."""
+
+import datetime
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from elicense import crypto
+from elicense.models import Certificate, CertificateStatus, SigningKey, SigningKeyStatus
+from elicense.models.certificates import KIND_CODES
+from portal.audit import record_event
+
+
+def _queue_signing(certificate: Certificate) -> None:
+    from elicense.tasks import sign_certificate as sign_task
+
+    # robust: a broker outage must not fail the request that already committed the licence;
+    # the certificate stays pending_signature and `elicense_sign_pending` picks it up.
+    transaction.on_commit(lambda: sign_task.delay(certificate.pk), robust=True)
+
+
+def issue_certificate(
+    *,
+    acting_user,
+    kind,
+    number: str,
+    holder_uscc: str,
+    holder_name: str,
+    face: dict,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None,
+    issuer: str,
+    source: str,
+    supersedes: Certificate | None = None,
+) -> Certificate:
+    """Create a certificate pending signature, replacing ``supersedes`` if given.
+
+    Must run inside the register's transaction (so a licence and its certificate commit
+    together); the signing task is queued for after that commit.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("issue_certificate must run inside the issuing transaction")
+    now = timezone.now()
+    if supersedes is not None:
+        supersede_certificate(certificate=supersedes, acting_user=acting_user, reason="换发新版")
+    certificate = Certificate.objects.create(
+        kind=kind,
+        number=number,
+        holder_uscc=holder_uscc,
+        holder_name=holder_name,
+        face=face,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        issuer=issuer,
+        source=source,
+        supersedes=supersedes,
+        issued_at=now,
+        issued_by=acting_user,
+    )
+    record_event(
+        actor=acting_user,
+        action="certificate.issued",
+        obj=certificate,
+        changes={"kind": kind, "number": number, "holder_uscc": holder_uscc},
+    )
+    _queue_signing(certificate)
+    return certificate
+
+
+def _end(certificate, transition, *, acting_user, action, **kwargs) -> Certificate:
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not certificate.is_live:
+        return certificate
+    getattr(certificate, transition)(at=timezone.now(), **kwargs)
+    certificate.save()
+    record_event(actor=acting_user, action=action, obj=certificate, changes=kwargs)
+    return certificate
+
+
+def supersede_certificate(*, certificate, acting_user, reason) -> Certificate:
+    """Mark a certificate as replaced by a newer version (inside the caller's transaction)."""
+    return _end(
+        certificate, "supersede", acting_user=acting_user, action="certificate.superseded",
+        reason=reason,
+    )  # fmt: skip
+
+
+def revoke_certificate(*, certificate, acting_user, reason) -> Certificate:
+    """Revoke a certificate (吊销); verification reports it at once."""
+    return _end(
+        certificate, "revoke", acting_user=acting_user, action="certificate.revoked",
+        reason=reason,
+    )  # fmt: skip
+
+
+def cancel_certificate(*, certificate, acting_user, reason) -> Certificate:
+    """Cancel a certificate (注销); verification reports it at once."""
+    return _end(
+        certificate, "cancel", acting_user=acting_user, action="certificate.cancelled",
+        reason=reason,
+    )  # fmt: skip
+
+
+def expire_certificate(*, certificate) -> Certificate:
+    """Mark a certificate expired (the register's daily expiry)."""
+    return _end(certificate, "expire", acting_user=None, action="certificate.expired")
+
+
+def token_claims(certificate: Certificate) -> dict:
+    """The compact claims of the printed-copy token (short names keep the QR small)."""
+    return {
+        "v": 1,
+        "i": certificate.public_id,
+        "k": KIND_CODES[certificate.kind],
+        "n": certificate.number,
+        "u": certificate.holder_uscc,
+        "h": certificate.holder_name,
+        "f": certificate.valid_from.isoformat(),
+        "e": certificate.valid_to.isoformat() if certificate.valid_to else None,
+        "iat": int(certificate.issued_at.timestamp()),
+    }
+
+
+@transaction.atomic
+def sign_certificate(*, certificate_id: int) -> Certificate:
+    """Sign a pending certificate with the active issuer key (the Celery task's body).
+
+    Idempotent: a certificate that is already signed, or has ended before it was
+    signed, is left as it is. Raises when no key is active, so the task retries.
+    """
+    certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+    if certificate.status != CertificateStatus.PENDING_SIGNATURE:
+        return certificate
+    key = SigningKey.objects.filter(status=SigningKeyStatus.ACTIVE).first()
+    if key is None:
+        raise ImproperlyConfigured("没有签发中的密钥：请运行 manage.py elicense_keys create")
+    signature = crypto.sign(
+        token_claims(certificate),
+        kid=key.kid,
+        private_key=crypto.load_private_key(key.encrypted_private_key),
+    )
+    certificate.sign(signature=signature, key_id=key.kid, at=timezone.now())
+    certificate.save()
+    record_event(actor=None, action="certificate.signed", obj=certificate, changes={"kid": key.kid})
+    return certificate

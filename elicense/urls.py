@@ -1,0 +1,10 @@
+from django.urls import path
+
+from elicense import views
+
+app_name = "elicense"
+
+urlpatterns = [
+    path("v/<str:public_id>/", views.holder_page, name="holder_page"),
+    path("elicense/mine/", views.my_certificates, name="my_certificates"),
+]

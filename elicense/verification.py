@@ -1,0 +1,125 @@
+"""The one verification service behind pages, the clerk's scanner and (later) the API.
+
+``verify_token`` takes whatever a scanner or a platform hands over — a printed-copy JWS —
+and returns a typed ``Outcome`` with a Chinese message; it never raises on bad input.
+Every call is logged as a ``Verification`` so the holder sees who checked it.
+"""
+
+from dataclasses import dataclass
+
+import jwt
+from django.utils import timezone
+
+from elicense import crypto
+from elicense.models import (
+    Certificate,
+    CertificateStatus,
+    SigningKey,
+    Verification,
+    VerificationChannel,
+)
+from elicense.models import VerificationResult as Result
+from portal.audit import current_client_address
+
+STATUS_RESULTS = {
+    CertificateStatus.ACTIVE: Result.VALID,
+    CertificateStatus.PENDING_SIGNATURE: Result.PENDING,
+    CertificateStatus.SUPERSEDED: Result.SUPERSEDED,
+    CertificateStatus.REVOKED: Result.REVOKED,
+    CertificateStatus.CANCELLED: Result.CANCELLED,
+    CertificateStatus.EXPIRED: Result.EXPIRED,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    certificate: Certificate | None = None
+    presenter: dict | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.result == Result.VALID
+
+    @property
+    def message(self) -> str:
+        text = self.result.label
+        if self.certificate is not None and self.certificate.status_changed_at and not self.ok:
+            text += f"（{timezone.localtime(self.certificate.status_changed_at):%Y年%m月%d日}）"
+        return f"{text}：{self.detail}" if self.detail else text
+
+
+def live_result(certificate: Certificate, *, today=None) -> Result:
+    """The certificate's status now: an active one past its validity counts as expired."""
+    today = today or timezone.localdate()
+    if certificate.status == CertificateStatus.ACTIVE and certificate.valid_to:
+        if certificate.valid_to < today:
+            return Result.EXPIRED
+    return STATUS_RESULTS[CertificateStatus(certificate.status)]
+
+
+def _check_jws(token: str) -> Outcome:
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        return Outcome(Result.MALFORMED)
+    if header.get("alg") != crypto.ALGORITHM:
+        return Outcome(Result.BAD_SIGNATURE, detail=f"不接受的签名算法“{header.get('alg')}”")
+    key = SigningKey.objects.filter(kid=str(header.get("kid", ""))).first()
+    if key is None:
+        return Outcome(Result.UNKNOWN_KEY)
+    try:
+        claims = jwt.decode(
+            token,
+            crypto.load_public_key(key.public_key),
+            algorithms=[crypto.ALGORITHM],
+            options={"require": ["i", "u", "n"], "verify_iat": False},
+        )
+    except jwt.InvalidSignatureError:
+        return Outcome(Result.BAD_SIGNATURE)
+    except jwt.PyJWTError:
+        return Outcome(Result.MALFORMED)
+    certificate = Certificate.objects.filter(public_id=str(claims["i"])).first()
+    if certificate is None:
+        return Outcome(Result.NOT_FOUND)
+    if (certificate.holder_uscc, certificate.number) != (claims["u"], claims["n"]):
+        return Outcome(Result.BAD_SIGNATURE, certificate=None, detail="内容与登记不符")
+    return Outcome(live_result(certificate), certificate=certificate)
+
+
+def verify_token(token, *, channel: str, verifier=None, verifier_label: str = "") -> Outcome:
+    """Verify a scanned or submitted token and log the verification."""
+    text = (token or "").strip()
+    if not text or len(text.encode("utf-8", "replace")) > crypto.MAX_TOKEN_BYTES:
+        outcome = Outcome(Result.MALFORMED)
+    elif text.count(".") == 2:
+        outcome = _check_jws(text)
+    else:
+        outcome = Outcome(Result.MALFORMED)
+    log_verification(outcome, channel=channel, verifier=verifier, verifier_label=verifier_label)
+    return outcome
+
+
+def check_certificate(certificate, *, channel, verifier=None, verifier_label="") -> Outcome:
+    """Check a certificate reached by its public id (the holder's public page)."""
+    outcome = Outcome(live_result(certificate), certificate=certificate)
+    log_verification(outcome, channel=channel, verifier=verifier, verifier_label=verifier_label)
+    return outcome
+
+
+def log_verification(outcome: Outcome, *, channel, verifier=None, verifier_label="") -> None:
+    if verifier is not None and verifier.is_authenticated:
+        label = verifier_label or str(verifier)
+    else:
+        verifier, label = None, verifier_label or "公众"
+    certificate = outcome.certificate
+    Verification.objects.create(
+        channel=VerificationChannel(channel),
+        result=outcome.result,
+        certificate=certificate,
+        holder_uscc=certificate.holder_uscc if certificate else "",
+        verifier=verifier,
+        verifier_label=label[:150],
+        client_address=current_client_address.get(),
+    )

@@ -1,77 +1,161 @@
-"""Provisional identifiers module (replaced by the full validator)."""
+"""Identifiers of the register: USCC (GB 32100-2015) and food operation licence numbers.
+
+``validate_uscc`` and ``validate_food_licence_number`` normalise what was typed (trim,
+full-width to half-width, upper case) and either return the normalised value or raise
+``ValidationError`` with a Chinese message that says exactly what is wrong. Pure
+functions: no database, usable in forms, the API and file imports alike.
+"""
 
 import unicodedata
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 
+#: The 31 characters of a USCC (no I, O, S, V, Z); a character's value is its index.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
-ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+#: GB 32100-2015 Appendix A: registration authority → (name, {category: name}).
+USCC_REGISTRATION_AUTHORITIES = {
+    "1": ("机构编制", {"1": "机关", "2": "事业单位",
+                      "3": "中央编办直接管理机构编制的群众团体", "9": "其他"}),
+    "2": ("外交", {"1": "外国常驻新闻机构", "9": "其他"}),
+    "3": ("司法行政", {"1": "律师执业机构", "2": "公证处", "3": "基层法律服务所",
+                      "4": "司法鉴定机构", "5": "仲裁委员会", "9": "其他"}),
+    "4": ("文化", {"1": "外国在华文化中心", "9": "其他"}),
+    "5": ("民政", {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}),
+    "6": ("旅游", {"1": "外国旅游部门常驻代表机构",
+                  "2": "港澳台地区旅游部门常驻内地（大陆）代表机构", "9": "其他"}),
+    "7": ("宗教", {"1": "宗教活动场所", "2": "宗教院校", "9": "其他"}),
+    "8": ("工会", {"1": "基层工会", "9": "其他"}),
+    "9": ("工商", {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}),
+    "A": ("中央军委改革和编制办公室", {"1": "军队事业单位", "9": "其他"}),
+    "N": ("农业", {"1": "组级集体经济组织", "2": "村级集体经济组织",
+                  "3": "乡镇级集体经济组织", "9": "其他"}),
+    "Y": ("其他", {"1": "其他"}),
+}  # fmt: skip
+
+FOOD_SUBJECT_TYPES = {1: "食品销售经营者", 2: "餐饮服务经营者", 3: "集中用餐单位食堂"}
+FOOD_LICENCE_LENGTH = 16
 
 
 def normalise_identifier(value) -> str:
-    return unicodedata.normalize("NFKC", value or "").strip().upper()
+    """Trim, fold full-width characters to half-width (NFKC) and upper-case."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip().upper()
 
 
-def organisation_code_check_character(first8):
-    total = sum(
-        (int(c) if c.isdigit() else ord(c) - 55) * w
-        for c, w in zip(first8, ORG_WEIGHTS, strict=True)
-    )
-    value = 11 - total % 11
-    return {10: "X", 11: "0"}.get(value, str(value))
+def _org_char_value(char: str) -> int:
+    return int(char) if char.isdigit() else ord(char) - 55  # A=10 … Z=35
 
 
-def uscc_check_character(first17):
+def organisation_code_check_character(first8: str) -> str:
+    """GB 11714 check character of an 8-character organisation code body."""
+    total = sum(_org_char_value(c) * w for c, w in zip(first8, ORG_CODE_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def uscc_check_character(first17: str) -> str:
+    """The 18th character: weights 3^i mod 31, value (31 − Σ mod 31) mod 31."""
     total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def validate_uscc(value, *, allowlist=None):
-    value = normalise_identifier(value)
-    if not value:
-        raise ValidationError("请输入统一社会信用代码", code="required")
-    if len(value) != 18:
-        raise ValidationError(f"统一社会信用代码应为18位，当前为{len(value)}位", code="length")
-    for i, c in enumerate(value):
-        if c not in USCC_ALPHABET:
+def validate_uscc(value, *, allowlist: Collection[str] | None = None) -> str:
+    """Return the normalised USCC or raise ``ValidationError`` saying what is wrong.
+
+    ``allowlist`` admits early pilot codes that fail the checks (length and character
+    set still apply).
+    """
+    uscc = normalise_identifier(value)
+    if not uscc:
+        raise ValidationError("请输入统一社会信用代码。", code="required")
+    if len(uscc) != 18:
+        raise ValidationError(f"统一社会信用代码应为18位，当前为{len(uscc)}位。", code="length")
+    for position, char in enumerate(uscc, start=1):
+        if char not in USCC_ALPHABET:
             raise ValidationError(
-                f"第{i + 1}位“{c}”不是统一社会信用代码允许的字符（不使用I、O、S、V、Z）",
+                f"第{position}位“{char}”不是统一社会信用代码允许的字符"
+                "（只用数字和大写字母，不使用I、O、S、V、Z）。",
                 code="charset",
             )
-    if allowlist and value in allowlist:
-        return value
-    if value[-1] != uscc_check_character(value[:17]):
-        raise ValidationError("校验码错误", code="check")
-    return value
+    if allowlist and uscc in allowlist:
+        return uscc
+    authority, category = uscc[0], uscc[1]
+    if authority not in USCC_REGISTRATION_AUTHORITIES:
+        raise ValidationError(
+            f"第1位登记管理部门代码“{authority}”不存在。", code="authority_category"
+        )
+    authority_name, categories = USCC_REGISTRATION_AUTHORITIES[authority]
+    if category not in categories:
+        raise ValidationError(
+            f"登记管理部门代码“{authority}”（{authority_name}）下没有机构类别代码“{category}”。",
+            code="authority_category",
+        )
+    if not uscc[2:8].isdigit():
+        raise ValidationError("第3至8位应为登记管理机关行政区划代码（6位数字）。", code="division")
+    org_check = organisation_code_check_character(uscc[8:16])
+    if uscc[16] != org_check:
+        raise ValidationError(
+            f"组织机构代码校验位错误：第17位应为“{org_check}”，当前为“{uscc[16]}”。",
+            code="org_check",
+        )
+    check = uscc_check_character(uscc[:17])
+    if uscc[17] != check:
+        raise ValidationError(
+            f"校验码错误：第18位应为“{check}”，当前为“{uscc[17]}”。请核对是否输错。",
+            code="check",
+        )
+    return uscc
 
 
-def food_licence_check_digit(first13):
-    p = 10
-    for d in first13:
-        s = (p + int(d)) % 10 or 10
-        p = (s * 2) % 11
-    return str((11 - p) % 10)
-
-
-def validate_food_licence_number(value):
-    value = normalise_identifier(value)
-    if not value.startswith("JY"):
-        raise ValidationError("食品经营许可证编号应以“JY”开头", code="prefix")
-    digits = value[2:]
-    if len(digits) != 14 or not digits.isdigit():
-        raise ValidationError("食品经营许可证编号格式错误", code="digits")
-    if digits[-1] != food_licence_check_digit(digits[:13]):
-        raise ValidationError("校验位错误", code="check")
-    return value
-
-
-def make_uscc(*, authority="9", category="1", division="310101", org_body):
-    org = org_body + organisation_code_check_character(org_body)
-    first17 = authority + category + division + org
+def make_uscc(*, authority="9", category="1", division="310101", org_body: str) -> str:
+    """Build a valid USCC from its parts (demo data, factories, tests)."""
+    first17 = (
+        authority + category + division + org_body + organisation_code_check_character(org_body)
+    )
     return first17 + uscc_check_character(first17)
 
 
-def make_food_licence_number(*, subject_type, division, serial):
+def food_licence_check_digit(first13: str) -> str:
+    """ISO 7064 MOD 11,10 check digit over the 13 digits after ``JY``."""
+    product = 10
+    for digit in first13:
+        total = (product + int(digit)) % 10 or 10
+        product = (total * 2) % 11
+    return str((11 - product) % 10)
+
+
+def validate_food_licence_number(value) -> str:
+    """Return the normalised food operation licence number or raise ``ValidationError``."""
+    number = normalise_identifier(value)
+    if not number:
+        raise ValidationError("请输入食品经营许可证编号。", code="required")
+    if not number.startswith("JY"):
+        raise ValidationError("食品经营许可证编号应以“JY”开头。", code="prefix")
+    if len(number) != FOOD_LICENCE_LENGTH:
+        raise ValidationError(
+            f"食品经营许可证编号应为16位（JY加14位数字），当前为{len(number)}位。", code="length"
+        )
+    digits = number[2:]
+    if not digits.isascii() or not digits.isdigit():
+        raise ValidationError("食品经营许可证编号“JY”之后应为14位数字。", code="digits")
+    if int(digits[0]) not in FOOD_SUBJECT_TYPES:
+        raise ValidationError(
+            f"第3位主体业态代码应为1（食品销售）、2（餐饮服务）或3（单位食堂），当前为“{digits[0]}”。",
+            code="subject_type",
+        )
+    check = food_licence_check_digit(digits[:13])
+    if digits[13] != check:
+        raise ValidationError(
+            f"校验位错误：第16位应为“{check}”，当前为“{digits[13]}”。请核对是否输错。",
+            code="check",
+        )
+    return number
+
+
+def make_food_licence_number(*, subject_type: int, division: str, serial: int) -> str:
+    """``JY`` + subject type + 6-digit division + 6-digit serial + check digit."""
     first13 = f"{subject_type}{division}{serial:06d}"
     return f"JY{first13}{food_licence_check_digit(first13)}"

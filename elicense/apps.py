@@ -13,6 +13,12 @@ class ElicenseConfig(AppConfig):
         registry.add_nav(
             label="电子证照", url_name="elicense:my_certificates", roles={Role.ENTERPRISE}, order=5
         )
+        registry.add_nav(
+            label="扫码验照",
+            url_name="elicense:scan",
+            roles={Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER},
+            order=30,
+        )
         register_action_labels(
             {
                 "certificate.issued": "电子证照签发",
@@ -21,6 +27,7 @@ class ElicenseConfig(AppConfig):
                 "certificate.revoked": "电子证照吊销",
                 "certificate.cancelled": "电子证照注销",
                 "certificate.expired": "电子证照到期",
+                "presentation_code.issued": "生成出示码",
                 "signing_key.created": "创建签发密钥",
                 "signing_key.retired": "停用签发密钥",
             }

@@ -7,4 +7,6 @@ app_name = "elicense"
 urlpatterns = [
     path("v/<str:public_id>/", views.holder_page, name="holder_page"),
     path("elicense/mine/", views.my_certificates, name="my_certificates"),
+    path("elicense/presentation-code/", views.presentation_code, name="presentation_code"),
+    path("elicense/scan/", views.scan, name="scan"),
 ]

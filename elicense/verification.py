@@ -5,6 +5,7 @@ and returns a typed ``Outcome`` with a Chinese message; it never raises on bad i
 Every call is logged as a ``Verification`` so the holder sees who checked it.
 """
 
+import re
 from dataclasses import dataclass
 
 import jwt
@@ -19,6 +20,8 @@ from elicense.models import (
     VerificationChannel,
 )
 from elicense.models import VerificationResult as Result
+from elicense.models.presentations import CODE_ALPHABET, CODE_LENGTH
+from elicense.services import presentations
 from portal.audit import current_client_address
 
 STATUS_RESULTS = {
@@ -88,16 +91,67 @@ def _check_jws(token: str) -> Outcome:
     return Outcome(live_result(certificate), certificate=certificate)
 
 
+PRESENTATION_RESULTS = {
+    "unknown": Result.NOT_FOUND,
+    "expired": Result.CODE_EXPIRED,
+    "replayed": Result.REPLAYED,
+}
+DISPLAY_URL = re.compile(r"/v/(?P<public_id>[A-Za-z0-9_-]{8,24})/?$")
+
+
+def _presenter(user) -> dict:
+    return {
+        "name": user.full_name or user.get_username(),
+        "capacity": user.get_enterprise_capacity_display(),
+    }
+
+
+def _check_presentation(code: str, verifier_label: str) -> Outcome:
+    outcome, presentation = presentations.redeem(code, verifier_label=verifier_label)
+    if outcome != "redeemed":
+        certificate = (
+            presentations.holder_main_certificate(presentation.holder_uscc)
+            if presentation
+            else None
+        )
+        return Outcome(PRESENTATION_RESULTS[outcome], certificate=certificate)
+    certificate = presentations.holder_main_certificate(presentation.holder_uscc)
+    if certificate is None:
+        return Outcome(Result.NOT_FOUND)
+    return Outcome(
+        live_result(certificate),
+        certificate=certificate,
+        presenter=_presenter(presentation.presenter),
+    )
+
+
+def _check_display_url(match) -> Outcome:
+    certificate = Certificate.objects.filter(public_id=match["public_id"]).first()
+    if certificate is None:
+        return Outcome(Result.NOT_FOUND)
+    return Outcome(live_result(certificate), certificate=certificate)
+
+
 def verify_token(token, *, channel: str, verifier=None, verifier_label: str = "") -> Outcome:
-    """Verify a scanned or submitted token and log the verification."""
+    """Verify whatever was scanned or submitted and log the verification.
+
+    Accepts a presentation code (redeemed once), a printed-copy JWS, or the URL of a
+    display QR. Never raises on bad input: anything else is ``malformed``.
+    """
     text = (token or "").strip()
+    label = verifier_label or (str(verifier) if verifier and verifier.is_authenticated else "公众")
+    code = text.upper()
     if not text or len(text.encode("utf-8", "replace")) > crypto.MAX_TOKEN_BYTES:
         outcome = Outcome(Result.MALFORMED)
-    elif text.count(".") == 2:
+    elif len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code):
+        outcome = _check_presentation(code, label)
+    elif text.count(".") == 2 and "/" not in text:
         outcome = _check_jws(text)
+    elif match := DISPLAY_URL.search(text):
+        outcome = _check_display_url(match)
     else:
         outcome = Outcome(Result.MALFORMED)
-    log_verification(outcome, channel=channel, verifier=verifier, verifier_label=verifier_label)
+    log_verification(outcome, channel=channel, verifier=verifier, verifier_label=label)
     return outcome
 
 

@@ -2,16 +2,24 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense import crypto, qr
+from elicense.forms import ScanForm
 from elicense.models import Certificate, CertificateKind, SigningKey, Verification
-from elicense.verification import check_certificate, live_result
+from elicense.services import issue_presentation_code
+from elicense.verification import check_certificate, live_result, verify_token
 from portal.models import Role
+
+#: Who may use the scan page: window staff and the bureau's officers.
+SCANNER_ROLES = {Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}
 
 KIND_ORDER = Case(
     When(kind=CertificateKind.BUSINESS_LICENCE, then=Value(0)),
@@ -86,3 +94,55 @@ def my_certificates(request):
             ).select_related("certificate")[:20],
         },
     )
+
+
+@login_required
+@require_POST
+def presentation_code(request):
+    """A fresh presentation code for the enterprise's page (JSON: code, QR, lifetime)."""
+    try:
+        code, presentation = issue_presentation_code(acting_user=request.user)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        return JsonResponse({"error": error.messages[0]}, status=409)
+    return JsonResponse(
+        {
+            "code": code,
+            "qr": qr.svg(code, title="出示码二维码"),
+            "expires_in": round((presentation.expires_at - timezone.now()).total_seconds()),
+        }
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scan(request):
+    """The clerk's scan page: scanner-gun input (keyboard wedge + Enter) verified at once."""
+    if request.user.role not in SCANNER_ROLES:
+        raise Http404
+    form = ScanForm(request.POST or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = verify_token(
+            form.cleaned_data["token"],
+            channel="clerk_scan",
+            verifier=request.user,
+            verifier_label=_clerk_label(request.user),
+        )
+        form = ScanForm()
+    current = (
+        holder_certificates(outcome.certificate.holder_uscc)
+        if outcome and outcome.certificate
+        else []
+    )
+    return render(
+        request,
+        "elicense/certificate_scan.html",
+        {"form": form, "outcome": outcome, "current": current},
+    )
+
+
+def _clerk_label(user) -> str:
+    district = f"{user.district.name}" if user.district_id else ""
+    return f"{district}{user.get_role_display()} {user.full_name or user.get_username()}"

@@ -2,19 +2,21 @@
 
 ``validate_uscc`` and ``validate_food_licence_number`` normalise what was typed (trim,
 full-width to half-width, upper case) and either return the normalised value or raise
-``ValidationError`` with a Chinese message that says exactly what is wrong. Pure
-functions: no database, usable in forms, the API and file imports alike.
+``ValidationError`` with a Chinese message that says exactly what is wrong, and a stable
+``code``. Pure functions: no database, usable in forms, the API and file imports alike.
 """
 
-import unicodedata
 from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 
 #: The 31 characters of a USCC (no I, O, S, V, Z); a character's value is its index.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+#: Weights of positions 1–17: 3^i mod 31 (3 is a primitive root, so all are distinct).
 USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+#: GB 11714 weights of the 8 organisation-code body characters.
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+DIGITS = "0123456789"
 
 #: GB 32100-2015 Appendix A: registration authority → (name, {category: name}).
 USCC_REGISTRATION_AUTHORITIES = {
@@ -36,37 +38,56 @@ USCC_REGISTRATION_AUTHORITIES = {
     "Y": ("其他", {"1": "其他"}),
 }  # fmt: skip
 
+#: 主体业态: the first digit after ``JY``.
 FOOD_SUBJECT_TYPES = {1: "食品销售经营者", 2: "餐饮服务经营者", 3: "集中用餐单位食堂"}
 FOOD_LICENCE_LENGTH = 16
 
+# Full-width ASCII (U+FF01–U+FF5E) and the ideographic space fold to half-width; ASCII
+# lower-case letters (including folded full-width ones) become upper-case. Nothing else
+# is touched, so any other stray character is reported rather than silently rewritten.
+_LOWER = range(ord("a"), ord("z") + 1)
+_FOLD = (
+    {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+    | {0x3000: ord(" ")}
+    | {code: code - 32 for code in _LOWER}
+    | {code + 0xFEE0: code - 32 for code in _LOWER}
+)
 
-def normalise_identifier(value) -> str:
-    """Trim, fold full-width characters to half-width (NFKC) and upper-case."""
-    return unicodedata.normalize("NFKC", str(value or "")).strip().upper()
+
+def normalise_identifier(value: str | None) -> str:
+    """Trim, fold full-width characters to half-width and upper-case ASCII letters.
+
+    Inner whitespace is kept, so that validation reports it instead of guessing.
+    """
+    return str(value or "").translate(_FOLD).strip()
 
 
-def _org_char_value(char: str) -> int:
-    return int(char) if char.isdigit() else ord(char) - 55  # A=10 … Z=35
+def _shown(char: str) -> str:
+    return "空格" if char.isspace() else f"“{char}”"
 
 
 def organisation_code_check_character(first8: str) -> str:
-    """GB 11714 check character of an 8-character organisation code body."""
-    total = sum(_org_char_value(c) * w for c, w in zip(first8, ORG_CODE_WEIGHTS, strict=True))
-    check = 11 - total % 11
+    """GB 11714 check character of an 8-character organisation-code body.
+
+    Digits count as themselves and letters as A=10 … Z=35; C9 = 11 − (Σ mod 11),
+    written "X" for 10 and "0" for 11.
+    """
+    values = (int(c) if c in DIGITS else ord(c) - 55 for c in first8)
+    check = 11 - sum(v * w for v, w in zip(values, ORG_CODE_WEIGHTS, strict=True)) % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
 def uscc_check_character(first17: str) -> str:
-    """The 18th character: weights 3^i mod 31, value (31 − Σ mod 31) mod 31."""
+    """The 18th character of a USCC: (31 − Σ value·3^i mod 31) mod 31, in the alphabet."""
     total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def validate_uscc(value, *, allowlist: Collection[str] | None = None) -> str:
+def validate_uscc(value: str | None, *, allowlist: Collection[str] | None = None) -> str:
     """Return the normalised USCC or raise ``ValidationError`` saying what is wrong.
 
-    ``allowlist`` admits early pilot codes that fail the checks (length and character
-    set still apply).
+    ``allowlist`` holds normalised early pilot codes that are admitted although they fail
+    the structural and check-character rules; length and character set still apply.
     """
     uscc = normalise_identifier(value)
     if not uscc:
@@ -76,7 +97,7 @@ def validate_uscc(value, *, allowlist: Collection[str] | None = None) -> str:
     for position, char in enumerate(uscc, start=1):
         if char not in USCC_ALPHABET:
             raise ValidationError(
-                f"第{position}位“{char}”不是统一社会信用代码允许的字符"
+                f"第{position}位{_shown(char)}不是统一社会信用代码允许的字符"
                 "（只用数字和大写字母，不使用I、O、S、V、Z）。",
                 code="charset",
             )
@@ -84,17 +105,25 @@ def validate_uscc(value, *, allowlist: Collection[str] | None = None) -> str:
         return uscc
     authority, category = uscc[0], uscc[1]
     if authority not in USCC_REGISTRATION_AUTHORITIES:
+        known = "、".join(USCC_REGISTRATION_AUTHORITIES)
         raise ValidationError(
-            f"第1位登记管理部门代码“{authority}”不存在。", code="authority_category"
+            f"第1位登记管理部门代码“{authority}”不存在（应为{known}之一）。",
+            code="authority_category",
         )
     authority_name, categories = USCC_REGISTRATION_AUTHORITIES[authority]
     if category not in categories:
+        known = "、".join(f"{code}{name}" for code, name in categories.items())
         raise ValidationError(
-            f"登记管理部门代码“{authority}”（{authority_name}）下没有机构类别代码“{category}”。",
+            f"登记管理部门代码“{authority}”下没有机构类别代码“{category}”"
+            f"（{authority_name}：{known}）。",
             code="authority_category",
         )
-    if not uscc[2:8].isdigit():
-        raise ValidationError("第3至8位应为登记管理机关行政区划代码（6位数字）。", code="division")
+    division = uscc[2:8]
+    if not all(c in DIGITS for c in division):
+        raise ValidationError(
+            f"第3至8位应为登记管理机关行政区划代码（6位数字），当前为“{division}”。",
+            code="division",
+        )
     org_check = organisation_code_check_character(uscc[8:16])
     if uscc[16] != org_check:
         raise ValidationError(
@@ -111,23 +140,32 @@ def validate_uscc(value, *, allowlist: Collection[str] | None = None) -> str:
 
 
 def make_uscc(*, authority="9", category="1", division="310101", org_body: str) -> str:
-    """Build a valid USCC from its parts (demo data, factories, tests)."""
-    first17 = (
-        authority + category + division + org_body + organisation_code_check_character(org_body)
-    )
+    """Build a valid USCC from its parts (demo data, factories, tests).
+
+    Computes the organisation-code check character (position 17) and the final check
+    character; raises ``ValueError`` if a part is malformed.
+    """
+    if category not in USCC_REGISTRATION_AUTHORITIES.get(authority, ("", {}))[1]:
+        raise ValueError(f"no USCC category {category!r} under authority {authority!r}")
+    if len(division) != 6 or not all(c in DIGITS for c in division):
+        raise ValueError(f"division must be 6 digits, got {division!r}")
+    if len(org_body) != 8 or not all(c in USCC_ALPHABET for c in org_body):
+        raise ValueError(f"org_body must be 8 characters of {USCC_ALPHABET}, got {org_body!r}")
+    first17 = authority + category + division + org_body
+    first17 += organisation_code_check_character(org_body)
     return first17 + uscc_check_character(first17)
 
 
-def food_licence_check_digit(first13: str) -> str:
+def food_licence_check_digit(first13_digits: str) -> str:
     """ISO 7064 MOD 11,10 check digit over the 13 digits after ``JY``."""
     product = 10
-    for digit in first13:
+    for digit in first13_digits:
         total = (product + int(digit)) % 10 or 10
         product = (total * 2) % 11
     return str((11 - product) % 10)
 
 
-def validate_food_licence_number(value) -> str:
+def validate_food_licence_number(value: str | None) -> str:
     """Return the normalised food operation licence number or raise ``ValidationError``."""
     number = normalise_identifier(value)
     if not number:
@@ -138,18 +176,22 @@ def validate_food_licence_number(value) -> str:
         raise ValidationError(
             f"食品经营许可证编号应为16位（JY加14位数字），当前为{len(number)}位。", code="length"
         )
-    digits = number[2:]
-    if not digits.isascii() or not digits.isdigit():
-        raise ValidationError("食品经营许可证编号“JY”之后应为14位数字。", code="digits")
-    if int(digits[0]) not in FOOD_SUBJECT_TYPES:
+    for position, char in enumerate(number[2:], start=3):
+        if char not in DIGITS:
+            raise ValidationError(
+                f"食品经营许可证编号“JY”之后应为14位数字，第{position}位{_shown(char)}不是数字。",
+                code="digits",
+            )
+    if int(number[2]) not in FOOD_SUBJECT_TYPES:
         raise ValidationError(
-            f"第3位主体业态代码应为1（食品销售）、2（餐饮服务）或3（单位食堂），当前为“{digits[0]}”。",
+            "主体业态代码应为1、2或3（1食品销售经营者、2餐饮服务经营者、3集中用餐单位食堂），"
+            f"第3位当前为“{number[2]}”。",
             code="subject_type",
         )
-    check = food_licence_check_digit(digits[:13])
-    if digits[13] != check:
+    check = food_licence_check_digit(number[2:15])
+    if number[15] != check:
         raise ValidationError(
-            f"校验位错误：第16位应为“{check}”，当前为“{digits[13]}”。请核对是否输错。",
+            f"校验位错误：第16位应为“{check}”，当前为“{number[15]}”。请核对是否输错。",
             code="check",
         )
     return number
@@ -157,5 +199,11 @@ def validate_food_licence_number(value) -> str:
 
 def make_food_licence_number(*, subject_type: int, division: str, serial: int) -> str:
     """``JY`` + subject type + 6-digit division + 6-digit serial + check digit."""
+    if subject_type not in FOOD_SUBJECT_TYPES:
+        raise ValueError(f"subject_type must be one of {sorted(FOOD_SUBJECT_TYPES)}")
+    if len(division) != 6 or not all(c in DIGITS for c in division):
+        raise ValueError(f"division must be 6 digits, got {division!r}")
+    if not 0 <= serial <= 999_999:
+        raise ValueError(f"serial must be 0..999999, got {serial}")
     first13 = f"{subject_type}{division}{serial:06d}"
     return f"JY{first13}{food_licence_check_digit(first13)}"

@@ -50,3 +50,22 @@ def signing_key(db):
     from elicense import services
 
     return services.create_signing_key()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process for this test, even when REDIS_URL is configured."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No persistent connections in tests: the live server's thread must let go of the DB."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -1,5 +1,6 @@
 from elicense.models.certificates import Certificate, CertificateKind, CertificateStatus
 from elicense.models.keys import SigningKey, SigningKeyStatus
+from elicense.models.presentations import PresentationCode
 from elicense.models.verifications import (
     Verification,
     VerificationChannel,
@@ -10,6 +11,7 @@ __all__ = [
     "Certificate",
     "CertificateKind",
     "CertificateStatus",
+    "PresentationCode",
     "SigningKey",
     "SigningKeyStatus",
     "Verification",

@@ -9,12 +9,14 @@ from elicense.services.certificates import (
     supersede_certificate,
 )
 from elicense.services.keys import create_signing_key, retire_signing_key, rotate_signing_key
+from elicense.services.presentations import issue_presentation_code
 
 __all__ = [
     "cancel_certificate",
     "create_signing_key",
     "expire_certificate",
     "issue_certificate",
+    "issue_presentation_code",
     "retire_signing_key",
     "revoke_certificate",
     "rotate_signing_key",

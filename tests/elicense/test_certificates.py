@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_registration_issues_a_certificate_signed_after_commit(
-    xuhui_clerk, signing_key, django_capture_on_commit_callbacks
+    xuhui_clerk, signing_key, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         entity = register(xuhui_clerk, name="上海春申餐饮管理有限公司")

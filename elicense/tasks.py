@@ -17,3 +17,16 @@ from elicense import services
 def sign_certificate(certificate_id: int) -> str:
     """Sign one certificate after its issuing transaction committed."""
     return services.sign_certificate(certificate_id=certificate_id).status
+
+
+@shared_task(
+    name="elicense.tasks.render_certificate_pdf",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def render_certificate_pdf(certificate_id: int) -> str:
+    """Render and cache the PDF copy of one signed certificate."""
+    return services.render_certificate_pdf(certificate_id=certificate_id)

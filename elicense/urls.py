@@ -9,4 +9,12 @@ urlpatterns = [
     path("elicense/mine/", views.my_certificates, name="my_certificates"),
     path("elicense/presentation-code/", views.presentation_code, name="presentation_code"),
     path("elicense/scan/", views.scan, name="scan"),
+    path(
+        "elicense/certificates/<str:public_id>/pdf/", views.certificate_pdf, name="certificate_pdf"
+    ),
+    path(
+        "elicense/certificates/<str:public_id>/print/",
+        views.certificate_print,
+        name="certificate_print",
+    ),
 ]

@@ -1,12 +1,10 @@
 """Public pages of the credential layer: the holder's page, the JWKS, the enterprise's view."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from elicense import crypto, qr
 from elicense.forms import ScanForm
 from elicense.models import Certificate, CertificateKind, SigningKey, Verification
+from elicense.pdf import pdf_path, printable_context
 from elicense.services import issue_presentation_code
+from elicense.services.documents import pdf_ready, public_url
+from elicense.tasks import render_certificate_pdf as render_task
 from elicense.verification import check_certificate, live_result, verify_token
 from portal.models import Role
 
@@ -27,12 +28,6 @@ KIND_ORDER = Case(
     default=Value(2),
     output_field=IntegerField(),
 )
-
-
-def public_url(certificate: Certificate) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
-        "elicense:holder_page", args=[certificate.public_id]
-    )
 
 
 def holder_certificates(uscc: str):
@@ -146,3 +141,45 @@ def scan(request):
 def _clerk_label(user) -> str:
     district = f"{user.district.name}" if user.district_id else ""
     return f"{district}{user.get_role_display()} {user.full_name or user.get_username()}"
+
+
+def _own_certificate(request, public_id) -> Certificate:
+    """A certificate the user may print: its holder's enterprise users, or city-wide staff."""
+    certificate = get_object_or_404(Certificate, public_id=public_id)
+    user = request.user
+    own = user.role == Role.ENTERPRISE and user.entity_uscc == certificate.holder_uscc
+    if not (own or user.is_city_wide) or not certificate.signature:
+        raise Http404
+    return certificate
+
+
+@login_required
+def certificate_pdf(request, public_id):
+    """Download the PDF copy; rendered by Celery and cached per certificate version."""
+    certificate = _own_certificate(request, public_id)
+    if not pdf_ready(certificate):
+        render_task.delay(certificate.pk)
+    if not pdf_ready(certificate):
+        response = render(
+            request, "elicense/certificate_pdf_pending.html", {"certificate": certificate}
+        )
+        response.status_code = 202
+        return response
+    return FileResponse(
+        open(pdf_path(certificate), "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=f"{certificate.get_kind_display()}-{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def certificate_print(request, public_id):
+    """A print view of the same content, printed from the browser."""
+    certificate = _own_certificate(request, public_id)
+    context = printable_context(certificate, public_url=public_url(certificate))
+    return render(
+        request,
+        "elicense/certificate_print.html",
+        {**context, "result": live_result(certificate)},
+    )

@@ -226,6 +226,8 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

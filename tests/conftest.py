@@ -40,7 +40,8 @@ KEY_PASSPHRASE = "passphrase-for-tests-only"
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ELICENSE_KEY_PASSPHRASE = KEY_PASSPHRASE
 

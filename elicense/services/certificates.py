@@ -12,12 +12,17 @@ from elicense.models.certificates import KIND_CODES
 from portal.audit import record_event
 
 
-def _queue_signing(certificate: Certificate) -> None:
-    from elicense.tasks import sign_certificate as sign_task
+def _tasks():
+    """The task module, imported late: tasks import these services."""
+    from elicense import tasks
 
+    return tasks
+
+
+def _queue_signing(certificate: Certificate) -> None:
     # robust: a broker outage must not fail the request that already committed the licence;
     # the certificate stays pending_signature and `elicense_sign_pending` picks it up.
-    transaction.on_commit(lambda: sign_task.delay(certificate.pk), robust=True)
+    transaction.on_commit(lambda: _tasks().sign_certificate.delay(certificate.pk), robust=True)
 
 
 def issue_certificate(
@@ -143,4 +148,8 @@ def sign_certificate(*, certificate_id: int) -> Certificate:
     certificate.sign(signature=signature, key_id=key.kid, at=timezone.now())
     certificate.save()
     record_event(actor=None, action="certificate.signed", obj=certificate, changes={"kid": key.kid})
+    # The PDF copy is rendered ahead of the first download, in its own task.
+    transaction.on_commit(
+        lambda: _tasks().render_certificate_pdf.delay(certificate.pk), robust=True
+    )
     return certificate

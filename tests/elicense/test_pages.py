@@ -9,7 +9,7 @@ from PIL import Image
 
 from elicense import qr, services
 from elicense.models import Certificate, Verification
-from elicense.views import public_url
+from elicense.services.documents import public_url
 from licensing import services as register_services
 from tests.factories import enterprise_user, issue_food, register
 

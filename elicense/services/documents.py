@@ -1,0 +1,44 @@
+"""Rendering and caching the PDF copy of a certificate."""
+
+import os
+import tempfile
+
+from django.conf import settings
+from django.urls import reverse
+
+from elicense import pdf
+from elicense.models import Certificate, CertificateStatus
+
+
+def public_url(certificate: Certificate) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "elicense:holder_page", args=[certificate.public_id]
+    )
+
+
+def render_certificate_pdf(*, certificate_id: int) -> str:
+    """Render a signed certificate's PDF into the cache unless it is already there.
+
+    Idempotent and safe to run twice at once: the file is written to a temporary name and
+    renamed into place. Returns the file path. Unsigned certificates have no token to
+    print, so they are refused.
+    """
+    certificate = Certificate.objects.get(pk=certificate_id)
+    if not certificate.signature:
+        raise ValueError(f"certificate {certificate_id} is not signed yet")
+    path = pdf.pdf_path(certificate)
+    if path.exists():
+        return str(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = pdf.render_pdf(certificate, public_url=public_url(certificate))
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as tmp:
+        tmp.write(data)
+    os.replace(tmp.name, path)
+    return str(path)
+
+
+def pdf_ready(certificate: Certificate) -> bool:
+    return (
+        certificate.status != CertificateStatus.PENDING_SIGNATURE
+        and pdf.pdf_path(certificate).exists()
+    )

@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check -q
-DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk poppler-utils
+DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: run test lint format worker beat migrate seed clean debian-packages
 

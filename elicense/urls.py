@@ -6,6 +6,7 @@ app_name = "elicense"
 
 urlpatterns = [
     path("v/<str:public_id>/", views.holder_page, name="holder_page"),
+    path("v/<str:public_id>/frame/", views.holder_frame, name="holder_frame"),
     path("elicense/mine/", views.my_certificates, name="my_certificates"),
     path("elicense/presentation-code/", views.presentation_code, name="presentation_code"),
     path("elicense/scan/", views.scan, name="scan"),

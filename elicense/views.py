@@ -62,7 +62,25 @@ def holder_page(request, public_id):
             "outcome": outcome,
             "current": current,
             "display_qr": qr.svg(public_url(certificate), title="亮照二维码"),
-            "frame": request.GET.get("frame") == "1",
+        },
+    )
+
+
+@never_cache
+def holder_frame(request, public_id):
+    """亮照经营: the same, full-screen for a tablet on the shop wall, refreshing itself.
+
+    Not logged as a verification: it is the holder showing its own licences.
+    """
+    certificate = get_object_or_404(Certificate, public_id=public_id)
+    return render(
+        request,
+        "elicense/certificate_frame.html",
+        {
+            "certificate": certificate,
+            "current": holder_certificates(certificate.holder_uscc),
+            "display_qr": qr.svg(public_url(certificate), title="亮照二维码"),
+            "refresh_seconds": 60,
         },
     )
 

@@ -101,3 +101,46 @@ def test_enterprise_sees_its_certificates_and_who_checked_them(client, restauran
 def test_other_roles_have_no_enterprise_page(client, restaurant, xuhui_clerk):
     client.force_login(xuhui_clerk)
     assert client.get(reverse("elicense:my_certificates")).status_code == 404
+
+
+def test_frame_view_refreshes_itself_and_is_not_logged(client, restaurant):
+    entity, food = restaurant
+    url = reverse("elicense:holder_frame", args=[_business_certificate(entity).public_id])
+
+    page = client.get(url).content.decode()
+
+    assert 'data-refresh-seconds="60"' in page and "elicense/frame.js" in page
+    assert food.number in page
+    assert not Verification.objects.exists()
+
+
+def test_key_command_creates_rotates_lists_and_retires(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from elicense.models import SigningKey
+
+    call_command("elicense_keys", "create")
+    with pytest.raises(CommandError, match="已有签发中的密钥"):
+        call_command("elicense_keys", "create")
+    call_command("elicense_keys", "create", "--if-missing")
+    call_command("elicense_keys", "rotate")
+    first, second = SigningKey.objects.order_by("created_at")
+    assert (first.status, second.status) == ("retired", "active")
+    call_command("elicense_keys", "retire", second.kid)
+    with pytest.raises(CommandError, match="已停用"):
+        call_command("elicense_keys", "retire", second.kid)
+    assert not SigningKey.objects.filter(status="active").exists()
+
+
+def test_a_printed_token_verifies_offline_with_the_published_jwks(client, restaurant):
+    """What docs/elicense.md tells a relying party to do, with PyJWT alone."""
+    import jwt
+
+    token = _business_certificate(restaurant[0]).signature
+    jwks = jwt.PyJWKSet.from_json(client.get("/.well-known/elicense-keys.json").content)
+
+    key = jwks[jwt.get_unverified_header(token)["kid"]]
+    claims = jwt.decode(token, key.key, algorithms=["EdDSA"])
+
+    assert claims["u"] == restaurant[0].uscc and claims["k"] == "bl"

@@ -71,7 +71,7 @@ def median_seconds(client, url, params=None):
 def main():
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    call_command("loaddata", "districts", "departments", verbosity=0)
+    call_command("loaddata", "districts", "departments", "matters", verbosity=0)
     clerk, _ = User.objects.get_or_create(
         username="bench_clerk",
         defaults={"role": Role.WINDOW_CLERK, "district": District.objects.get(code="310104")},

@@ -56,7 +56,7 @@ def median_ms(render):
 
 def certificates():
     call_command("migrate", verbosity=0)
-    call_command("loaddata", "districts", "departments", verbosity=0)
+    call_command("loaddata", "districts", "departments", "matters", verbosity=0)
     services.create_signing_key()
     clerk = User.objects.create(
         username="bench_clerk",

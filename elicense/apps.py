@@ -14,6 +14,12 @@ class ElicenseConfig(AppConfig):
             label="电子证照", url_name="elicense:my_certificates", roles={Role.ENTERPRISE}, order=5
         )
         registry.add_nav(
+            label="授权管理",
+            url_name="elicense:authorisation_list",
+            roles={Role.ENTERPRISE},
+            order=6,
+        )
+        registry.add_nav(
             label="扫码验照",
             url_name="elicense:scan",
             roles={Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER},
@@ -28,6 +34,8 @@ class ElicenseConfig(AppConfig):
                 "certificate.cancelled": "电子证照注销",
                 "certificate.expired": "电子证照到期",
                 "presentation_code.issued": "生成出示码",
+                "authorisation.granted": "授权",
+                "authorisation.revoked": "撤销授权",
                 "signing_key.created": "创建签发密钥",
                 "signing_key.retired": "停用签发密钥",
             }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from elicense import views
+from elicense import views, views_authorisations
 
 app_name = "elicense"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("elicense/mine/", views.my_certificates, name="my_certificates"),
     path("elicense/presentation-code/", views.presentation_code, name="presentation_code"),
     path("elicense/scan/", views.scan, name="scan"),
+    path(
+        "elicense/authorisations/",
+        views_authorisations.authorisation_list,
+        name="authorisation_list",
+    ),
+    path(
+        "elicense/authorisations/<int:pk>/revoke/",
+        views_authorisations.authorisation_revoke,
+        name="authorisation_revoke",
+    ),
     path(
         "elicense/certificates/<str:public_id>/pdf/", views.certificate_pdf, name="certificate_pdf"
     ),

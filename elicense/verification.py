@@ -99,14 +99,44 @@ PRESENTATION_RESULTS = {
 DISPLAY_URL = re.compile(r"/v/(?P<public_id>[A-Za-z0-9_-]{8,24})/?$")
 
 
-def _presenter(user) -> dict:
-    return {
+AUTHORISATION_RESULTS = {
+    "revoked": Result.AUTHORISATION_REVOKED,
+    "expired": Result.AUTHORISATION_EXPIRED,
+    "not_yet": Result.AUTHORISATION_EXPIRED,
+}
+
+
+def _presenter(presentation) -> dict:
+    user, authorisation = presentation.presenter, presentation.authorisation
+    presenter = {
         "name": user.full_name or user.get_username(),
         "capacity": user.get_enterprise_capacity_display(),
+        "authorisation": None,
     }
+    if authorisation is not None:
+        presenter["authorisation"] = {
+            "id": authorisation.pk,
+            "scope": authorisation.scope.path,
+            "valid_to": timezone.localtime(authorisation.valid_to).isoformat(),
+            "valid_to_display": f"{timezone.localtime(authorisation.valid_to):%Y-%m-%d %H:%M}",
+        }
+    return presenter
 
 
-def _check_presentation(code: str, verifier_label: str) -> Outcome:
+def _authorisation_result(presentation, matter: str | None) -> Result | None:
+    """Why an agent's presentation fails, or None when its authorisation holds."""
+    authorisation = presentation.authorisation
+    if authorisation is None:
+        return None
+    state = authorisation.state_at(timezone.now())
+    if state != "active":
+        return AUTHORISATION_RESULTS[state]
+    if matter and not authorisation.scope.covers(matter):
+        return Result.OUT_OF_SCOPE
+    return None
+
+
+def _check_presentation(code: str, verifier_label: str, matter: str | None = None) -> Outcome:
     outcome, presentation = presentations.redeem(code, verifier_label=verifier_label)
     if outcome != "redeemed":
         certificate = (
@@ -118,10 +148,11 @@ def _check_presentation(code: str, verifier_label: str) -> Outcome:
     certificate = presentations.holder_main_certificate(presentation.holder_uscc)
     if certificate is None:
         return Outcome(Result.NOT_FOUND)
+    refused = _authorisation_result(presentation, matter)
     return Outcome(
-        live_result(certificate),
+        refused or live_result(certificate),
         certificate=certificate,
-        presenter=_presenter(presentation.presenter),
+        presenter=_presenter(presentation),
     )
 
 
@@ -132,11 +163,15 @@ def _check_display_url(match) -> Outcome:
     return Outcome(live_result(certificate), certificate=certificate)
 
 
-def verify_token(token, *, channel: str, verifier=None, verifier_label: str = "") -> Outcome:
+def verify_token(
+    token, *, channel: str, verifier=None, verifier_label: str = "", matter: str | None = None
+) -> Outcome:
     """Verify whatever was scanned or submitted and log the verification.
 
     Accepts a presentation code (redeemed once), a printed-copy JWS, or the URL of a
-    display QR. Never raises on bad input: anything else is ``malformed``.
+    display QR. ``matter`` is the matter path the verifier is handling: an agent's
+    authorisation must cover it. Never raises on bad input: anything else is
+    ``malformed``.
     """
     text = (token or "").strip()
     label = verifier_label or (str(verifier) if verifier and verifier.is_authenticated else "公众")
@@ -144,7 +179,7 @@ def verify_token(token, *, channel: str, verifier=None, verifier_label: str = ""
     if not text or len(text.encode("utf-8", "replace")) > crypto.MAX_TOKEN_BYTES:
         outcome = Outcome(Result.MALFORMED)
     elif len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code):
-        outcome = _check_presentation(code, label)
+        outcome = _check_presentation(code, label, matter)
     elif text.count(".") == 2 and "/" not in text:
         outcome = _check_jws(text)
     elif match := DISPLAY_URL.search(text):

@@ -137,13 +137,15 @@ def scan(request):
     form = ScanForm(request.POST or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
+        matter = form.cleaned_data["matter"]
         outcome = verify_token(
             form.cleaned_data["token"],
             channel="clerk_scan",
             verifier=request.user,
             verifier_label=_clerk_label(request.user),
+            matter=matter.path if matter else None,
         )
-        form = ScanForm()
+        form = ScanForm(initial={"matter": matter})
     current = (
         holder_certificates(outcome.certificate.holder_uscc)
         if outcome and outcome.certificate

@@ -18,7 +18,7 @@ def require(condition: bool, reason: str) -> None:
 
 @pytest.fixture
 def reference_data(db):
-    call_command("loaddata", "districts", "departments", verbosity=0)
+    call_command("loaddata", "districts", "departments", "matters", verbosity=0)
 
 
 @pytest.fixture

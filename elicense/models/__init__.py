@@ -1,3 +1,4 @@
+from elicense.models.authorisations import Authorisation, AuthorisationStatus, Matter
 from elicense.models.certificates import Certificate, CertificateKind, CertificateStatus
 from elicense.models.keys import SigningKey, SigningKeyStatus
 from elicense.models.presentations import PresentationCode
@@ -8,6 +9,9 @@ from elicense.models.verifications import (
 )
 
 __all__ = [
+    "Authorisation",
+    "AuthorisationStatus",
+    "Matter",
     "Certificate",
     "CertificateKind",
     "CertificateStatus",

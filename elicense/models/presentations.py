@@ -23,6 +23,14 @@ class PresentationCode(models.Model):
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="出示人", on_delete=models.PROTECT, related_name="+"
     )
+    authorisation = models.ForeignKey(
+        "elicense.Authorisation",
+        verbose_name="依据授权",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     expires_at = models.DateTimeField("过期时间")
     redeemed_at = models.DateTimeField("查验时间", null=True, blank=True)

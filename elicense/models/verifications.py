@@ -19,6 +19,9 @@ class VerificationResult(models.TextChoices):
     UNKNOWN_KEY = "unknown_key", "签名密钥不可识别"
     CODE_EXPIRED = "code_expired", "出示码已过期，请让对方刷新后重新出示"
     REPLAYED = "replayed", "出示码已被使用，每个出示码只能查验一次"
+    AUTHORISATION_REVOKED = "authorisation_revoked", "出示人的授权已被撤销"
+    AUTHORISATION_EXPIRED = "authorisation_expired", "出示人的授权已过期或尚未生效"
+    OUT_OF_SCOPE = "out_of_scope", "所办事项超出出示人的授权范围"
     REVOKED = "revoked", "证照已被吊销"
     SUPERSEDED = "superseded", "证照已换发新版，此版本已失效"
     CANCELLED = "cancelled", "证照已注销"
@@ -39,7 +42,7 @@ class Verification(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     channel = models.CharField("渠道", max_length=20, choices=VerificationChannel.choices)
     result = models.CharField(
-        "结果", max_length=20, choices=VerificationResult.choices, db_index=True
+        "结果", max_length=30, choices=VerificationResult.choices, db_index=True
     )
     certificate = models.ForeignKey(
         "elicense.Certificate",

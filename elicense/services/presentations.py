@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from elicense.models import Certificate, CertificateKind, PresentationCode
+from elicense.models import Authorisation, Certificate, CertificateKind, PresentationCode
 from elicense.models.presentations import CODE_ALPHABET, CODE_LENGTH, hash_code
 from portal.audit import record_event
 from portal.models import Role
+from portal.models.accounts import EnterpriseCapacity
 
 
 def new_code() -> str:
@@ -29,11 +30,25 @@ def holder_main_certificate(uscc: str) -> Certificate | None:
     )
 
 
+def _presenting_authorisation(user, authorisation):
+    """An agent presents under one of its current authorisations; a legal rep needs none."""
+    if user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE:
+        return None
+    current = Authorisation.objects.of_holder(user.entity_uscc).filter(agent=user).current()
+    if authorisation is not None:
+        current = current.filter(pk=authorisation.pk)
+    chosen = current.select_related("scope").order_by("-valid_to").first()
+    if chosen is None:
+        raise ValidationError("您没有有效的授权，不能代表企业出示电子营业执照。")
+    return chosen
+
+
 @transaction.atomic
-def issue_presentation_code(*, acting_user) -> tuple[str, PresentationCode]:
+def issue_presentation_code(*, acting_user, authorisation=None) -> tuple[str, PresentationCode]:
     """Give the enterprise user a fresh one-time code for its entity (valid 120 s).
 
-    Returns the code itself, which is never stored: only its hash is.
+    An agent's code carries the authorisation it presents under. Returns the code
+    itself, which is never stored: only its hash is.
     """
     if acting_user.role != Role.ENTERPRISE or not acting_user.entity_uscc:
         raise PermissionDenied("只有企业用户可以出示电子营业执照。")
@@ -45,6 +60,7 @@ def issue_presentation_code(*, acting_user) -> tuple[str, PresentationCode]:
         code_hash=hash_code(code),
         holder_uscc=acting_user.entity_uscc,
         presenter=acting_user,
+        authorisation=_presenting_authorisation(acting_user, authorisation),
         expires_at=timezone.now() + datetime.timedelta(seconds=settings.PRESENTATION_CODE_SECONDS),
     )
     record_event(
@@ -62,7 +78,11 @@ def redeem(code: str, *, verifier_label: str) -> tuple[str, PresentationCode | N
     Outcome is "unknown", "expired", "replayed" or "redeemed". The conditional UPDATE
     makes two simultaneous scans of one code redeem it once.
     """
-    presentation = PresentationCode.objects.filter(code_hash=hash_code(code)).first()
+    presentation = (
+        PresentationCode.objects.select_related("presenter", "authorisation__scope")
+        .filter(code_hash=hash_code(code))
+        .first()
+    )
     if presentation is None:
         return "unknown", None
     now = timezone.now()

@@ -49,7 +49,11 @@ def test_a_code_verifies_once_and_names_the_presenter(legal_rep, holder):
 
     assert first.result == Result.VALID
     assert first.certificate.holder_uscc == holder.uscc
-    assert first.presenter == {"name": "李娜", "capacity": "法定代表人（负责人）"}
+    assert first.presenter == {
+        "name": "李娜",
+        "capacity": "法定代表人（负责人）",
+        "authorisation": None,
+    }
     assert second.result == Result.REPLAYED and "只能查验一次" in second.message
     assert list(Verification.objects.values_list("result", flat=True).order_by("id")) == [
         "valid",

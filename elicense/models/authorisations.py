@@ -1,0 +1,101 @@
+"""Authorisations (授权): the legal representative lets an agent act for the entity."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_fsm import FSMField, transition
+
+
+class Matter(models.Model):
+    """A node of the matter tree (电子政务/市场监管/动产抵押) that administrators maintain."""
+
+    path = models.CharField("事项路径", max_length=200, unique=True)
+    name = models.CharField("名称", max_length=60)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="children",
+    )  # fmt: skip
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "授权事项"
+        verbose_name_plural = "授权事项"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.path
+
+    def covers(self, path: str) -> bool:
+        """A scope covers itself and everything below it."""
+        return path == self.path or path.startswith(self.path + "/")
+
+
+class AuthorisationStatus(models.TextChoices):
+    ACTIVE = "active", "有效"
+    REVOKED = "revoked", "已撤销"
+
+
+class AuthorisationQuerySet(models.QuerySet):
+    def of_holder(self, uscc: str):
+        return self.filter(holder_uscc=uscc)
+
+    def current(self, at=None):
+        at = at or timezone.now()
+        return self.filter(status=AuthorisationStatus.ACTIVE, valid_from__lte=at, valid_to__gt=at)
+
+
+class Authorisation(models.Model):
+    """An agent may act for the holder within ``scope`` from ``valid_from`` to ``valid_to``."""
+
+    holder_uscc = models.CharField("授权主体", max_length=18, db_index=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="被授权人", on_delete=models.PROTECT,
+        related_name="authorisations",
+    )  # fmt: skip
+    scope = models.ForeignKey(Matter, verbose_name="授权范围", on_delete=models.PROTECT)
+    valid_from = models.DateTimeField("生效时间")
+    valid_to = models.DateTimeField("截止时间")
+    status = FSMField(
+        "状态", default=AuthorisationStatus.ACTIVE, choices=AuthorisationStatus.choices
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="授权人", on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField("授权时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="撤销人", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    objects = AuthorisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "授权"
+        verbose_name_plural = "授权"
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gt=models.F("valid_from")), name="authorisation_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agent} · {self.scope.path} · 至{timezone.localtime(self.valid_to):%Y-%m-%d}"
+
+    def state_at(self, at) -> str:
+        """active, revoked, expired or not_yet at the moment ``at``."""
+        if self.status == AuthorisationStatus.REVOKED and self.revoked_at <= at:
+            return "revoked"
+        if at >= self.valid_to:
+            return "expired"
+        if at < self.valid_from:
+            return "not_yet"
+        return "active"
+
+    @transition(field=status, source=AuthorisationStatus.ACTIVE, target=AuthorisationStatus.REVOKED)
+    def revoke(self, *, by, at, reason):
+        """The legal representative withdrew it; it stops working at once."""
+        self.revoked_by, self.revoked_at, self.revoke_reason = by, at, reason

@@ -1,0 +1,71 @@
+"""The enterprise's authorisation pages (授权管理)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from elicense.forms import GrantForm, RevokeForm
+from elicense.models import Authorisation
+from elicense.services.authorisations import grant_authorisation, revoke_authorisation
+from portal.forms import add_service_errors
+from portal.models import Role
+from portal.models.accounts import EnterpriseCapacity
+
+
+def _enterprise(request):
+    if request.user.role != Role.ENTERPRISE or not request.user.entity_uscc:
+        raise Http404
+    return request.user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authorisation_list(request):
+    """The legal representative grants and revokes; an agent sees its own grants."""
+    user = _enterprise(request)
+    is_legal = user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE
+    authorisations = Authorisation.objects.of_holder(user.entity_uscc).select_related(
+        "agent", "scope", "granted_by", "revoked_by"
+    )
+    if not is_legal:
+        authorisations = authorisations.filter(agent=user)
+    form = GrantForm(request.POST or None, holder_uscc=user.entity_uscc) if is_legal else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                grant_authorisation(acting_user=user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "授权已生效。")
+                return redirect("elicense:authorisation_list")
+    return render(
+        request,
+        "elicense/authorisation_list.html",
+        {"authorisations": authorisations, "form": form, "revoke_form": RevokeForm()},
+    )
+
+
+@login_required
+@require_POST
+def authorisation_revoke(request, pk):
+    user = _enterprise(request)
+    authorisation = get_object_or_404(Authorisation.objects.of_holder(user.entity_uscc), pk=pk)
+    form = RevokeForm(request.POST)
+    form.is_valid()
+    try:
+        revoke_authorisation(
+            acting_user=user, authorisation=authorisation, reason=form.cleaned_data.get("reason")
+        )
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "授权已撤销，立即失效。")
+    return redirect("elicense:authorisation_list")

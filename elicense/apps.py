@@ -25,6 +25,7 @@ class ElicenseConfig(AppConfig):
             roles={Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER},
             order=30,
         )
+        registry.add_login_panel(template="elicense/login_panel.html")
         register_action_labels(
             {
                 "certificate.issued": "电子证照签发",
@@ -34,6 +35,9 @@ class ElicenseConfig(AppConfig):
                 "certificate.cancelled": "电子证照注销",
                 "certificate.expired": "电子证照到期",
                 "presentation_code.issued": "生成出示码",
+                "login_challenge.confirmed": "确认扫码登录",
+                "login_challenge.refused": "拒绝扫码登录",
+                "user.logged_in_by_scan": "扫码登录",
                 "authorisation.granted": "授权",
                 "authorisation.revoked": "撤销授权",
                 "signing_key.created": "创建签发密钥",

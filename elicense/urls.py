@@ -1,6 +1,6 @@
 from django.urls import path
 
-from elicense import views, views_authorisations
+from elicense import views, views_authorisations, views_login
 
 app_name = "elicense"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("elicense/mine/", views.my_certificates, name="my_certificates"),
     path("elicense/presentation-code/", views.presentation_code, name="presentation_code"),
     path("elicense/scan/", views.scan, name="scan"),
+    path("login/scan/new/", views_login.challenge_new, name="scan_login_new"),
+    path("login/scan/<str:token>/poll/", views_login.challenge_poll, name="scan_login_poll"),
+    path("login/scan/<str:token>/", views_login.challenge_confirm, name="scan_login_confirm"),
     path(
         "elicense/authorisations/",
         views_authorisations.authorisation_list,

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense import crypto, qr
 from elicense.forms import ScanForm
-from elicense.models import Certificate, CertificateKind, SigningKey, Verification
+from elicense.models import (
+    Certificate,
+    CertificateKind,
+    SigningKey,
+    Verification,
+)
 from elicense.pdf import pdf_path, printable_context
 from elicense.services import issue_presentation_code
 from elicense.services.documents import pdf_ready, public_url

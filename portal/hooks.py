@@ -31,6 +31,7 @@ class HomePanel:
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
+    login_panels: list[str] = field(default_factory=list)
 
     def add_nav(self, *, label, url_name, roles, order=100):
         self.nav.append(NavItem(label, url_name, frozenset(roles), order))
@@ -39,6 +40,10 @@ class Registry:
     def add_panel(self, *, template, context, roles, order=100):
         self.panels.append(HomePanel(template, context, frozenset(roles), order))
         self.panels.sort(key=lambda panel: panel.order)
+
+    def add_login_panel(self, *, template):
+        """A block beside the password form (scan-to-login, for one)."""
+        self.login_panels.append(template)
 
     def nav_for(self, user):
         return [item for item in self.nav if _role_of(user) in item.roles]

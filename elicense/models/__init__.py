@@ -1,6 +1,7 @@
 from elicense.models.authorisations import Authorisation, AuthorisationStatus, Matter
 from elicense.models.certificates import Certificate, CertificateKind, CertificateStatus
 from elicense.models.keys import SigningKey, SigningKeyStatus
+from elicense.models.login_challenges import ChallengeStatus, LoginChallenge
 from elicense.models.presentations import PresentationCode
 from elicense.models.verifications import (
     Verification,
@@ -15,6 +16,8 @@ __all__ = [
     "Certificate",
     "CertificateKind",
     "CertificateStatus",
+    "ChallengeStatus",
+    "LoginChallenge",
     "PresentationCode",
     "SigningKey",
     "SigningKeyStatus",

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
 from portal.forms import LoginForm
+from portal.hooks import registry
 
 LOCKOUT_MESSAGE = "登录失败次数过多，该账户或地址已被锁定{minutes}分钟，请稍后再试。"
 
@@ -13,6 +14,9 @@ class LoginView(auth_views.LoginView):
     template_name = "portal/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "login_panels": registry.login_panels}
 
 
 class LogoutView(auth_views.LogoutView):
@@ -25,6 +29,10 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
     return render(
         request,
         "portal/login.html",
-        {"form": LoginForm(request), "lockout_message": LOCKOUT_MESSAGE.format(minutes=minutes)},
+        {
+            "form": LoginForm(request),
+            "lockout_message": LOCKOUT_MESSAGE.format(minutes=minutes),
+            "login_panels": registry.login_panels,
+        },
         status=429,
     )

@@ -1,0 +1,84 @@
+"""Scan-to-login pages: the waiting browser's QR and poll, the phone's confirmation."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from elicense import qr
+from elicense.services import login as scan_login
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _session_key(request) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
+@require_POST
+def challenge_new(request):
+    """A fresh challenge bound to this browser's session, with its QR."""
+    token, challenge = scan_login.create_login_challenge(
+        session_key=_session_key(request), user_agent=request.headers.get("User-Agent", "")
+    )
+    confirm_url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "elicense:scan_login_confirm", args=[token]
+    )
+    return JsonResponse(
+        {
+            "token": token,
+            "qr": qr.svg(confirm_url, title="扫码登录二维码"),
+            "confirm_url": confirm_url,
+            "expires_in": scan_login.CHALLENGE_SECONDS,
+            "poll_url": reverse("elicense:scan_login_poll", args=[token]),
+        }
+    )
+
+
+@require_POST
+def challenge_poll(request, token):
+    """The waiting browser asks; once the phone confirmed, this browser is signed in."""
+    session_key = _session_key(request)
+    state = scan_login.challenge_state(token=token, session_key=session_key)
+    if state == "confirmed":
+        user = scan_login.consume_login_challenge(token=token, session_key=session_key)
+        if user is not None:
+            login(request, user, backend=BACKEND)
+            return JsonResponse({"status": "signed_in", "redirect": reverse("portal:home")})
+        state = "invalid"
+    return JsonResponse({"status": state})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge_confirm(request, token):
+    """On the phone: which site and which browser asks; confirm or refuse."""
+    challenge = scan_login.find_challenge(token)
+    if challenge is None:
+        raise Http404("登录二维码无效。")
+    if request.method == "POST":
+        try:
+            scan_login.decide_login_challenge(
+                acting_user=request.user, token=token, approve="approve" in request.POST
+            )
+        except PermissionDenied as error:
+            raise Http404 from error
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, "已确认，电脑端将自动登录。" if "approve" in request.POST else "已拒绝。"
+            )
+        return redirect("elicense:scan_login_confirm", token=token)
+    return render(
+        request,
+        "elicense/login_confirm.html",
+        {"challenge": challenge, "site": request.get_host(), "token": token},
+    )

@@ -20,6 +20,12 @@ class ElicenseConfig(AppConfig):
             order=6,
         )
         registry.add_nav(
+            label="电子签名",
+            url_name="elicense:document_sign",
+            roles={Role.ENTERPRISE},
+            order=7,
+        )
+        registry.add_nav(
             label="扫码验照",
             url_name="elicense:scan",
             roles={Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER},
@@ -38,6 +44,9 @@ class ElicenseConfig(AppConfig):
                 "login_challenge.confirmed": "确认扫码登录",
                 "login_challenge.refused": "拒绝扫码登录",
                 "user.logged_in_by_scan": "扫码登录",
+                "entity_key.created": "创建主体签名密钥",
+                "entity_key.retired": "停用主体签名密钥",
+                "document.signed": "电子签名",
                 "authorisation.granted": "授权",
                 "authorisation.revoked": "撤销授权",
                 "signing_key.created": "创建签发密钥",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from elicense import views, views_authorisations, views_login
+from elicense import views, views_authorisations, views_login, views_signatures
 
 app_name = "elicense"
 
@@ -10,6 +10,18 @@ urlpatterns = [
     path("elicense/mine/", views.my_certificates, name="my_certificates"),
     path("elicense/presentation-code/", views.presentation_code, name="presentation_code"),
     path("elicense/scan/", views.scan, name="scan"),
+    path("elicense/sign/", views_signatures.document_sign, name="document_sign"),
+    path("elicense/signatures/verify/", views_signatures.document_verify, name="document_verify"),
+    path(
+        "elicense/signatures/<str:public_id>/",
+        views_signatures.document_detail,
+        name="document_detail",
+    ),
+    path(
+        "elicense/entities/<str:uscc>/keys.json",
+        views_signatures.entity_keys,
+        name="entity_keys",
+    ),
     path("login/scan/new/", views_login.challenge_new, name="scan_login_new"),
     path("login/scan/<str:token>/poll/", views_login.challenge_poll, name="scan_login_poll"),
     path("login/scan/<str:token>/", views_login.challenge_confirm, name="scan_login_confirm"),

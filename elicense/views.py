@@ -14,6 +14,9 @@ from elicense.forms import ScanForm
 from elicense.models import (
     Certificate,
     CertificateKind,
+    ChallengeStatus,
+    EntityKey,
+    LoginChallenge,
     SigningKey,
     Verification,
 )
@@ -67,6 +70,9 @@ def holder_page(request, public_id):
             "outcome": outcome,
             "current": current,
             "display_qr": qr.svg(public_url(certificate), title="亮照二维码"),
+            "entity_key": EntityKey.objects.filter(
+                holder_uscc=certificate.holder_uscc, status="active"
+            ).first(),
         },
     )
 
@@ -110,6 +116,9 @@ def my_certificates(request):
             "verifications": Verification.objects.of_holder(
                 request.user.entity_uscc
             ).select_related("certificate")[:20],
+            "scan_logins": LoginChallenge.objects.filter(
+                user__entity_uscc=request.user.entity_uscc, status=ChallengeStatus.CONSUMED
+            ).select_related("user")[:20],
         },
     )
 

@@ -3,6 +3,7 @@ from elicense.models.certificates import Certificate, CertificateKind, Certifica
 from elicense.models.keys import SigningKey, SigningKeyStatus
 from elicense.models.login_challenges import ChallengeStatus, LoginChallenge
 from elicense.models.presentations import PresentationCode
+from elicense.models.signatures import EntityKey, SignedDocument
 from elicense.models.verifications import (
     Verification,
     VerificationChannel,
@@ -16,6 +17,8 @@ __all__ = [
     "Certificate",
     "CertificateKind",
     "CertificateStatus",
+    "EntityKey",
+    "SignedDocument",
     "ChallengeStatus",
     "LoginChallenge",
     "PresentationCode",

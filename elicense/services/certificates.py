@@ -41,12 +41,17 @@ def issue_certificate(
 ) -> Certificate:
     """Create a certificate pending signature, replacing ``supersedes`` if given.
 
+    The holder's first certificate also gives it its own signing key pair (电子签名).
+
     Must run inside the register's transaction (so a licence and its certificate commit
     together); the signing task is queued for after that commit.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("issue_certificate must run inside the issuing transaction")
     now = timezone.now()
+    from elicense.services.signatures import ensure_entity_key
+
+    ensure_entity_key(holder_uscc=holder_uscc, acting_user=acting_user)
     if supersedes is not None:
         supersede_certificate(certificate=supersedes, acting_user=acting_user, reason="换发新版")
     certificate = Certificate.objects.create(

@@ -144,3 +144,16 @@ def test_a_printed_token_verifies_offline_with_the_published_jwks(client, restau
     claims = jwt.decode(token, key.key, algorithms=["EdDSA"])
 
     assert claims["u"] == restaurant[0].uscc and claims["k"] == "bl"
+
+
+def test_holder_page_publishes_the_entitys_signing_key(client, restaurant):
+    from elicense.models import EntityKey
+
+    entity = restaurant[0]
+    key = EntityKey.objects.get(holder_uscc=entity.uscc)
+
+    page = client.get(
+        reverse("elicense:holder_page", args=[_business_certificate(entity).public_id])
+    ).content.decode()
+
+    assert key.public_key in page and key.kid in page

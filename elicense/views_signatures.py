@@ -1,0 +1,133 @@
+"""Electronic signatures: the enterprise signs, anyone verifies (电子签名)."""
+
+import json
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from elicense import crypto
+from elicense.models import EntityKey, Matter, SignedDocument
+from elicense.services.signatures import MAX_DOCUMENT_BYTES, sign_document, verify_signature
+from portal.forms import add_service_errors
+from portal.models import Role
+
+
+def _parse_json(text: str):
+    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+        raise forms.ValidationError("数据过大（上限64KB）。")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise forms.ValidationError(
+            f"不是有效的JSON：第{error.lineno}行第{error.colno}列，{error.msg}。"
+        ) from error
+
+
+class SignForm(forms.Form):
+    title = forms.CharField(label="文件名称", max_length=100)
+    matter = forms.ModelChoiceField(
+        label="事项", queryset=Matter.objects.all(), to_field_name="path", required=False,
+        help_text="经办人须选择其授权范围内的事项。",
+    )  # fmt: skip
+    data = forms.CharField(
+        label="签名数据（JSON）", widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"})
+    )
+
+    def clean_data(self):
+        return _parse_json(self.cleaned_data["data"])
+
+
+class VerifyForm(forms.Form):
+    uscc = forms.CharField(label="签名主体统一社会信用代码", max_length=18)
+    data = forms.CharField(label="签名数据（JSON）", widget=forms.Textarea(attrs={"rows": 6}))
+    signature = forms.CharField(label="签名（JWS）", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_uscc(self):
+        return self.cleaned_data["uscc"].strip().upper()
+
+    def clean_data(self):
+        return _parse_json(self.cleaned_data["data"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_sign(request):
+    """The enterprise user signs business data in the entity's name."""
+    if request.user.role != Role.ENTERPRISE:
+        raise Http404
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        matter = form.cleaned_data["matter"]
+        try:
+            document = sign_document(
+                acting_user=request.user,
+                title=form.cleaned_data["title"],
+                data=form.cleaned_data["data"],
+                matter=matter.path if matter else "",
+            )
+        except PermissionDenied as error:
+            raise Http404 from error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("elicense:document_detail", public_id=document.public_id)
+    return render(request, "elicense/document_sign.html", {"form": form})
+
+
+def document_detail(request, public_id):
+    """Public: who signed what, when, under which authorisation, re-verified now."""
+    document = get_object_or_404(
+        SignedDocument.objects.select_related("signer", "key", "authorisation__scope"),
+        public_id=public_id,
+    )
+    valid, message, _ = verify_signature(
+        holder_uscc=document.holder_uscc, data=document.data, signature=document.signature
+    )
+    return render(
+        request,
+        "elicense/document_detail.html",
+        {
+            "document": document,
+            "valid": valid,
+            "message": message,
+            "pretty": json.dumps(document.data, ensure_ascii=False, indent=2),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_verify(request):
+    """Public: check a signature someone handed over against the entity's published keys."""
+    form = VerifyForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        valid, message, key = verify_signature(
+            holder_uscc=form.cleaned_data["uscc"],
+            data=form.cleaned_data["data"],
+            signature=form.cleaned_data["signature"].strip(),
+        )
+        document = None
+        if valid:
+            document = (
+                SignedDocument.objects.filter(signature=form.cleaned_data["signature"].strip())
+                .select_related("signer", "authorisation__scope")
+                .first()
+            )
+        result = {"valid": valid, "message": message, "key": key, "document": document}
+    return render(request, "elicense/document_verify.html", {"form": form, "result": result})
+
+
+@cache_control(public=True, max_age=300)
+def entity_keys(request, uscc):
+    """Public: the entity's signing keys (active and retired) as a JWK Set."""
+    keys = EntityKey.objects.filter(holder_uscc=uscc.upper()).order_by("-created_at")
+    if not keys:
+        raise Http404
+    return JsonResponse(
+        {"keys": [{**crypto.jwk(key.kid, key.public_key), "status": key.status} for key in keys]}
+    )

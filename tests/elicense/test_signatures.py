@@ -1,0 +1,177 @@
+"""Electronic signatures over canonical JSON with each entity's own key."""
+
+import datetime
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from elicense.models import EntityKey, Matter, SignedDocument
+from elicense.services.authorisations import grant_authorisation
+from elicense.services.signatures import (
+    canonical_bytes,
+    rotate_entity_key,
+    sign_document,
+    verify_signature,
+)
+from tests.factories import enterprise_user, register
+
+APPLICATION = {"申请事项": "一业一证", "经营业态": "便利店", "面积": 120, "明细": [1, 2.5]}
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53 - 1), 2**53 - 1) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=6), json_values, max_size=6), st.randoms())
+def test_canonical_json_is_the_same_bytes_in_any_key_order(data, rnd):
+    items = list(data.items())
+    rnd.shuffle(items)
+    assert canonical_bytes(dict(items)) == canonical_bytes(data)
+    assert json.loads(canonical_bytes(data)) == data
+
+
+def test_numbers_json_cannot_carry_exactly_are_refused_in_chinese():
+    with pytest.raises(ValidationError, match="数据不能规范化为JSON"):
+        canonical_bytes({"amount": 2**53})
+
+
+@pytest.fixture
+def entity(xuhui_clerk):
+    return register(xuhui_clerk, name="上海签名测试便利店有限公司")
+
+
+@pytest.fixture
+def legal_rep(entity):
+    return enterprise_user(entity, full_name="吴法人")
+
+
+@pytest.mark.django_db
+def test_the_first_certificate_gives_the_entity_its_key(entity):
+    key = EntityKey.objects.get(holder_uscc=entity.uscc)
+    assert key.status == "active" and key.kid.startswith(entity.uscc)
+    assert "BEGIN ENCRYPTED PRIVATE KEY" in key.encrypted_private_key
+
+
+@pytest.mark.django_db
+def test_signed_document_records_signer_key_and_time(legal_rep, entity):
+    document = sign_document(acting_user=legal_rep, title="一业一证申请", data=APPLICATION)
+
+    assert document.signer == legal_rep and document.authorisation is None
+    assert document.key == EntityKey.objects.get(holder_uscc=entity.uscc)
+    assert verify_signature(
+        holder_uscc=entity.uscc, data=APPLICATION, signature=document.signature
+    )[0]
+
+
+@pytest.mark.django_db
+def test_a_signature_over_data_changed_by_one_character_fails(legal_rep, entity):
+    document = sign_document(acting_user=legal_rep, title="申请", data=APPLICATION)
+    changed = {**APPLICATION, "经营业态": "便利底"}
+
+    valid, message, _ = verify_signature(
+        holder_uscc=entity.uscc, data=changed, signature=document.signature
+    )
+
+    assert not valid and "数据可能已被改动" in message
+
+
+@pytest.mark.django_db
+def test_the_same_data_in_another_key_order_still_verifies(legal_rep, entity):
+    document = sign_document(acting_user=legal_rep, title="申请", data=APPLICATION)
+    reordered = dict(reversed(list(APPLICATION.items())))
+
+    assert verify_signature(holder_uscc=entity.uscc, data=reordered, signature=document.signature)[
+        0
+    ]
+
+
+@pytest.mark.django_db
+def test_another_entitys_signature_is_not_accepted(legal_rep, entity, xuhui_clerk):
+    other = register(xuhui_clerk)
+    document = sign_document(acting_user=legal_rep, title="申请", data=APPLICATION)
+
+    valid, message, _ = verify_signature(
+        holder_uscc=other.uscc, data=APPLICATION, signature=document.signature
+    )
+    assert not valid and "不属于该主体" in message
+
+
+@pytest.mark.django_db
+def test_an_old_signature_verifies_after_the_key_rotates(legal_rep, entity):
+    document = sign_document(acting_user=legal_rep, title="申请", data=APPLICATION)
+
+    new_key = rotate_entity_key(acting_user=legal_rep, holder_uscc=entity.uscc)
+    later = sign_document(acting_user=legal_rep, title="变更", data=APPLICATION)
+
+    assert later.key == new_key != document.key
+    for signed in (document, later):
+        assert verify_signature(
+            holder_uscc=entity.uscc, data=APPLICATION, signature=signed.signature
+        )[0]
+
+
+@pytest.mark.django_db
+def test_an_agent_signs_only_within_its_scope(entity, legal_rep):
+    agent = enterprise_user(entity, capacity="agent", full_name="郑经办")
+    now = datetime.datetime.now(datetime.UTC)
+    authorisation = grant_authorisation(
+        acting_user=legal_rep,
+        agent=agent,
+        scope=Matter.objects.get(path="电子政务/市场监管"),
+        valid_from=now - datetime.timedelta(minutes=1),
+        valid_to=now + datetime.timedelta(days=1),
+    )
+
+    document = sign_document(
+        acting_user=agent, title="申请", data=APPLICATION, matter="电子政务/市场监管/一业一证"
+    )
+    assert document.authorisation == authorisation
+
+    with pytest.raises(ValidationError) as caught:
+        sign_document(acting_user=agent, title="报税", data={}, matter="电子政务/税务/税费申报")
+    assert "没有覆盖该事项的有效授权" in caught.value.message_dict["matter"][0]
+    assert SignedDocument.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_sign_page_rejects_bad_json_with_a_chinese_error(client, legal_rep):
+    client.force_login(legal_rep)
+
+    response = client.post(
+        reverse("elicense:document_sign"), {"title": "申请", "data": '{"a": 1,}'}
+    )
+
+    assert "不是有效的JSON" in str(response.context["form"].errors["data"])
+    assert not SignedDocument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_public_pages_show_and_verify_a_signed_document(client, legal_rep, entity):
+    client.force_login(legal_rep)
+    response = client.post(
+        reverse("elicense:document_sign"),
+        {"title": "一业一证申请", "data": json.dumps(APPLICATION, ensure_ascii=False)},
+    )
+    document = SignedDocument.objects.get()
+    assert response["Location"] == reverse("elicense:document_detail", args=[document.public_id])
+    client.logout()
+
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-signature-valid="true"' in page and "吴法人" in page
+
+    tampered = client.post(
+        reverse("elicense:document_verify"),
+        {"uscc": entity.uscc, "data": '{"申请事项": "一业一证"}', "signature": document.signature},
+    ).content.decode()
+    assert 'data-signature-valid="false"' in tampered
+
+    keys = client.get(reverse("elicense:entity_keys", args=[entity.uscc])).json()["keys"]
+    assert [key["kid"] for key in keys] == [document.key.kid]

@@ -1,9 +1,14 @@
 """Load reference data and a realistic demo register; safe to run again (idempotent)."""
 
+import datetime
+
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
+from django.utils import timezone
 
+from elicense.models import Authorisation, Matter
+from elicense.services.authorisations import grant_authorisation
 from licensing import services
 from licensing.demo import DISTRICT_SLUGS, DemoEntity, demo_entities
 from licensing.models import FoodLicence, MarketEntity
@@ -109,6 +114,19 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.full_clean()
                 user.save()
+        legal, agent = (
+            User.objects.get(username="ent_legal"),
+            User.objects.get(username="ent_agent"),
+        )
+        if not Authorisation.objects.filter(agent=agent).exists():
+            now = timezone.now()
+            grant_authorisation(
+                acting_user=legal,
+                agent=agent,
+                scope=Matter.objects.get(path="电子政务/市场监管"),
+                valid_from=now,
+                valid_to=now + datetime.timedelta(days=365),
+            )
 
     def _report(self, created, expired):
         self.stdout.write(
@@ -124,7 +142,7 @@ class Command(BaseCommand):
                 ("officer_xuhui, officer_<district>", "区局人员（各区）"),
                 ("reviewer", "审批部门人员"),
                 ("ent_legal", "企业用户：法定代表人"),
-                ("ent_agent", "企业用户：经办人"),
+                ("ent_agent", "企业用户：经办人（已获“电子政务/市场监管”授权一年）"),
             ]
             for username, role in rows:
                 self.stdout.write(f"  {username:<36} {role}")

@@ -6,8 +6,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from licensing.identifiers import make_uscc
 from licensing.models import EntityType, FoodBusinessItem, FoodSubjectType
+from portal.identifiers import make_uscc
 
 DISTRICT_SLUGS = {
     "310101": "huangpu",

@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from licensing.identifiers import validate_food_licence_number
 from licensing.models import EntityType, FoodBusinessItem, FoodSubjectType, MarketEntity
 from licensing.services.common import clean_uscc
+from portal.identifiers import validate_food_licence_number
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

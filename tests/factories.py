@@ -5,8 +5,8 @@ import datetime
 import factory
 
 from licensing import services
-from licensing.identifiers import make_uscc
 from licensing.models import EntityType, FoodBusinessItem, FoodSubjectType
+from portal.identifiers import make_uscc
 from portal.models import District, Role, User
 
 PASSWORD = "Pw-for-tests-2026"

@@ -2,8 +2,8 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from licensing.identifiers import validate_uscc
 from licensing.models import MarketEntity, UsccAllowlistEntry
+from portal.identifiers import validate_uscc
 from portal.models import District, Role
 
 

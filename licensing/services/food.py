@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from licensing import certification
-from licensing.identifiers import make_food_licence_number
 from licensing.models import (
     FoodBusinessItem,
     FoodLicence,
@@ -16,6 +15,7 @@ from licensing.models import (
 )
 from licensing.services.common import authority_name, lock_entity, require_active, require_clerk_of
 from portal.audit import diff, record_event
+from portal.identifiers import make_food_licence_number
 
 MAX_SERIAL = 999_999
 

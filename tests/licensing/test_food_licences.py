@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from licensing import services
-from licensing.identifiers import validate_food_licence_number
 from licensing.models import FoodLicence, FoodLicenceSerial
+from portal.identifiers import validate_food_licence_number
 from portal.models import AuditEvent
 from tests.factories import issue_food, register
 

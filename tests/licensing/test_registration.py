@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from licensing import services
-from licensing.identifiers import make_uscc
 from licensing.models import BusinessLicence, EntityType, MarketEntity, UsccAllowlistEntry
+from portal.identifiers import make_uscc
 from portal.models import AuditEvent
 from tests.factories import RegistrationFactory, issue_food, register
 

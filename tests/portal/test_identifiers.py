@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from licensing.identifiers import (
+from portal.identifiers import (
     FOOD_SUBJECT_TYPES,
     USCC_ALPHABET,
     USCC_REGISTRATION_AUTHORITIES,

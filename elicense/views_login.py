@@ -17,8 +17,10 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _session_key(request) -> str:
+    """This browser's session key, creating the session (and its cookie) if needed."""
     if not request.session.session_key:
         request.session.save()
+        request.session.modified = True  # so that the response sets the session cookie
     return request.session.session_key
 
 

@@ -77,7 +77,7 @@ def consume_login_challenge(*, token: str, session_key: str):
     in another browser signs nobody in. Expired, refused and used challenges return None.
     """
     challenge = (
-        LoginChallenge.objects.select_for_update()
+        LoginChallenge.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(token_hash=hash_token(token or ""), session_key=session_key)
         .first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from elicense import views, views_authorisations, views_login, views_signatures
+from elicense import views, views_access, views_authorisations, views_login, views_signatures
 
 app_name = "elicense"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("elicense/mine/", views.my_certificates, name="my_certificates"),
     path("elicense/presentation-code/", views.presentation_code, name="presentation_code"),
     path("elicense/scan/", views.scan, name="scan"),
+    path("elicense/access/apply/", views_access.access_apply, name="access_apply"),
     path("elicense/sign/", views_signatures.document_sign, name="document_sign"),
     path("elicense/signatures/verify/", views_signatures.document_verify, name="document_verify"),
     path(

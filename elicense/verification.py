@@ -164,7 +164,13 @@ def _check_display_url(match) -> Outcome:
 
 
 def verify_token(
-    token, *, channel: str, verifier=None, verifier_label: str = "", matter: str | None = None
+    token,
+    *,
+    channel: str,
+    verifier=None,
+    verifier_label: str = "",
+    matter: str | None = None,
+    relying_party=None,
 ) -> Outcome:
     """Verify whatever was scanned or submitted and log the verification.
 
@@ -186,18 +192,34 @@ def verify_token(
         outcome = _check_display_url(match)
     else:
         outcome = Outcome(Result.MALFORMED)
-    log_verification(outcome, channel=channel, verifier=verifier, verifier_label=label)
+    log_verification(
+        outcome,
+        channel=channel,
+        verifier=verifier,
+        verifier_label=label,
+        relying_party=relying_party,
+    )
     return outcome
 
 
-def check_certificate(certificate, *, channel, verifier=None, verifier_label="") -> Outcome:
-    """Check a certificate reached by its public id (the holder's public page)."""
+def check_certificate(
+    certificate, *, channel, verifier=None, verifier_label="", relying_party=None
+) -> Outcome:
+    """Check a certificate reached by its public id or its holder (pages, the API)."""
     outcome = Outcome(live_result(certificate), certificate=certificate)
-    log_verification(outcome, channel=channel, verifier=verifier, verifier_label=verifier_label)
+    log_verification(
+        outcome,
+        channel=channel,
+        verifier=verifier,
+        verifier_label=verifier_label,
+        relying_party=relying_party,
+    )
     return outcome
 
 
-def log_verification(outcome: Outcome, *, channel, verifier=None, verifier_label="") -> None:
+def log_verification(
+    outcome: Outcome, *, channel, verifier=None, verifier_label="", relying_party=None
+) -> None:
     if verifier is not None and verifier.is_authenticated:
         label = verifier_label or str(verifier)
     else:
@@ -210,5 +232,6 @@ def log_verification(outcome: Outcome, *, channel, verifier=None, verifier_label
         holder_uscc=certificate.holder_uscc if certificate else "",
         verifier=verifier,
         verifier_label=label[:150],
+        relying_party=relying_party,
         client_address=current_client_address.get(),
     )

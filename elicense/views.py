@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -13,7 +12,6 @@ from elicense import crypto, qr
 from elicense.forms import ScanForm
 from elicense.models import (
     Certificate,
-    CertificateKind,
     ChallengeStatus,
     EntityKey,
     LoginChallenge,
@@ -30,23 +28,13 @@ from portal.models import Role
 #: Who may use the scan page: window staff and the bureau's officers.
 SCANNER_ROLES = {Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}
 
-KIND_ORDER = Case(
-    When(kind=CertificateKind.BUSINESS_LICENCE, then=Value(0)),
-    When(kind=CertificateKind.FOOD_LICENCE, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
 
 def holder_certificates(uscc: str):
     """The holder's current certificates (business licence first), each with live status."""
-    heads = (
-        Certificate.objects.of_holder(uscc)
-        .heads()
-        .annotate(kind_order=KIND_ORDER)
-        .order_by("kind_order", "number")
-    )
-    return [(certificate, live_result(certificate)) for certificate in heads]
+    return [
+        (certificate, live_result(certificate))
+        for certificate in Certificate.objects.shown_for_holder(uscc)
+    ]
 
 
 @cache_control(public=True, max_age=300)

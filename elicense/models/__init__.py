@@ -3,6 +3,7 @@ from elicense.models.certificates import Certificate, CertificateKind, Certifica
 from elicense.models.keys import SigningKey, SigningKeyStatus
 from elicense.models.login_challenges import ChallengeStatus, LoginChallenge
 from elicense.models.presentations import PresentationCode
+from elicense.models.relying_parties import RelyingParty, RelyingPartyStatus
 from elicense.models.signatures import EntityKey, SignedDocument
 from elicense.models.verifications import (
     Verification,
@@ -22,6 +23,8 @@ __all__ = [
     "ChallengeStatus",
     "LoginChallenge",
     "PresentationCode",
+    "RelyingParty",
+    "RelyingPartyStatus",
     "SigningKey",
     "SigningKeyStatus",
     "Verification",

@@ -56,6 +56,21 @@ class CertificateQuerySet(models.QuerySet):
     def for_source(self, source: str):
         return self.filter(source=source)
 
+    def shown_for_holder(self, uscc: str):
+        """What the holder's page shows: its current certificates, business licence first."""
+        kind_order = models.Case(
+            models.When(kind=CertificateKind.BUSINESS_LICENCE, then=models.Value(0)),
+            models.When(kind=CertificateKind.FOOD_LICENCE, then=models.Value(1)),
+            default=models.Value(2),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.of_holder(uscc)
+            .heads()
+            .annotate(kind_order=kind_order)
+            .order_by("kind_order", "number")
+        )
+
 
 class Certificate(models.Model):
     """One issued version of an electronic certificate with its face data frozen.

@@ -62,6 +62,14 @@ class Verification(models.Model):
         related_name="+",
     )
     verifier_label = models.CharField("查验方", max_length=150)
+    relying_party = models.ForeignKey(
+        "elicense.RelyingParty",
+        verbose_name="接入单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verifications",
+    )
     client_address = models.GenericIPAddressField("客户端地址", null=True, blank=True)
 
     objects = VerificationQuerySet.as_manager()

@@ -1,0 +1,159 @@
+"""The verification API for relying parties (django-ninja): auth, errors, token checks.
+
+The NinjaAPI object is assembled in the root URLconf (``portal/urls.py``), which is the
+only module that sees every app's router.
+"""
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from elicense import ratelimit
+from elicense.models import Certificate, RelyingParty
+from elicense.models.relying_parties import Need
+from elicense.services.documents import public_url
+from elicense.services.relying_parties import party_for_key
+from elicense.verification import verify_token
+
+
+class ApiError(Exception):
+    """An error answered as ``{"code", "message"}`` with an HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+
+class ApiKeyAuth(HttpBearer):
+    """``Authorization: Bearer <key>``; also spends one token of the party's rate limit."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> RelyingParty | None:
+        party = party_for_key(token)
+        if party is None:
+            return None
+        allowed, wait = ratelimit.take(party.pk, party.peak_qps)
+        if not allowed:
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"超过约定的验证峰值（{party.peak_qps}次/秒），请{wait}秒后重试。",
+                {"Retry-After": str(wait)},
+            )
+        return party
+
+
+def require_need(party: RelyingParty, need: str) -> None:
+    if need not in party.needs:
+        raise ApiError(403, "forbidden", f"接入申请未包含“{Need(need).label}”，无权调用本接口。")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class CertificateOut(Schema):
+    kind: str
+    number: str
+    status: str
+    holder_uscc: str
+    holder_name: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    verify_url: str
+
+
+class AuthorisationOut(Schema):
+    id: int
+    scope: str
+    valid_to: str
+
+
+class PresenterOut(Schema):
+    name: str
+    capacity: str
+    authorisation: AuthorisationOut | None = None
+
+
+class TokenIn(Schema):
+    token: str
+
+
+class VerifyOut(Schema):
+    result: str
+    message: str
+    certificate: CertificateOut | None
+    presenter: PresenterOut | None
+
+
+def certificate_out(certificate: Certificate, status: str) -> dict:
+    return {
+        "kind": certificate.kind,
+        "number": certificate.number,
+        "status": status,
+        "holder_uscc": certificate.holder_uscc,
+        "holder_name": certificate.holder_name,
+        "valid_from": certificate.valid_from,
+        "valid_to": certificate.valid_to,
+        "verify_url": public_url(certificate),
+    }
+
+
+router = Router(tags=["证照查验"])
+
+
+@router.post(
+    "/tokens/verify",
+    response={200: VerifyOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    summary="查验出示码或打印件二维码",
+)
+def verify(request, body: TokenIn):
+    """The same verification the clerk's scan page uses; logged in the holder's 查验记录."""
+    party = request.auth
+    require_need(party, Need.PRESENTATION)
+    outcome = verify_token(
+        body.token, channel="api", verifier_label=party.org_name, relying_party=party
+    )
+    certificate = outcome.certificate
+    return {
+        "result": outcome.result,
+        "message": outcome.message,
+        "certificate": certificate_out(certificate, certificate.status) if certificate else None,
+        "presenter": outcome.presenter,
+    }
+
+
+def install_error_handlers(api) -> None:
+    """Every error as ``{"code", "message"}`` in Chinese."""
+
+    @api.exception_handler(ApiError)
+    def api_error(request, exc: ApiError):
+        response = api.create_response(
+            request, {"code": exc.code, "message": exc.message}, status=exc.status
+        )
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorised(request, exc):
+        return api.create_response(
+            request,
+            {
+                "code": "unauthorized",
+                "message": "缺少或无效的接口密钥（Authorization: Bearer <key>）。",
+            },
+            status=401,
+        )
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid(request, exc):
+        return api.create_response(
+            request,
+            {"code": "invalid_request", "message": f"请求格式错误：{exc.errors}"},
+            status=422,
+        )

@@ -1,12 +1,14 @@
 """The register's part of the verification API: a holder's licences by USCC."""
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema
+from django.http import HttpResponse
+from ninja import File, Router, Schema, Status, UploadedFile
 
 from elicense.api import ApiError, CertificateOut, ErrorOut, certificate_out
 from elicense.models import Certificate, CertificateKind
 from elicense.verification import check_certificate, live_result
-from licensing.models import MarketEntity
+from licensing.models import BulkCheck, BulkCheckStatus, MarketEntity
+from licensing.services import create_bulk_check
 from portal.identifiers import validate_uscc
 
 #: Division codes of the portal's own province: a "本省" party sees only these.
@@ -52,3 +54,79 @@ def licences(request, uscc: str):
         "status": entity.status,
         "certificates": [certificate_out(c, live_result(c)) for c in certificates],
     }
+
+
+class BulkCheckOut(Schema):
+    id: int
+    status: str
+    total_rows: int
+    done_rows: int
+    progress: int
+    summary: dict
+    error: str
+
+
+def _bulk_out(check: BulkCheck) -> dict:
+    return {
+        "id": check.pk,
+        "status": check.status,
+        "total_rows": check.total_rows,
+        "done_rows": check.done_rows,
+        "progress": check.progress,
+        "summary": check.summary,
+        "error": check.error,
+    }
+
+
+def _own_check(request, check_id: int) -> BulkCheck:
+    check = BulkCheck.objects.filter(pk=check_id, relying_party=request.auth).first()
+    if check is None:
+        raise ApiError(404, "not_found", "没有这个批量审查任务。")
+    return check
+
+
+@router.post(
+    "/bulk-checks",
+    response={202: BulkCheckOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="上传商户清单进行批量资质审查",
+)
+def bulk_check_create(request, file: File[UploadedFile]):
+    """CSV (UTF-8, UTF-8 BOM, GB18030) or .xlsx; columns 统一社会信用代码、名称、
+    食品经营许可证编号、经营场所; up to 100,000 rows."""
+    try:
+        check = create_bulk_check(
+            file_name=file.name or "upload.csv", data=file.read(), relying_party=request.auth
+        )
+    except ValidationError as error:
+        raise ApiError(422, "invalid_file", " ".join(error.messages)) from error
+    return Status(202, _bulk_out(check))
+
+
+@router.get(
+    "/bulk-checks/{check_id}",
+    response={200: BulkCheckOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="批量审查进度",
+)
+def bulk_check_status(request, check_id: int):
+    return _bulk_out(_own_check(request, check_id))
+
+
+@router.get(
+    "/bulk-checks/{check_id}/result",
+    response={401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="下载审查结果（.xlsx）",
+)
+def bulk_check_result(request, check_id: int):
+    check = _own_check(request, check_id)
+    if check.status != BulkCheckStatus.DONE:
+        raise ApiError(409, "not_ready", f"任务{check.get_status_display()}，结果尚未生成。")
+    return xlsx_response(check)
+
+
+def xlsx_response(check: BulkCheck) -> HttpResponse:
+    response = HttpResponse(
+        bytes(check.result),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bulk-check-{check.pk}.xlsx"'
+    return response

@@ -16,3 +16,16 @@ from licensing import services
 def expire_food_licences() -> int:
     """Daily: mark food licences past their validity as expired."""
     return services.expire_food_licences()
+
+
+@shared_task(
+    name="licensing.tasks.run_bulk_check",
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def run_bulk_check(bulk_check_id: int) -> str:
+    """Check one uploaded merchant list."""
+    return services.run_bulk_check(bulk_check_id=bulk_check_id).status

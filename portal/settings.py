@@ -236,6 +236,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # --- Portal ----------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+BULK_CHECK_MAX_BYTES = env.int("BULK_CHECK_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Electronic certificates -----------------------------------------------------------
 ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")

@@ -1,3 +1,4 @@
+from licensing.models.bulk_checks import BulkCheck, BulkCheckStatus, Verdict
 from licensing.models.entities import EntityStatus, EntityType, MarketEntity, UsccAllowlistEntry
 from licensing.models.licences import (
     BusinessLicence,
@@ -10,6 +11,9 @@ from licensing.models.licences import (
 )
 
 __all__ = [
+    "BulkCheck",
+    "BulkCheckStatus",
+    "Verdict",
     "BusinessLicence",
     "BusinessLicenceStatus",
     "EntityStatus",

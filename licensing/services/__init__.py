@@ -1,5 +1,6 @@
 """Every write to the register. Views, commands and tasks call these; nothing else writes."""
 
+from licensing.services.bulk import create_bulk_check, run_bulk_check
 from licensing.services.entities import (
     cancel_entity,
     change_registration,
@@ -16,6 +17,8 @@ from licensing.services.food import (
 )
 
 __all__ = [
+    "create_bulk_check",
+    "run_bulk_check",
     "allocate_food_licence_number",
     "cancel_entity",
     "cancel_food_licence",

@@ -24,6 +24,12 @@ class LicensingConfig(AppConfig):
         registry.add_nav(
             label="本企业证照", url_name="licensing:my_entity", roles={Role.ENTERPRISE}, order=10
         )
+        registry.add_nav(
+            label="批量资质审查",
+            url_name="licensing:bulkcheck_list",
+            roles={Role.ENTERPRISE},
+            order=12,
+        )
         registry.add_panel(
             template="licensing/panel_register.html",
             context=register_summary,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from licensing import views
+from licensing import views, views_bulk
 
 app_name = "licensing"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("food-licences/<int:pk>/change/", views.food_licence_change, name="food_licence_change"),
     path("food-licences/<int:pk>/cancel/", views.food_licence_cancel, name="food_licence_cancel"),
     path("my-entity/", views.my_entity, name="my_entity"),
+    path("bulk-checks/", views_bulk.bulkcheck_list, name="bulkcheck_list"),
+    path("bulk-checks/<int:pk>/", views_bulk.bulkcheck_detail, name="bulkcheck_detail"),
+    path("bulk-checks/<int:pk>/status/", views_bulk.bulkcheck_status, name="bulkcheck_status"),
+    path("bulk-checks/<int:pk>/result/", views_bulk.bulkcheck_result, name="bulkcheck_result"),
 ]

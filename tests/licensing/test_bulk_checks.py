@@ -177,3 +177,18 @@ def test_the_api_refuses_a_bad_file_with_422(client, db):
     )
 
     assert response.status_code == 422 and response.json()["code"] == "invalid_file"
+
+
+def test_another_users_bulk_check_answers_404(client, xuhui_clerk):
+    from django.urls import reverse
+
+    from tests.factories import enterprise_user
+
+    owner = enterprise_user(register(xuhui_clerk))
+    other = enterprise_user(register(xuhui_clerk))
+    data = _csv([["91350100M000100Y43", "名", "JY23101040000019", "址"]], "utf-8")
+    check = services.create_bulk_check(file_name="x.csv", data=data, acting_user=owner)
+    client.force_login(other)
+
+    for name in ("bulkcheck_detail", "bulkcheck_status", "bulkcheck_result"):
+        assert client.get(reverse(f"licensing:{name}", args=[check.pk])).status_code == 404

@@ -1,0 +1,83 @@
+"""Bulk merchant check pages for enterprise users (platforms, markets, canteens)."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from licensing.api import xlsx_response
+from licensing.models import BulkCheck, BulkCheckStatus
+from licensing.services import create_bulk_check
+from licensing.services.bulk import HEADER, MAX_ROWS
+from portal.forms import add_service_errors
+from portal.models import Role
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="商户清单（.csv 或 .xlsx）",
+        help_text=f"表头：{'、'.join(HEADER)}；CSV 可为 UTF-8 或 GB18030；最多 {MAX_ROWS} 行。",
+        error_messages={"required": "请选择文件。"},
+    )
+
+
+def _require_enterprise(request):
+    if request.user.role != Role.ENTERPRISE:
+        raise Http404
+
+
+def _own(request, pk) -> BulkCheck:
+    return get_object_or_404(BulkCheck.objects.filter(uploaded_by=request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulkcheck_list(request):
+    _require_enterprise(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check = create_bulk_check(
+                file_name=upload.name, data=upload.read(), acting_user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, ValidationError({"file": error.messages}))
+        else:
+            return redirect("licensing:bulkcheck_detail", pk=check.pk)
+    checks = BulkCheck.objects.filter(uploaded_by=request.user).defer("source", "result")[:20]
+    return render(request, "licensing/bulkcheck_list.html", {"form": form, "checks": checks})
+
+
+@login_required
+def bulkcheck_detail(request, pk):
+    _require_enterprise(request)
+    return render(request, "licensing/bulkcheck_detail.html", {"check": _own(request, pk)})
+
+
+@login_required
+def bulkcheck_status(request, pk):
+    _require_enterprise(request)
+    check = _own(request, pk)
+    return JsonResponse(
+        {
+            "status": check.status,
+            "label": check.get_status_display(),
+            "progress": check.progress,
+            "done_rows": check.done_rows,
+            "total_rows": check.total_rows,
+            "summary": check.summary,
+            "error": check.error,
+        }
+    )
+
+
+@login_required
+def bulkcheck_result(request, pk):
+    _require_enterprise(request)
+    check = _own(request, pk)
+    if check.status != BulkCheckStatus.DONE:
+        raise Http404("结果尚未生成。")
+    return xlsx_response(check)

@@ -25,6 +25,12 @@ class LicensingConfig(AppConfig):
             label="本企业证照", url_name="licensing:my_entity", roles={Role.ENTERPRISE}, order=10
         )
         registry.add_nav(
+            label="供货者查验",
+            url_name="licensing:supplier_list",
+            roles={Role.ENTERPRISE},
+            order=11,
+        )
+        registry.add_nav(
             label="批量资质审查",
             url_name="licensing:bulkcheck_list",
             roles={Role.ENTERPRISE},
@@ -55,5 +61,9 @@ class LicensingConfig(AppConfig):
                 "food_licence.changed": "食品经营许可变更",
                 "food_licence.cancelled": "食品经营许可注销",
                 "food_licence.expired": "食品经营许可证到期",
+                "supplier.added": "添加供货者",
+                "supplier.removed": "移除供货者",
+                "bulk_check.created": "上传批量审查",
+                "bulk_check.finished": "批量审查完成",
             }
         )

@@ -29,3 +29,16 @@ def expire_food_licences() -> int:
 def run_bulk_check(bulk_check_id: int) -> str:
     """Check one uploaded merchant list."""
     return services.run_bulk_check(bulk_check_id=bulk_check_id).status
+
+
+@shared_task(
+    name="licensing.tasks.recheck_supplier_lists",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def recheck_supplier_lists() -> int:
+    """Daily: re-check supplier lists and alert owners."""
+    return services.recheck_supplier_lists()

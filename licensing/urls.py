@@ -1,6 +1,6 @@
 from django.urls import path
 
-from licensing import views, views_bulk
+from licensing import views, views_bulk, views_suppliers
 
 app_name = "licensing"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("food-licences/<int:pk>/change/", views.food_licence_change, name="food_licence_change"),
     path("food-licences/<int:pk>/cancel/", views.food_licence_cancel, name="food_licence_cancel"),
     path("my-entity/", views.my_entity, name="my_entity"),
+    path("suppliers/", views_suppliers.supplier_list, name="supplier_list"),
+    path("suppliers/<int:pk>/remove/", views_suppliers.supplier_remove, name="supplier_remove"),
     path("bulk-checks/", views_bulk.bulkcheck_list, name="bulkcheck_list"),
     path("bulk-checks/<int:pk>/", views_bulk.bulkcheck_detail, name="bulkcheck_detail"),
     path("bulk-checks/<int:pk>/status/", views_bulk.bulkcheck_status, name="bulkcheck_status"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import auth, home
+from portal.views import auth, home, notifications
 
 app_name = "portal"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("notifications/read/", notifications.mark_read, name="notifications_read"),
 ]

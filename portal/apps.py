@@ -12,6 +12,15 @@ class PortalConfig(AppConfig):
         registry.add_nav(
             label="系统管理", url_name="admin:index", roles={Role.ADMINISTRATOR}, order=900
         )
+        from portal.views.notifications import unread_notifications
+
+        registry.add_panel(
+            template="portal/panel_notifications.html",
+            context=unread_notifications,
+            roles={Role.ENTERPRISE},
+            order=-1,
+            when=lambda request: unread_notifications(request)["notifications"],
+        )
         registry.add_panel(
             template="portal/panel_account.html",
             context=lambda request: {},

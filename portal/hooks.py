@@ -25,6 +25,7 @@ class HomePanel:
     context: Callable
     roles: frozenset[str]
     order: int = 100
+    when: Callable | None = None
 
 
 @dataclass
@@ -37,8 +38,9 @@ class Registry:
         self.nav.append(NavItem(label, url_name, frozenset(roles), order))
         self.nav.sort(key=lambda item: item.order)
 
-    def add_panel(self, *, template, context, roles, order=100):
-        self.panels.append(HomePanel(template, context, frozenset(roles), order))
+    def add_panel(self, *, template, context, roles, order=100, when=None):
+        """``when(request)`` false hides the panel (e.g. no unread notices)."""
+        self.panels.append(HomePanel(template, context, frozenset(roles), order, when))
         self.panels.sort(key=lambda panel: panel.order)
 
     def add_login_panel(self, *, template):

@@ -22,3 +22,27 @@ def delete_from_admin(*, acting_user, obj) -> None:
     """Delete a row in the Django admin, recording what was deleted."""
     record_event(actor=acting_user, action=f"{obj._meta.model_name}.deleted", obj=obj)
     obj.delete()
+
+
+def notify_entity(*, uscc: str, message: str, link: str = "") -> None:
+    """Leave a notice for every user of an entity (called inside the caller's transaction)."""
+    from portal.models import Notification
+
+    notification = Notification.objects.create(recipient_uscc=uscc, message=message, link=link)
+    record_event(actor=None, action="notification.created", obj=notification, changes={})
+
+
+@transaction.atomic
+def mark_notifications_read(*, acting_user) -> int:
+    """Mark the user's entity's unread notices as read."""
+    from django.utils import timezone
+
+    from portal.models import Notification
+
+    unread = Notification.objects.for_user(acting_user).filter(read_at__isnull=True)
+    count = unread.update(read_at=timezone.now())
+    if count:
+        record_event(
+            actor=acting_user, action="notifications.read", obj=acting_user, changes={"n": count}
+        )
+    return count

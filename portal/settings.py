@@ -197,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "licensing.tasks.expire_food_licences",
         "schedule": crontab(hour=0, minute=10),
     },
+    "recheck-supplier-lists-daily": {
+        "task": "licensing.tasks.recheck_supplier_lists",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- Security --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from licensing.models.licences import (
     FoodLicenceStatus,
     FoodSubjectType,
 )
+from licensing.models.suppliers import Supplier, SupplierState
 
 __all__ = [
     "BulkCheck",
@@ -24,5 +25,7 @@ __all__ = [
     "FoodLicenceStatus",
     "FoodSubjectType",
     "MarketEntity",
+    "Supplier",
+    "SupplierState",
     "UsccAllowlistEntry",
 ]

@@ -15,8 +15,12 @@ from licensing.services.food import (
     five_year_validity_end,
     issue_food_licence,
 )
+from licensing.services.suppliers import add_supplier, recheck_supplier_lists, remove_supplier
 
 __all__ = [
+    "add_supplier",
+    "recheck_supplier_lists",
+    "remove_supplier",
     "create_bulk_check",
     "run_bulk_check",
     "allocate_food_licence_number",

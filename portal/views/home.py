@@ -12,5 +12,6 @@ def home(request):
     panels = [
         {"template": panel.template, **panel.context(request)}
         for panel in registry.panels_for(user)
+        if panel.when is None or panel.when(request)
     ]
     return render(request, "portal/home.html", {"panels": panels})

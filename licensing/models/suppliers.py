@@ -1,0 +1,48 @@
+"""Supplier lists (供货者查验): canteens, schools and markets watch their suppliers."""
+
+from django.db import models
+
+
+class SupplierState(models.TextChoices):
+    VALID = "valid", "证照有效"
+    EXPIRING = "expiring", "许可证30日内到期"
+    EXPIRED = "expired", "许可证已过期"
+    CANCELLED = "cancelled", "许可证已注销"
+    ENTITY_ENDED = "entity_ended", "执照已注销或吊销"
+    NOT_FOUND = "not_found", "未找到"
+
+
+#: States that raise an alert to the list's owner when a supplier enters them.
+ALERT_STATES = {
+    SupplierState.EXPIRING,
+    SupplierState.EXPIRED,
+    SupplierState.CANCELLED,
+    SupplierState.ENTITY_ENDED,
+    SupplierState.NOT_FOUND,
+}
+
+
+class Supplier(models.Model):
+    """One supplier on an owner's list, by USCC or food-licence number."""
+
+    owner_uscc = models.CharField("所属主体", max_length=18, db_index=True)
+    identifier = models.CharField("统一社会信用代码或许可证编号", max_length=18)
+    note = models.CharField("备注", max_length=100, blank=True)
+    state = models.CharField(
+        "最近查验结果", max_length=20, choices=SupplierState.choices, blank=True
+    )
+    name = models.CharField("名称", max_length=100, blank=True)
+    valid_to = models.DateField("许可证有效期至", null=True, blank=True)
+    checked_at = models.DateTimeField("最近查验时间", null=True, blank=True)
+    added_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "供货者"
+        verbose_name_plural = "供货者"
+        ordering = ["owner_uscc", "name", "identifier"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner_uscc", "identifier"], name="supplier_once")
+        ]
+
+    def __str__(self):
+        return self.name or self.identifier

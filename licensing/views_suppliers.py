@@ -1,0 +1,55 @@
+"""The supplier list page (供货者查验) for canteens, schools, care homes and markets."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from licensing.models import Supplier
+from licensing.services import add_supplier, remove_supplier
+from portal.forms import add_service_errors
+from portal.models import Role
+
+
+class SupplierForm(forms.Form):
+    identifier = forms.CharField(
+        label="统一社会信用代码或食品经营许可证编号",
+        max_length=40,
+        error_messages={"required": "请输入统一社会信用代码或许可证编号。"},
+    )
+    note = forms.CharField(label="备注", max_length=100, required=False)
+
+
+def _require_enterprise(request):
+    if request.user.role != Role.ENTERPRISE or not request.user.entity_uscc:
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_list(request):
+    _require_enterprise(request)
+    form = SupplierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supplier = add_supplier(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"已添加：{supplier}（{supplier.get_state_display()}）")
+            return redirect("licensing:supplier_list")
+    suppliers = Supplier.objects.filter(owner_uscc=request.user.entity_uscc)
+    return render(request, "licensing/supplier_list.html", {"form": form, "suppliers": suppliers})
+
+
+@login_required
+@require_POST
+def supplier_remove(request, pk):
+    _require_enterprise(request)
+    supplier = get_object_or_404(Supplier, pk=pk, owner_uscc=request.user.entity_uscc)
+    remove_supplier(acting_user=request.user, supplier=supplier)
+    messages.success(request, "已从清单中移除。")
+    return redirect("licensing:supplier_list")

@@ -1,0 +1,30 @@
+"""In-portal notices to an enterprise (all users of one USCC) or to one user."""
+
+from django.db import models
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if user.entity_uscc:
+            return self.filter(models.Q(recipient_uscc=user.entity_uscc))
+        return self.none()
+
+
+class Notification(models.Model):
+    """A message shown on the enterprise's home page until it is read."""
+
+    recipient_uscc = models.CharField("接收主体", max_length=18, db_index=True)
+    message = models.CharField("内容", max_length=300)
+    link = models.CharField("链接", max_length=200, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "站内提醒"
+        verbose_name_plural = "站内提醒"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.message

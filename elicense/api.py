@@ -6,7 +6,9 @@ only module that sees every app's router.
 
 import datetime
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -15,9 +17,11 @@ from ninja.security import HttpBearer
 from elicense import ratelimit
 from elicense.models import Certificate, RelyingParty
 from elicense.models.relying_parties import Need
+from elicense.services.badges import NoCertificates, issue_badge
 from elicense.services.documents import public_url
 from elicense.services.relying_parties import party_for_key
 from elicense.verification import verify_token
+from elicense.views_badges import badge_snippet
 
 
 class ApiError(Exception):
@@ -157,3 +161,37 @@ def install_error_handlers(api) -> None:
             {"code": "invalid_request", "message": f"请求格式错误：{exc.errors}"},
             status=422,
         )
+
+
+class BadgeIn(Schema):
+    uscc: str
+    shop_id: str
+
+
+class BadgeOut(Schema):
+    badge_id: str
+    image_url: str
+    link_url: str
+    snippet: str
+
+
+@router.post(
+    "/badges",
+    response={200: BadgeOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="为店铺页签发证照公示标识",
+)
+def badge(request, body: BadgeIn):
+    """An embeddable badge for one shop on this platform, linking to the holder's page."""
+    try:
+        issued = issue_badge(
+            relying_party=request.auth, holder_uscc=body.uscc.strip().upper(), shop_id=body.shop_id
+        )
+    except NoCertificates as error:
+        raise ApiError(404, "not_found", "未找到该主体的电子证照。") from error
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    return {
+        "badge_id": issued.public_id,
+        "image_url": base + reverse("elicense:badge_image", args=[issued.public_id]),
+        "link_url": base + reverse("elicense:badge_link", args=[issued.public_id]),
+        "snippet": badge_snippet(issued, base),
+    }

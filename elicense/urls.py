@@ -1,12 +1,21 @@
 from django.urls import path
 
-from elicense import views, views_access, views_authorisations, views_login, views_signatures
+from elicense import (
+    views,
+    views_access,
+    views_authorisations,
+    views_badges,
+    views_login,
+    views_signatures,
+)
 
 app_name = "elicense"
 
 urlpatterns = [
     path("v/<str:public_id>/", views.holder_page, name="holder_page"),
     path("v/<str:public_id>/frame/", views.holder_frame, name="holder_frame"),
+    path("b/<str:public_id>.svg", views_badges.badge_image, name="badge_image"),
+    path("b/<str:public_id>/", views_badges.badge_link, name="badge_link"),
     path("elicense/mine/", views.my_certificates, name="my_certificates"),
     path("elicense/presentation-code/", views.presentation_code, name="presentation_code"),
     path("elicense/scan/", views.scan, name="scan"),

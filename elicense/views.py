@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from elicense import crypto, qr
 from elicense.forms import ScanForm
 from elicense.models import (
+    Badge,
     Certificate,
     ChallengeStatus,
     EntityKey,
@@ -61,6 +62,10 @@ def holder_page(request, public_id):
             "entity_key": EntityKey.objects.filter(
                 holder_uscc=certificate.holder_uscc, status="active"
             ).first(),
+            "badge": Badge.objects.select_related("relying_party")
+            .filter(public_id=request.GET.get("badge", ""), holder_uscc=certificate.holder_uscc)
+            .first(),
+            "badge_copied": request.GET.get("copied") == "1",
         },
     )
 

@@ -1,4 +1,5 @@
 from elicense.models.authorisations import Authorisation, AuthorisationStatus, Matter
+from elicense.models.badges import Badge
 from elicense.models.certificates import Certificate, CertificateKind, CertificateStatus
 from elicense.models.keys import SigningKey, SigningKeyStatus
 from elicense.models.login_challenges import ChallengeStatus, LoginChallenge
@@ -12,6 +13,7 @@ from elicense.models.verifications import (
 )
 
 __all__ = [
+    "Badge",
     "Authorisation",
     "AuthorisationStatus",
     "Matter",

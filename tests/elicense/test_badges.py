@@ -1,0 +1,76 @@
+"""Shop-page badges: bound to a platform and a shop, live status, copy warning."""
+
+import pytest
+
+from elicense import ratelimit, services
+from elicense.models import Badge, Certificate
+from elicense.services.relying_parties import create_relying_party
+from licensing import services as register_services
+from tests.factories import register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def platform():
+    party, key = create_relying_party(name="美团", peak_qps=100)
+    ratelimit.reset(party.pk)
+    return party, {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def shop(xuhui_clerk, signing_key):
+    entity = register(xuhui_clerk, name="上海公示测试餐饮有限公司")
+    for certificate in Certificate.objects.all():
+        services.sign_certificate(certificate_id=certificate.pk)
+    return entity
+
+
+def _issue(client, auth, uscc, shop_id="shop-12345"):
+    return client.post(
+        "/api/v1/badges", {"uscc": uscc, "shop_id": shop_id}, content_type="application/json",
+        headers=auth,
+    )  # fmt: skip
+
+
+def test_platform_gets_a_badge_with_a_snippet(client, platform, shop):
+    body = _issue(client, platform[1], shop.uscc).json()
+
+    assert body["snippet"].startswith('<a href="') and body["image_url"] in body["snippet"]
+    assert _issue(client, platform[1], shop.uscc).json()["badge_id"] == body["badge_id"]
+    assert Badge.objects.get().relying_party == platform[0]
+
+
+def test_badge_image_shows_live_status(client, platform, shop, xuhui_clerk):
+    badge_id = _issue(client, platform[1], shop.uscc).json()["badge_id"]
+    assert "证照已核验" in client.get(f"/b/{badge_id}.svg").content.decode()
+
+    register_services.revoke_entity(acting_user=xuhui_clerk, entity=shop, reason="吊销")
+    image = client.get(f"/b/{badge_id}.svg")
+
+    assert image["Content-Type"] == "image/svg+xml" and "证照异常" in image.content.decode()
+    assert 'data-mark-slot="mingchu"' in image.content.decode()
+
+
+def test_badge_on_its_own_shop_page_links_to_the_holder(client, platform, shop):
+    badge_id = _issue(client, platform[1], shop.uscc).json()["badge_id"]
+
+    page = client.get(
+        f"/b/{badge_id}/", HTTP_REFERER="https://www.meituan.example/shop/shop-12345", follow=True
+    ).content.decode()
+
+    assert "经 美团 店铺 shop-12345 公示" in page and "可能被复制冒用" not in page
+
+
+def test_badge_copied_to_another_shop_warns(client, platform, shop):
+    badge_id = _issue(client, platform[1], shop.uscc).json()["badge_id"]
+
+    page = client.get(
+        f"/b/{badge_id}/", HTTP_REFERER="https://www.meituan.example/shop/shop-99999", follow=True
+    ).content.decode()
+
+    assert "可能被复制冒用" in page
+
+
+def test_no_badge_for_an_unknown_holder(client, platform, signing_key):
+    assert _issue(client, platform[1], "91350100M000100Y43").status_code == 404

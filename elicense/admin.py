@@ -11,20 +11,7 @@ from django.utils.safestring import mark_safe
 from elicense.models import Certificate, Matter, RelyingParty, SigningKey, Verification
 from elicense.services import relying_parties
 from portal import services as services_admin
-from portal.admin import AuditedAdminMixin
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Certificates, keys and the log change only through services and commands."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from portal.admin import AuditedAdminMixin, ReadOnlyAdmin
 
 
 @admin.register(Certificate)

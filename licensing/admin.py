@@ -1,20 +1,7 @@
 from django.contrib import admin
 
 from licensing.models import BusinessLicence, FoodLicence, MarketEntity, UsccAllowlistEntry
-from portal.admin import AuditedAdminMixin
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The register changes only through the clerk services; the admin only reads it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from portal.admin import AuditedAdminMixin, ReadOnlyAdmin
 
 
 @admin.register(MarketEntity)

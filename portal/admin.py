@@ -24,6 +24,19 @@ class AuditedAdminMixin:
             services.delete_from_admin(acting_user=request.user, obj=obj)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through services (the register, certificates, logs)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "district", "department", "entity_uscc"]
@@ -77,7 +90,7 @@ class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the trail is written by the services and never edited."""
 
     list_display = [
@@ -92,12 +105,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["actor_label", "object_repr", "object_id", "action"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,12 +14,13 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from elicense import ratelimit
-from elicense.models import Certificate, RelyingParty
+from elicense import crypto, ratelimit
+from elicense.models import Certificate, EntityKey, RelyingParty, SignedDocument
 from elicense.models.relying_parties import Need
 from elicense.services.badges import NoCertificates, issue_badge
 from elicense.services.documents import public_url
 from elicense.services.relying_parties import party_for_key
+from elicense.services.signatures import verify_signature
 from elicense.verification import verify_token
 from elicense.views_badges import badge_snippet
 
@@ -195,3 +196,83 @@ def badge(request, body: BadgeIn):
         "link_url": base + reverse("elicense:badge_link", args=[issued.public_id]),
         "snippet": badge_snippet(issued, base),
     }
+
+
+class SignatureIn(Schema):
+    uscc: str
+    data: dict | list
+    signature: str
+
+
+class SignedByOut(Schema):
+    document_id: str
+    title: str
+    signer: str
+    capacity: str
+    signed_at: datetime.datetime
+    authorisation: AuthorisationOut | None = None
+
+
+class SignatureOut(Schema):
+    valid: bool
+    message: str
+    kid: str | None
+    signed: SignedByOut | None
+
+
+class EntityKeyOut(Schema):
+    kid: str
+    kty: str
+    crv: str
+    x: str
+    alg: str
+    status: str
+
+
+@router.post(
+    "/signatures/verify",
+    response={200: SignatureOut, 401: ErrorOut, 429: ErrorOut},
+    summary="验证企业电子签名",
+)
+def signature_verify(request, body: SignatureIn):
+    """Check a signature over canonical JSON against the entity's keys; who signed, when."""
+    uscc = body.uscc.strip().upper()
+    valid, message, key = verify_signature(
+        holder_uscc=uscc, data=body.data, signature=body.signature
+    )
+    signed = None
+    if valid:
+        document = (
+            SignedDocument.objects.filter(holder_uscc=uscc, signature=body.signature)
+            .select_related("signer", "authorisation__scope")
+            .first()
+        )
+        if document is not None:
+            authorisation = document.authorisation
+            signed = {
+                "document_id": document.public_id,
+                "title": document.title,
+                "signer": str(document.signer),
+                "capacity": document.signer.get_enterprise_capacity_display(),
+                "signed_at": document.signed_at,
+                "authorisation": {
+                    "id": authorisation.pk,
+                    "scope": authorisation.scope.path,
+                    "valid_to": authorisation.valid_to.isoformat(),
+                }
+                if authorisation
+                else None,
+            }
+    return {"valid": valid, "message": message, "kid": key.kid if key else None, "signed": signed}
+
+
+@router.get(
+    "/entities/{uscc}/keys",
+    response={200: list[EntityKeyOut], 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="企业电子签名公钥",
+)
+def entity_keys(request, uscc: str):
+    keys = EntityKey.objects.filter(holder_uscc=uscc.strip().upper()).order_by("-created_at")
+    if not keys:
+        raise ApiError(404, "not_found", "未找到该主体的签名密钥。")
+    return [{**crypto.jwk(key.kid, key.public_key), "status": key.status} for key in keys]

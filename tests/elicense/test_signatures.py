@@ -175,3 +175,36 @@ def test_public_pages_show_and_verify_a_signed_document(client, legal_rep, entit
 
     keys = client.get(reverse("elicense:entity_keys", args=[entity.uscc])).json()["keys"]
     assert [key["kid"] for key in keys] == [document.key.kid]
+
+
+@pytest.mark.django_db
+def test_the_api_verifies_a_signature_and_publishes_the_keys(client, legal_rep, entity):
+    from elicense import ratelimit
+    from elicense.services.relying_parties import create_relying_party
+
+    party, key = create_relying_party(name="政务系统", peak_qps=100)
+    ratelimit.reset(party.pk)
+    auth = {"Authorization": f"Bearer {key}"}
+    document = sign_document(acting_user=legal_rep, title="一业一证申请", data=APPLICATION)
+
+    ok = client.post(
+        "/api/v1/signatures/verify",
+        {"uscc": entity.uscc, "data": APPLICATION, "signature": document.signature},
+        content_type="application/json",
+        headers=auth,
+    ).json()
+    bad = client.post(
+        "/api/v1/signatures/verify",
+        {
+            "uscc": entity.uscc,
+            "data": {**APPLICATION, "面积": 121},
+            "signature": document.signature,
+        },
+        content_type="application/json",
+        headers=auth,
+    ).json()
+    keys = client.get(f"/api/v1/entities/{entity.uscc}/keys", headers=auth).json()
+
+    assert ok["valid"] and ok["signed"]["signer"] == "吴法人" and ok["kid"] == document.key.kid
+    assert not bad["valid"] and bad["signed"] is None
+    assert [k["kid"] for k in keys] == [document.key.kid]

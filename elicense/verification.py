@@ -62,6 +62,21 @@ def live_result(certificate: Certificate, *, today=None) -> Result:
     return STATUS_RESULTS[CertificateStatus(certificate.status)]
 
 
+_PUBLIC_KEYS: dict = {}
+
+
+def _issuer_public_key(kid: str):
+    """The issuer's public key for ``kid``, cached per process: a key's public half never
+    changes (retiring a key only stops it signing), so the cache needs no invalidation.
+    Unknown kids are not cached."""
+    if kid not in _PUBLIC_KEYS:
+        text = SigningKey.objects.filter(kid=kid).values_list("public_key", flat=True).first()
+        if text is None:
+            return None
+        _PUBLIC_KEYS[kid] = crypto.load_public_key(text)
+    return _PUBLIC_KEYS[kid]
+
+
 def _check_jws(token: str) -> Outcome:
     try:
         header = jwt.get_unverified_header(token)
@@ -69,13 +84,13 @@ def _check_jws(token: str) -> Outcome:
         return Outcome(Result.MALFORMED)
     if header.get("alg") != crypto.ALGORITHM:
         return Outcome(Result.BAD_SIGNATURE, detail=f"不接受的签名算法“{header.get('alg')}”")
-    key = SigningKey.objects.filter(kid=str(header.get("kid", ""))).first()
-    if key is None:
+    public_key = _issuer_public_key(str(header.get("kid", "")))
+    if public_key is None:
         return Outcome(Result.UNKNOWN_KEY)
     try:
         claims = jwt.decode(
             token,
-            crypto.load_public_key(key.public_key),
+            public_key,
             algorithms=[crypto.ALGORITHM],
             options={"require": ["i", "u", "n"], "verify_iat": False},
         )

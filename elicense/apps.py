@@ -48,6 +48,7 @@ class ElicenseConfig(AppConfig):
                 "entity_key.retired": "停用主体签名密钥",
                 "document.signed": "电子签名",
                 "authorisation.granted": "授权",
+                "agent.invited": "邀请经办人",
                 "authorisation.revoked": "撤销授权",
                 "signing_key.created": "创建签发密钥",
                 "signing_key.retired": "停用签发密钥",

@@ -56,3 +56,9 @@ class GrantForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label="撤销原因", max_length=200, required=False)
+
+
+class InviteForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    full_name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.CharField(label="电话", max_length=20, required=False)

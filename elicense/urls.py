@@ -40,6 +40,7 @@ urlpatterns = [
         views_authorisations.authorisation_list,
         name="authorisation_list",
     ),
+    path("elicense/agents/invite/", views_authorisations.agent_invite, name="agent_invite"),
     path(
         "elicense/authorisations/<int:pk>/revoke/",
         views_authorisations.authorisation_revoke,

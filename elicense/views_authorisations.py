@@ -7,9 +7,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from elicense.forms import GrantForm, RevokeForm
+from elicense.forms import GrantForm, InviteForm, RevokeForm
 from elicense.models import Authorisation
 from elicense.services.authorisations import grant_authorisation, revoke_authorisation
+from elicense.services.invitations import invite_agent
 from portal.forms import add_service_errors
 from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
@@ -47,7 +48,12 @@ def authorisation_list(request):
     return render(
         request,
         "elicense/authorisation_list.html",
-        {"authorisations": authorisations, "form": form, "revoke_form": RevokeForm()},
+        {
+            "authorisations": authorisations,
+            "form": form,
+            "revoke_form": RevokeForm(),
+            "invite_form": InviteForm() if is_legal else None,
+        },
     )
 
 
@@ -68,4 +74,28 @@ def authorisation_revoke(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "授权已撤销，立即失效。")
+    return redirect("elicense:authorisation_list")
+
+
+@login_required
+@require_POST
+def agent_invite(request):
+    """The legal representative creates an agent account and receives its invitation link."""
+    user = _enterprise(request)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写用户名和姓名。")
+        return redirect("elicense:authorisation_list")
+    try:
+        agent, path = invite_agent(acting_user=user, **form.cleaned_data)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"已创建经办人账户 {agent.username}。请将设置密码的链接交给本人（仅显示一次）："
+            f"{request.build_absolute_uri(path)}",
+        )
     return redirect("elicense:authorisation_list")

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("invite/<uidb64>/<token>/", auth.SetPasswordView.as_view(), name="set_password"),
     path("notifications/read/", notifications.mark_read, name="notifications_read"),
 ]

@@ -1,8 +1,10 @@
 """Sign-in and sign-out, with login throttling by django-axes."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
 from portal.forms import LoginForm
 from portal.hooks import registry
@@ -21,6 +23,18 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """An invited user sets a first password through a single-use link."""
+
+    template_name = "portal/set_password.html"
+    success_url = reverse_lazy("portal:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        messages.success(self.request, "密码已设置，请登录。")
+        return super().form_valid(form)
 
 
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):

@@ -154,3 +154,35 @@ def test_legal_rep_grants_and_revokes_through_the_page(client, legal_rep, agent,
 def test_agents_cannot_grant_through_the_page(client, agent):
     client.force_login(agent)
     assert client.post(reverse("elicense:authorisation_list"), {}).status_code == 404
+
+
+def test_legal_rep_invites_a_new_agent_who_sets_a_password_once(client, legal_rep, holder):
+    from portal.models import User
+
+    client.force_login(legal_rep)
+    response = client.post(
+        reverse("elicense:agent_invite"),
+        {"username": "new_agent", "full_name": "冯新人", "phone": "13800000000"},
+        follow=True,
+    )
+    page = response.content.decode()
+    link = page.split("（仅显示一次）：")[1].split("<")[0].strip()
+    agent = User.objects.get(username="new_agent")
+    assert (agent.entity_uscc, agent.enterprise_capacity) == (holder.uscc, "agent")
+    assert not agent.has_usable_password()
+    client.logout()
+
+    form_page = client.get(link, follow=True)
+    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    client.post(set_url, {"new_password1": "Agent-Pass-2026!", "new_password2": "Agent-Pass-2026!"})
+
+    agent.refresh_from_db()
+    assert agent.check_password("Agent-Pass-2026!")
+    assert "无效或已使用" in client.get(link, follow=True).content.decode()
+    assert AuditEvent.objects.filter(action="agent.invited", actor=legal_rep).exists()
+
+
+def test_agents_cannot_invite(client, agent):
+    client.force_login(agent)
+    response = client.post(reverse("elicense:agent_invite"), {"username": "x1", "full_name": "某"})
+    assert response.status_code == 404

@@ -153,8 +153,4 @@ def sign_certificate(*, certificate_id: int) -> Certificate:
     certificate.sign(signature=signature, key_id=key.kid, at=timezone.now())
     certificate.save()
     record_event(actor=None, action="certificate.signed", obj=certificate, changes={"kid": key.kid})
-    # The PDF copy is rendered ahead of the first download, in its own task.
-    transaction.on_commit(
-        lambda: _tasks().render_certificate_pdf.delay(certificate.pk), robust=True
-    )
     return certificate

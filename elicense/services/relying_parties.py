@@ -127,7 +127,7 @@ def create_relying_party(*, name: str, peak_qps: int, acting_user=None) -> tuple
             needs=[Need.PRESENTATION],
             verification_range="national",
             channels=["pc"],
-            yearly_volume=peak_qps * 86_400,
+            yearly_volume=min(peak_qps * 86_400, 2_000_000_000),
             peak_qps=peak_qps,
         )
         return approve_relying_party(acting_user=acting_user, party=party, reason="命令行创建")

@@ -198,3 +198,8 @@ def test_create_relying_party_command_prints_a_working_key(client, restaurant, c
     key = capsys.readouterr().out.strip()
 
     assert _get(client, f"/licences/{restaurant[0].uscc}", key).status_code == 200
+
+
+def test_a_command_created_party_with_a_huge_peak_still_fits(db):
+    party, _ = create_relying_party(name="大平台", peak_qps=100_000)
+    assert party.yearly_volume <= 2_147_483_647

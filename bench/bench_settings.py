@@ -1,0 +1,11 @@
+"""Settings for bench/api_throughput.py: the portal plus one bare JSON endpoint."""
+
+from portal.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.bench_urls"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LOGGING = {"version": 1, "disable_existing_loggers": True}

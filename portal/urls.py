@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path(".well-known/elicense-keys.json", jwks, name="jwks"),
     path("licensing/", include("licensing.urls")),
+    path("mingchu/", include("mingchu.urls")),
     path("", include("elicense.urls")),
     path("", include("portal.app_urls")),
 ]

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, entities, quiet, **options):
-        call_command("loaddata", "districts", "departments", "matters", verbosity=0)
+        call_command(
+            "loaddata", "districts", "departments", "matters", "mingchu_quotas_2022", verbosity=0
+        )
         call_command("elicense_keys", "create", "--if-missing")
         users = self._users()
         created = 0

@@ -16,4 +16,16 @@ class MingchuConfig(AppConfig):
             roles={Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.ADMINISTRATOR},
             order=40,
         )
-        register_action_labels({"quota.adjusted": "调整示范店布点"})
+        registry.add_nav(
+            label="示范店",
+            url_name="mingchu:store_list",
+            roles={Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.ADMINISTRATOR},
+            order=41,
+        )
+        register_action_labels(
+            {
+                "quota.adjusted": "调整示范店布点",
+                "demo_store.registered": "登记示范店",
+                "demo_store.stage_advanced": "更新建设进度",
+            }
+        )

@@ -4,13 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from mingchu.models import DistrictQuota, QuotaChange
+from mingchu.models import DemoStore, DistrictQuota, QuotaChange
 from mingchu.services import adjust_quota
 from portal.forms import add_service_errors
 from portal.models import Role
@@ -40,6 +40,14 @@ def quota_list(request):
             Prefetch("changes", queryset=QuotaChange.objects.select_related("changed_by"))
         )
     )
+    selected = dict(
+        DemoStore.objects.visible_to(request.user)
+        .filter(year=year)
+        .values_list("district_id")
+        .annotate(n=Count("id"))
+    )
+    for quota in quotas:
+        quota.selected = selected.get(quota.district_id, 0)
     totals = (
         DistrictQuota.objects.visible_to(request.user)
         .filter(year=year)

@@ -1,0 +1,66 @@
+"""Demo stores (示范店): the district's registry and its construction progress."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mingchu.models import DemoStore, LocationType
+from mingchu.services import advance_store_stage, register_demo_store
+from portal.forms import add_service_errors
+from portal.models import Role
+
+
+class StoreForm(forms.Form):
+    food_licence_number = forms.CharField(label="食品经营许可证编号", max_length=40)
+    location_type = forms.ChoiceField(label="区域类型", choices=LocationType.choices)
+    expected_completion = forms.DateField(
+        label="预计完成时间（月）",
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": "请按“年-月”填写，例如 2022-10。"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def store_list(request):
+    stores = DemoStore.objects.visible_to(request.user)
+    if request.user.role not in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMINISTRATOR):
+        raise Http404
+    is_officer = request.user.role == Role.DISTRICT_OFFICER
+    form = StoreForm(request.POST or None) if is_officer else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                store = register_demo_store(acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"已登记示范店：{store}")
+                return redirect("mingchu:store_list")
+    return render(
+        request,
+        "mingchu/demostore_list.html",
+        {"stores": stores.select_related("district"), "form": form, "can_advance": is_officer},
+    )
+
+
+@login_required
+@require_POST
+def store_advance(request, pk):
+    store = get_object_or_404(DemoStore.objects.visible_to(request.user), pk=pk)
+    if request.user.role != Role.DISTRICT_OFFICER:
+        raise Http404
+    try:
+        store = advance_store_stage(acting_user=request.user, store=store)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{store}：{store.get_stage_display()}")
+    return redirect("mingchu:store_list")

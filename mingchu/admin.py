@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mingchu.models import DistrictQuota, QuotaChange
+from mingchu.models import DemoStore, DistrictQuota, MonthlyReport, QuotaChange
 from portal.admin import ReadOnlyAdmin
 
 
@@ -23,3 +23,16 @@ class QuotaChangeAdmin(ReadOnlyAdmin):
         "reason",
         "changed_by",
     ]
+
+
+@admin.register(DemoStore)
+class DemoStoreAdmin(ReadOnlyAdmin):
+    list_display = ["unit_name", "district", "location_type", "stage", "expected_completion"]
+    list_filter = ["year", "district", "stage", "location_type"]
+    search_fields = ["unit_name", "food_licence_number", "holder_uscc"]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ReadOnlyAdmin):
+    list_display = ["district", "year", "month", "status", "submitted_at", "is_late"]
+    list_filter = ["year", "month", "status", "is_late"]

@@ -27,5 +27,9 @@ class MingchuConfig(AppConfig):
                 "quota.adjusted": "调整示范店布点",
                 "demo_store.registered": "登记示范店",
                 "demo_store.stage_advanced": "更新建设进度",
+                "report.opened": "新建月度报表",
+                "report.saved": "保存月度报表",
+                "report.submitted": "上报月度报表",
+                "report.returned": "退回月度报表",
             }
         )

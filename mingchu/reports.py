@@ -1,0 +1,29 @@
+"""Monthly district progress reports (附件3): deadlines and registry figures."""
+
+import calendar
+import datetime
+from zoneinfo import ZoneInfo
+
+from mingchu.models import DemoStore, Stage
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+#: Report field → the registry count it is pre-filled from.
+FIGURES = ("stores_selected", "video_installed", "platform_connected")
+
+
+def due_at(year: int, month: int) -> datetime.datetime:
+    """23:59:59 Asia/Shanghai on the 30th, or on the last day of a shorter month."""
+    day = min(30, calendar.monthrange(year, month)[1])
+    return datetime.datetime(year, month, day, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def registry_figures(*, district_id: str, year: int) -> dict[str, int]:
+    """What the demo-store registry says for a district (the pre-filled values)."""
+    stores = DemoStore.objects.filter(district_id=district_id, year=year)
+    # 设备安装 is under way until the store reaches 视频对接; 视频对接 is done at 完成建设.
+    return {
+        "stores_selected": stores.count(),
+        "video_installed": stores.filter(stage__in=[Stage.VIDEO_LINK, Stage.COMPLETED]).count(),
+        "platform_connected": stores.filter(stage=Stage.COMPLETED).count(),
+    }

@@ -1,0 +1,128 @@
+"""Monthly district reports (附件3): pre-filled, explained differences, deadline, locking."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from mingchu.models import ReportVersion
+from mingchu.reports import SHANGHAI, due_at
+from mingchu.services import advance_store_stage, register_demo_store
+from mingchu.services_reports import open_report, return_report, save_report, submit_report
+from portal.models import AuditEvent, District, Role
+from tests.factories import UserFactory, issue_food, register
+
+pytestmark = pytest.mark.django_db
+
+CONTACT = {"reporting_unit": "徐汇区市场监管局", "statistician": "李强", "phone": "021-64870000"}
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day"), [(2022, 6, 30), (2022, 2, 28), (2024, 2, 29), (2022, 7, 30)]
+)
+def test_due_by_the_30th_or_the_last_day_of_february(year, month, day):
+    assert due_at(year, month) == datetime.datetime(year, month, day, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def officer(reference_data):
+    return UserFactory(role=Role.DISTRICT_OFFICER, district=District.objects.get(code="310104"))
+
+
+@pytest.fixture
+def with_stores(officer, xuhui_clerk):
+    for index in range(3):
+        licence = issue_food(xuhui_clerk, register(xuhui_clerk))
+        store = register_demo_store(
+            acting_user=officer, food_licence_number=licence.number, location_type="other",
+            expected_completion=datetime.date(2022, 10, 1),
+        )  # fmt: skip
+        for _ in range(index + 1):
+            store = advance_store_stage(acting_user=officer, store=store)
+    return officer
+
+
+def _at(time_machine, *args):
+    time_machine.move_to(datetime.datetime(*args, tzinfo=SHANGHAI), tick=False)
+
+
+def test_report_is_prefilled_from_the_registry(with_stores):
+    report = open_report(acting_user=with_stores, year=2022, month=9)
+    assert (report.stores_selected, report.video_installed, report.platform_connected) == (3, 2, 1)
+
+
+def test_a_different_figure_needs_an_explanation_and_stays_flagged(with_stores, time_machine):
+    _at(time_machine, 2022, 9, 20, 10, 0)
+    report = open_report(acting_user=with_stores, year=2022, month=9)
+    report = save_report(
+        acting_user=with_stores, report=report, expected_version=report.version,
+        stores_selected=4, **CONTACT,
+    )  # fmt: skip
+
+    with pytest.raises(ValidationError) as caught:
+        submit_report(acting_user=with_stores, report=report, expected_version=report.version)
+    assert "不一致" in caught.value.message_dict["explanation"][0]
+
+    report = save_report(
+        acting_user=with_stores, report=report, expected_version=report.version,
+        explanation="一家已签约，尚未录入许可证",
+    )  # fmt: skip
+    report = submit_report(acting_user=with_stores, report=report, expected_version=report.version)
+    assert report.status == "submitted" and not report.is_late
+    assert report.differences() == {"stores_selected": [3, 4]}
+
+
+def test_a_report_after_2359_on_the_30th_is_late(with_stores, time_machine):
+    _at(time_machine, 2022, 9, 30, 23, 59, 58)
+    on_time = open_report(acting_user=with_stores, year=2022, month=9)
+    on_time = save_report(acting_user=with_stores, report=on_time, expected_version=1, **CONTACT)
+    on_time = submit_report(acting_user=with_stores, report=on_time, expected_version=2)
+
+    _at(time_machine, 2022, 11, 1, 0, 0, 1)
+    late = open_report(acting_user=with_stores, year=2022, month=10)
+    late = save_report(acting_user=with_stores, report=late, expected_version=1, **CONTACT)
+    late = submit_report(acting_user=with_stores, report=late, expected_version=2)
+
+    assert (on_time.is_late, late.is_late) == (False, True)
+
+
+def test_submitted_reports_are_locked_until_the_city_returns_them(with_stores):
+    report = open_report(acting_user=with_stores, year=2022, month=9)
+    report = save_report(acting_user=with_stores, report=report, expected_version=1, **CONTACT)
+    report = submit_report(acting_user=with_stores, report=report, expected_version=2)
+
+    with pytest.raises(ValidationError, match="已锁定"):
+        save_report(acting_user=with_stores, report=report, expected_version=3, phone="1")
+    with pytest.raises(PermissionDenied):
+        return_report(acting_user=with_stores, report=report, reason="自己退回")
+
+    city = UserFactory(role=Role.CITY_OFFICER)
+    report = return_report(acting_user=city, report=report, reason="资金数额有误")
+    report = save_report(
+        acting_user=with_stores, report=report, expected_version=report.version, funds_wan=12.5
+    )
+    report = submit_report(acting_user=with_stores, report=report, expected_version=report.version)
+
+    versions = list(ReportVersion.objects.filter(report=report).values_list("number", flat=True))
+    assert versions == [1, 2] and report.returned_reason == "资金数额有误"
+    assert AuditEvent.objects.filter(action="report.returned", actor=city).exists()
+
+
+def test_two_editors_cannot_silently_overwrite_each_other(with_stores):
+    report = open_report(acting_user=with_stores, year=2022, month=9)
+    colleague = UserFactory(
+        role=Role.DISTRICT_OFFICER, district=District.objects.get(code="310104")
+    )
+    save_report(acting_user=colleague, report=report, expected_version=1, statistician="王芳")
+
+    with pytest.raises(ValidationError, match="已被他人修改"):
+        save_report(acting_user=with_stores, report=report, expected_version=1, statistician="李强")
+    report.refresh_from_db()
+    assert report.statistician == "王芳"
+
+
+def test_another_districts_officer_cannot_edit(with_stores, reference_data):
+    report = open_report(acting_user=with_stores, year=2022, month=9)
+    pudong = UserFactory(role=Role.DISTRICT_OFFICER, district=District.objects.get(code="310115"))
+    with pytest.raises(PermissionDenied):
+        save_report(acting_user=pudong, report=report, expected_version=1, phone="1")

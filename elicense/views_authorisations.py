@@ -11,22 +11,16 @@ from elicense.forms import GrantForm, InviteForm, RevokeForm
 from elicense.models import Authorisation
 from elicense.services.authorisations import grant_authorisation, revoke_authorisation
 from elicense.services.invitations import invite_agent
+from portal.access import require_enterprise
 from portal.forms import add_service_errors
-from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
-
-
-def _enterprise(request):
-    if request.user.role != Role.ENTERPRISE or not request.user.entity_uscc:
-        raise Http404
-    return request.user
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def authorisation_list(request):
     """The legal representative grants and revokes; an agent sees its own grants."""
-    user = _enterprise(request)
+    user = require_enterprise(request)
     is_legal = user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE
     authorisations = Authorisation.objects.of_holder(user.entity_uscc).select_related(
         "agent", "scope", "granted_by", "revoked_by"
@@ -60,7 +54,7 @@ def authorisation_list(request):
 @login_required
 @require_POST
 def authorisation_revoke(request, pk):
-    user = _enterprise(request)
+    user = require_enterprise(request)
     authorisation = get_object_or_404(Authorisation.objects.of_holder(user.entity_uscc), pk=pk)
     form = RevokeForm(request.POST)
     form.is_valid()
@@ -81,7 +75,7 @@ def authorisation_revoke(request, pk):
 @require_POST
 def agent_invite(request):
     """The legal representative creates an agent account and receives its invitation link."""
-    user = _enterprise(request)
+    user = require_enterprise(request)
     form = InviteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写用户名和姓名。")

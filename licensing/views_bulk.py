@@ -11,8 +11,8 @@ from licensing.api import xlsx_response
 from licensing.models import BulkCheck, BulkCheckStatus
 from licensing.services import create_bulk_check
 from licensing.services.bulk import HEADER, MAX_ROWS
+from portal.access import require_enterprise
 from portal.forms import add_service_errors
-from portal.models import Role
 
 
 class UploadForm(forms.Form):
@@ -23,11 +23,6 @@ class UploadForm(forms.Form):
     )
 
 
-def _require_enterprise(request):
-    if request.user.role != Role.ENTERPRISE:
-        raise Http404
-
-
 def _own(request, pk) -> BulkCheck:
     return get_object_or_404(BulkCheck.objects.filter(uploaded_by=request.user), pk=pk)
 
@@ -35,7 +30,7 @@ def _own(request, pk) -> BulkCheck:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bulkcheck_list(request):
-    _require_enterprise(request)
+    require_enterprise(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -53,13 +48,13 @@ def bulkcheck_list(request):
 
 @login_required
 def bulkcheck_detail(request, pk):
-    _require_enterprise(request)
+    require_enterprise(request)
     return render(request, "licensing/bulkcheck_detail.html", {"check": _own(request, pk)})
 
 
 @login_required
 def bulkcheck_status(request, pk):
-    _require_enterprise(request)
+    require_enterprise(request)
     check = _own(request, pk)
     return JsonResponse(
         {
@@ -76,7 +71,7 @@ def bulkcheck_status(request, pk):
 
 @login_required
 def bulkcheck_result(request, pk):
-    _require_enterprise(request)
+    require_enterprise(request)
     check = _own(request, pk)
     if check.status != BulkCheckStatus.DONE:
         raise Http404("结果尚未生成。")

@@ -4,14 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from licensing.models import Supplier
 from licensing.services import add_supplier, remove_supplier
+from portal.access import require_enterprise
 from portal.forms import add_service_errors
-from portal.models import Role
 
 
 class SupplierForm(forms.Form):
@@ -23,15 +22,10 @@ class SupplierForm(forms.Form):
     note = forms.CharField(label="备注", max_length=100, required=False)
 
 
-def _require_enterprise(request):
-    if request.user.role != Role.ENTERPRISE or not request.user.entity_uscc:
-        raise Http404
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def supplier_list(request):
-    _require_enterprise(request)
+    require_enterprise(request)
     form = SupplierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +42,7 @@ def supplier_list(request):
 @login_required
 @require_POST
 def supplier_remove(request, pk):
-    _require_enterprise(request)
+    require_enterprise(request)
     supplier = get_object_or_404(Supplier, pk=pk, owner_uscc=request.user.entity_uscc)
     remove_supplier(acting_user=request.user, supplier=supplier)
     messages.success(request, "已从清单中移除。")

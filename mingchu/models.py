@@ -1,7 +1,9 @@
 """互联网＋明厨亮灶: yearly district quotas of demo restaurants, with their history."""
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
 from django_fsm import RETURN_VALUE, FSMField, transition
 
 
@@ -88,6 +90,8 @@ class Stage(models.TextChoices):
 
 
 STAGE_ORDER = list(Stage.values)
+#: Stages at which the kitchen cameras are installed (附件3 示范店视频安装完成数量).
+VIDEO_INSTALLED_STAGES = [Stage.VIDEO_LINK, Stage.COMPLETED]
 
 
 class DemoStoreQuerySet(models.QuerySet):
@@ -99,6 +103,25 @@ class DemoStoreQuerySet(models.QuerySet):
         if user.role == "district_officer" and user.district_id:
             return self.filter(district_id=user.district_id)
         return self.none()
+
+    def progress_by_district(self) -> dict[str, dict[str, int]]:
+        """The registry's progress figures per district, in one grouped SQL query.
+
+        选点 = every selected store; 视频安装 = installation done (stage 视频对接 or later);
+        对接平台 = at least one platform connection; 完成建设 = the last stage.
+        """
+        connected = Exists(PlatformConnection.objects.filter(store=OuterRef("pk")))
+        rows = (
+            self.order_by()
+            .values("district_id")
+            .annotate(
+                stores_selected=Count("pk"),
+                video_installed=Count("pk", filter=Q(stage__in=VIDEO_INSTALLED_STAGES)),
+                platform_connected=Count("pk", filter=Q(connected)),
+                completed=Count("pk", filter=Q(stage=Stage.COMPLETED)),
+            )
+        )
+        return {row.pop("district_id"): row for row in rows}
 
 
 class DemoStore(models.Model):
@@ -116,6 +139,13 @@ class DemoStore(models.Model):
     stage = FSMField("建设进度", default=Stage.PREPARATION, choices=Stage.choices)
     expected_completion = models.DateField(
         "预计完成时间（月）", help_text="填写到月，存为该月1日。"
+    )
+    video_stream_url = models.CharField(
+        "视频流地址",
+        max_length=300,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https", "rtsp", "rtmp"])],
+        help_text="后厨视频的播放地址（HLS、MP4 可在浏览器播放；RTSP/RTMP 以链接提供）。",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
@@ -141,14 +171,84 @@ class DemoStore(models.Model):
         index = STAGE_ORDER.index(self.stage)
         return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
 
+    def missing_for_next_stage(self) -> str | None:
+        """Why the store cannot move on yet, in Chinese, or None when it can."""
+        target = self.next_stage()
+        if target == Stage.VIDEO_LINK and not self.cameras.exists():
+            return "进入视频对接前须登记已安装的摄像头及其覆盖的关键控制点。"
+        if target == Stage.COMPLETED and not self.platform_connections.exists():
+            return "完成建设前须登记至少一个已对接的第三方平台。"
+        return None
+
     @transition(
         field=stage,
         source=[Stage.PREPARATION, Stage.INSTALLATION, Stage.VIDEO_LINK],
         target=RETURN_VALUE(*STAGE_ORDER[1:]),
+        conditions=[lambda store: store.missing_for_next_stage() is None],
     )
     def advance(self):
-        """Move to the next construction stage (stages are never skipped)."""
+        """Move to the next construction stage: never skipped; cameras are registered before
+        视频对接 and a platform connection before 完成建设."""
         return self.next_stage()
+
+
+class ControlPoint(models.TextChoices):
+    """关键控制点 a kitchen camera covers (餐饮服务明厨亮灶工作指导意见)."""
+
+    SPECIAL_ROOM = "special_room", "专间"
+    COOKING = "cooking", "烹饪区"
+    PREPARATION = "preparation", "粗加工及切配区"
+    DISHWASHING = "dishwashing", "餐用具清洗消毒区"
+    SERVING = "serving", "备餐区"
+    STORAGE = "storage", "食品库房"
+
+
+class Camera(models.Model):
+    """A kitchen camera of a demo store and the key control points it covers."""
+
+    store = models.ForeignKey(
+        DemoStore, verbose_name="示范店", on_delete=models.CASCADE, related_name="cameras"
+    )
+    position = models.CharField("安装位置", max_length=50)
+    control_points = models.JSONField("覆盖的关键控制点", default=list)
+    installed_on = models.DateField("安装日期")
+
+    class Meta:
+        verbose_name = "摄像头"
+        verbose_name_plural = "摄像头"
+        ordering = ["store_id", "id"]
+
+    def __str__(self):
+        return f"{self.store} {self.position}"
+
+    def control_point_labels(self) -> list[str]:
+        labels = dict(ControlPoint.choices)
+        return [labels.get(point, point) for point in self.control_points]
+
+
+class PlatformConnection(models.Model):
+    """The store's kitchen video shown on a delivery platform's shop page (视频对接)."""
+
+    store = models.ForeignKey(
+        DemoStore,
+        verbose_name="示范店",
+        on_delete=models.CASCADE,
+        related_name="platform_connections",
+    )
+    platform = models.CharField("第三方平台", max_length=50)
+    shop_id = models.CharField("平台店铺编号", max_length=64)
+    connected_on = models.DateField("对接日期")
+
+    class Meta:
+        verbose_name = "平台对接"
+        verbose_name_plural = "平台对接"
+        ordering = ["store_id", "connected_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "platform"], name="connection_per_platform")
+        ]
+
+    def __str__(self):
+        return f"{self.store} {self.platform} {self.shop_id}"
 
 
 class StageChange(models.Model):
@@ -260,3 +360,59 @@ class ReportVersion(models.Model):
 
     def __str__(self):
         return f"{self.report} v{self.number}"
+
+
+class CityRollup(models.Model):
+    """One run of the city summary for a period; every run is a new revision, kept."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    revision = models.PositiveIntegerField("修订号")
+    rows = models.JSONField("各区数据", default=list)
+    totals = models.JSONField("全市合计", default=dict)
+    built_at = models.DateTimeField("汇总时间")
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="汇总人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="为空表示定时任务生成。",
+    )
+
+    class Meta:
+        verbose_name = "全市汇总"
+        verbose_name_plural = "全市汇总"
+        ordering = ["-year", "-month", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "revision"], name="rollup_revision_per_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}年{self.month}月 第{self.revision}版"
+
+
+class ReportReminder(models.Model):
+    """A deadline reminder sent to a district for a month (sent once)."""
+
+    district = models.ForeignKey(
+        "portal.District", verbose_name="区", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    sent_at = models.DateTimeField("提醒时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "报表催报记录"
+        verbose_name_plural = "报表催报记录"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year", "month"], name="reminder_once_per_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.district} {self.year}年{self.month}月"

@@ -4,7 +4,7 @@ import calendar
 import datetime
 from zoneinfo import ZoneInfo
 
-from mingchu.models import DemoStore, Stage
+from mingchu.models import DemoStore
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -20,10 +20,6 @@ def due_at(year: int, month: int) -> datetime.datetime:
 
 def registry_figures(*, district_id: str, year: int) -> dict[str, int]:
     """What the demo-store registry says for a district (the pre-filled values)."""
-    stores = DemoStore.objects.filter(district_id=district_id, year=year)
-    # 设备安装 is under way until the store reaches 视频对接; 视频对接 is done at 完成建设.
-    return {
-        "stores_selected": stores.count(),
-        "video_installed": stores.filter(stage__in=[Stage.VIDEO_LINK, Stage.COMPLETED]).count(),
-        "platform_connected": stores.filter(stage=Stage.COMPLETED).count(),
-    }
+    figures = DemoStore.objects.filter(district_id=district_id, year=year).progress_by_district()
+    counts = figures.get(district_id, {})
+    return {field: counts.get(field, 0) for field in FIGURES}

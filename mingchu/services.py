@@ -5,7 +5,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from licensing.models import FoodLicence, FoodLicenceStatus, FoodSubjectType
-from mingchu.models import DemoStore, DistrictQuota, QuotaChange, StageChange
+from mingchu.models import (
+    Camera,
+    ControlPoint,
+    DemoStore,
+    DistrictQuota,
+    PlatformConnection,
+    QuotaChange,
+    StageChange,
+)
 from portal.audit import record_event
 from portal.identifiers import validate_food_licence_number
 from portal.models import Role
@@ -104,6 +112,9 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
         raise PermissionDenied("只有区局人员可以更新建设进度。")
     if store.next_stage() is None:
         raise ValidationError("该店已完成建设。")
+    missing = store.missing_for_next_stage()
+    if missing:
+        raise ValidationError(missing)
     before = store.stage
     store.advance()
     store.save()
@@ -115,5 +126,76 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
         action="demo_store.stage_advanced",
         obj=store,
         changes={"stage": [before, store.stage]},
+    )
+    return store
+
+
+def _store_for_officer(acting_user, store) -> DemoStore:
+    if acting_user.role != Role.DISTRICT_OFFICER:
+        raise PermissionDenied("只有区局人员可以维护示范店。")
+    return DemoStore.objects.visible_to(acting_user).select_for_update().get(pk=store.pk)
+
+
+@transaction.atomic
+def add_camera(*, acting_user, store, position: str, control_points, installed_on) -> Camera:
+    """Register an installed kitchen camera and the key control points it covers."""
+    store = _store_for_officer(acting_user, store)
+    position = (position or "").strip()
+    if not position:
+        raise ValidationError({"position": "请填写摄像头安装位置。"})
+    points = list(dict.fromkeys(control_points or []))
+    if not points:
+        raise ValidationError({"control_points": "请选择摄像头覆盖的关键控制点。"})
+    unknown = [point for point in points if point not in ControlPoint.values]
+    if unknown:
+        raise ValidationError({"control_points": f"未知的关键控制点：{'、'.join(unknown)}。"})
+    camera = Camera.objects.create(
+        store=store, position=position, control_points=points, installed_on=installed_on
+    )
+    record_event(
+        actor=acting_user,
+        action="demo_store.camera_added",
+        obj=store,
+        changes={"position": position, "control_points": points},
+    )
+    return camera
+
+
+@transaction.atomic
+def connect_platform(
+    *, acting_user, store, platform: str, shop_id: str, connected_on
+) -> PlatformConnection:
+    """Record that the store's kitchen video is live on a delivery platform's shop page."""
+    store = _store_for_officer(acting_user, store)
+    platform, shop_id = (platform or "").strip(), (shop_id or "").strip()
+    if not platform or not shop_id:
+        raise ValidationError("请填写第三方平台名称和平台店铺编号。")
+    if store.platform_connections.filter(platform=platform).exists():
+        raise ValidationError({"platform": f"该店已登记对接{platform}。"})
+    connection = PlatformConnection.objects.create(
+        store=store, platform=platform, shop_id=shop_id, connected_on=connected_on
+    )
+    record_event(
+        actor=acting_user,
+        action="demo_store.platform_connected",
+        obj=store,
+        changes={"platform": platform, "shop_id": shop_id, "on": connected_on},
+    )
+    return connection
+
+
+@transaction.atomic
+def set_video_stream(*, acting_user, store, url: str) -> DemoStore:
+    """Set (or clear) the kitchen video stream address shown on the public store page."""
+    store = _store_for_officer(acting_user, store)
+    before = store.video_stream_url
+    store.video_stream_url = (url or "").strip()
+    store.full_clean(validate_unique=False, validate_constraints=False)
+    store.save(update_fields=["video_stream_url"])
+    record_event(
+        actor=acting_user,
+        action="demo_store.video_stream_set",
+        obj=store,
+        changes={"video_stream_url": [before, store.video_stream_url]},
     )
     return store

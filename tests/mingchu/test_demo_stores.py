@@ -9,9 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mingchu.models import DemoStore, StageChange
-from mingchu.services import advance_store_stage, register_demo_store
+from mingchu.services import (
+    add_camera,
+    advance_store_stage,
+    connect_platform,
+    register_demo_store,
+)
 from portal.models import District, Role
-from tests.factories import UserFactory, clerk, issue_food, register
+from tests.factories import UserFactory, advance_store, clerk, issue_food, register
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +76,7 @@ def test_sales_licences_and_other_districts_are_refused(officer, xuhui_clerk, re
 
 
 def test_stages_advance_in_order_with_dated_history(officer, restaurant_licence):
-    store = _register(officer, restaurant_licence.number)
-    for _ in range(3):
-        store = advance_store_stage(acting_user=officer, store=store)
+    store = advance_store(officer, _register(officer, restaurant_licence.number), times=3)
 
     assert store.stage == "completed"
     assert list(StageChange.objects.values_list("stage", flat=True)) == [
@@ -119,3 +122,61 @@ def test_quota_page_counts_selected_stores(client, officer, restaurant_licence):
     page = client.get(reverse("mingchu:quota_list")).content.decode()
 
     assert "data-selected>1<" in page
+
+
+def test_video_link_needs_a_camera_and_completion_a_platform(officer, restaurant_licence):
+    store = advance_store_stage(
+        acting_user=officer, store=_register(officer, restaurant_licence.number)
+    )
+    with pytest.raises(ValidationError, match="摄像头"):
+        advance_store_stage(acting_user=officer, store=store)
+
+    add_camera(
+        acting_user=officer, store=store, position="凉菜专间", control_points=["special_room"],
+        installed_on=OCTOBER,
+    )  # fmt: skip
+    store = advance_store_stage(acting_user=officer, store=store)
+    with pytest.raises(ValidationError, match="第三方平台"):
+        advance_store_stage(acting_user=officer, store=store)
+
+    connect_platform(
+        acting_user=officer, store=store, platform="饿了么", shop_id="E1001", connected_on=OCTOBER
+    )
+    assert advance_store_stage(acting_user=officer, store=store).stage == "completed"
+
+
+def test_unknown_control_points_and_duplicate_platforms_are_refused(officer, restaurant_licence):
+    store = _register(officer, restaurant_licence.number)
+    with pytest.raises(ValidationError, match="未知的关键控制点"):
+        add_camera(
+            acting_user=officer, store=store, position="后厨", control_points=["roof"],
+            installed_on=OCTOBER,
+        )  # fmt: skip
+    connect_platform(
+        acting_user=officer, store=store, platform="美团外卖", shop_id="M1", connected_on=OCTOBER
+    )
+    with pytest.raises(ValidationError, match="已登记对接美团外卖"):
+        connect_platform(
+            acting_user=officer, store=store, platform="美团外卖", shop_id="M2",
+            connected_on=OCTOBER,
+        )  # fmt: skip
+    assert not store.cameras.exists()
+    assert store.platform_connections.count() == 1
+
+
+def test_registry_figures_count_each_milestone(officer, xuhui_clerk):
+    stores = [
+        _register(officer, issue_food(xuhui_clerk, register(xuhui_clerk)).number) for _ in range(4)
+    ]
+    advance_store(officer, stores[1], times=2)
+    advance_store(officer, stores[2], times=3)
+    store = advance_store(officer, stores[3], times=2)
+    connect_platform(
+        acting_user=officer, store=store, platform="饿了么", shop_id="E9", connected_on=OCTOBER
+    )
+
+    assert DemoStore.objects.progress_by_district() == {
+        "310104": {
+            "stores_selected": 4, "video_installed": 3, "platform_connected": 2, "completed": 1,
+        }
+    }  # fmt: skip

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from mingchu.models import ReportVersion
 from mingchu.reports import SHANGHAI, due_at
-from mingchu.services import advance_store_stage, register_demo_store
+from mingchu.services import register_demo_store
 from mingchu.services_reports import open_report, return_report, save_report, submit_report
 from portal.models import AuditEvent, District, Role
-from tests.factories import UserFactory, issue_food, register
+from tests.factories import UserFactory, advance_store, issue_food, register
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,7 @@ def with_stores(officer, xuhui_clerk):
             acting_user=officer, food_licence_number=licence.number, location_type="other",
             expected_completion=datetime.date(2022, 10, 1),
         )  # fmt: skip
-        for _ in range(index + 1):
-            store = advance_store_stage(acting_user=officer, store=store)
+        advance_store(officer, store, times=index + 1)
     return officer
 
 

@@ -129,12 +129,15 @@ def evaluate(rule: dict, answers: Answers) -> tuple[bool | None, list[str]]:
     if kind in ("any", "all"):
         results = [evaluate(child, answers) for child in rule["rules"]]
         values = [value for value, _ in results]
-        steps = [step for _, child_steps in results for step in child_steps]
-        if kind == "any":
-            value = True if True in values else (None if None in values else False)
+        decisive = True if kind == "any" else False
+        if decisive in values:
+            value = decisive
         else:
-            value = False if False in values else (None if None in values else True)
-        return value, steps
+            value = None if None in values else not decisive
+        # The trace keeps only the conditions that settled it (any: the one met; all: the one
+        # failed); otherwise every condition, since each matters.
+        shown = [r for r in results if r[0] is decisive] if value is decisive else results
+        return value, [step for _, child_steps in shown for step in child_steps]
     raise ValueError(f"unknown rule type {kind!r}")
 
 

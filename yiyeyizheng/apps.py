@@ -22,6 +22,7 @@ class YiyeyizhengConfig(AppConfig):
                 "catalogue.copied": "复制目录为新草稿",
                 "catalogue.published": "发布行业目录",
                 "catalogue.retired": "停用行业目录",
+                "catalogue.discarded": "删除目录草稿",
                 "catalogue.format_changed": "修改经营业态",
                 "catalogue.item_added": "添加整合事项",
                 "catalogue.item_changed": "修改整合事项",

@@ -334,3 +334,18 @@ def remove_format_item(*, acting_user, item: FormatItem) -> None:
         actor=acting_user, action="catalogue.item_removed", obj=item, changes=_item_state(item)
     )
     item.delete()
+
+
+@transaction.atomic
+def discard_draft(*, acting_user, version: CatalogueVersion) -> None:
+    """Delete a draft that will not be published (published and retired versions stay)."""
+    require_catalogue_admin(acting_user)
+    version = lock_draft(version)
+    record_event(
+        actor=acting_user,
+        action="catalogue.discarded",
+        obj=version,
+        changes={"edition": version.edition, "formats": version.formats.count()},
+    )
+    FormatItem.objects.filter(format__version=version).delete()
+    version.delete()

@@ -186,8 +186,9 @@ class FormatItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = Department.objects.all()
-        if self.instance.pk:
+        if "departments" in self.fields:
+            self.fields["departments"].queryset = Department.objects.all()
+        if self.instance.pk and "permit_name" in self.fields:
             self.fields["permit_name"].initial = self.instance.permit.name
 
     def clean_rule(self):
@@ -298,16 +299,21 @@ class BusinessFormatAdmin(admin.ModelAdmin):
             self._save_items(request, form.instance, formset)
 
     def _save_items(self, request, business_format, formset):
+        """Each inline row through its service; the lists feed the admin's change message."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for item_form in formset.forms:
             instance = item_form.instance
             if formset._should_delete_form(item_form):
                 if instance.pk:
                     services.remove_format_item(acting_user=request.user, item=instance)
+                    formset.deleted_objects.append(instance)
             elif instance.pk and item_form.has_changed():
-                services.update_format_item(
+                item = services.update_format_item(
                     acting_user=request.user, item=instance, **item_form.values()
                 )
+                formset.changed_objects.append((item, item_form.changed_data))
             elif not instance.pk and item_form.has_changed():
-                services.add_format_item(
+                item = services.add_format_item(
                     acting_user=request.user, business_format=business_format, **item_form.values()
                 )
+                formset.new_objects.append(item)

@@ -18,7 +18,7 @@ from yiyeyizheng.views import published_formats
 
 pytestmark = pytest.mark.django_db
 
-R, O, N = "required", "optional", "not_required"
+R, O, N = "required", "optional", "not_required"  # noqa: E741 - columns of the table
 
 
 def _all(value: bool) -> dict:

@@ -45,10 +45,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from yiyeyizheng.models import CatalogueVersion  # noqa: E402
+from yiyeyizheng.models import BusinessFormat, CatalogueVersion  # noqa: E402
 from yiyeyizheng.questions import ACTIVITIES  # noqa: E402
 from yiyeyizheng.rules import Answers, ItemDecision, decide  # noqa: E402
-from yiyeyizheng.views import published_formats  # noqa: E402
 
 ANSWER_SETS = [
     Answers(),
@@ -73,7 +72,7 @@ def setup():
         "import_catalogue", str(table), edition="第二版", publish=True, if_missing=True, verbosity=0
     )
     version = CatalogueVersion.current()
-    formats = list(published_formats(version))
+    formats = list(BusinessFormat.objects.of(version).with_items())
     for business_format in formats:  # warm the prefetch caches
         list(business_format.items.all())
     return version, formats
@@ -109,7 +108,7 @@ def main():
 
     def lookup():
         current = CatalogueVersion.current()
-        business_format = published_formats(current).get(seq=next(seqs))
+        business_format = BusinessFormat.objects.of(current).with_items().get(seq=next(seqs))
         decide(business_format, next(answers))
         return 1
 

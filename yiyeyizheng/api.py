@@ -14,7 +14,6 @@ from yiyeyizheng.forms import AnswersForm
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion
 from yiyeyizheng.questions import ACTIVITIES, BOILERS, DISTRICTS, VENUES, question
 from yiyeyizheng.rules import decide
-from yiyeyizheng.views import published_formats
 
 router = Router(tags=["一业一证行业目录"], auth=None)
 
@@ -109,10 +108,7 @@ def _current():
 def formats(request):
     """The 经营业态 of the published catalogue, in 序号 order."""
     version = _current()
-    return [
-        _format_out(f)
-        for f in BusinessFormat.objects.filter(version=version).select_related("lead_department")
-    ]
+    return [_format_out(f) for f in BusinessFormat.objects.of(version)]
 
 
 @router.get(
@@ -136,7 +132,7 @@ def requirements(request, seq: int):
         name, errors = next(iter(form.errors.items()))
         raise ApiError(422, "invalid_parameter", f"参数 {name} 无效：{errors[0]}")
     version = _current()
-    business_format = published_formats(version).filter(seq=seq).first()
+    business_format = BusinessFormat.objects.of(version).with_items().filter(seq=seq).first()
     if business_format is None:
         raise ApiError(404, "not_found", f"目录{version.edition}中没有序号为 {seq} 的经营业态。")
     return {

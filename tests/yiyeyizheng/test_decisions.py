@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import pytest
 
+from yiyeyizheng.models import BusinessFormat
 from yiyeyizheng.questions import ACTIVITIES
 from yiyeyizheng.rules import Answers, decide, questions_for
-from yiyeyizheng.views import published_formats
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ FILINGS = {
 
 @pytest.fixture
 def formats(catalogue):
-    return {f.seq: f for f in published_formats(catalogue)}
+    return {f.seq: f for f in BusinessFormat.objects.of(catalogue).with_items()}
 
 
 def _decisions(business_format, answers):

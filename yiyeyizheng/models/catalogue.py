@@ -102,6 +102,16 @@ class CatalogueVersion(models.Model):
         self.retired_at = at
 
 
+class BusinessFormatQuerySet(models.QuerySet):
+    def of(self, version):
+        return self.filter(version=version).select_related("lead_department")
+
+    def with_items(self):
+        """Formats with everything a decision reads (items, permits, departments) prefetched."""
+        items = FormatItem.objects.select_related("permit").prefetch_related("departments")
+        return self.prefetch_related(models.Prefetch("items", queryset=items))
+
+
 class BusinessFormat(models.Model):
     """A business format (经营业态) of one catalogue version, with its lead department."""
 
@@ -114,6 +124,8 @@ class BusinessFormat(models.Model):
     lead_department = models.ForeignKey(
         "portal.Department", verbose_name="牵头部门", on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = BusinessFormatQuerySet.as_manager()
 
     class Meta:
         verbose_name = "经营业态"

@@ -187,3 +187,41 @@ def test_a_draft_can_be_discarded_but_not_a_published_version(draft, catalogue, 
     assert not CatalogueVersion.objects.filter(pk=draft.pk).exists()
     with pytest.raises(Exception, match="不能修改"):
         services.discard_draft(acting_user=administrator, version=catalogue)
+
+
+def test_an_item_is_added_and_another_removed_in_the_admin(client, draft, administrator):
+    client.force_login(administrator)
+    gym = draft.formats.get(seq=24)
+    items = list(gym.items.select_related("permit").order_by("position"))
+    data = _inline_post(gym, items)
+    data["items-0-DELETE"] = "on"
+    data.update(
+        {
+            "items-TOTAL_FORMS": str(len(items) + 1),
+            "items-3-format": str(gym.pk),
+            "items-3-position": "9",
+            "items-3-permit_name": "食品经营许可",
+            "items-3-departments": ["samr_district"],
+            "items-3-kind": "licence",
+            "items-3-rule": '{"type": "as_needed", "activity": "sells_food"}',
+            "items-3-remark": "按需办理",
+        }
+    )
+    url = reverse("admin:yiyeyizheng_businessformat_change", args=[gym.pk])
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    names = list(gym.items.order_by("position").values_list("permit__name", flat=True))
+    assert names == ["公共场所卫生许可", "公众聚集场所投入使用、营业前消防安全检查", "食品经营许可"]
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert "catalogue.item_added" in actions and "catalogue.item_removed" in actions
+
+
+def test_a_repeated_permit_in_the_inline_is_refused(client, draft, administrator):
+    client.force_login(administrator)
+    gym = draft.formats.get(seq=24)
+    items = list(gym.items.select_related("permit").order_by("position"))
+    data = _inline_post(gym, items)
+    data["items-1-permit_name"] = items[0].permit.name
+    response = client.post(reverse("admin:yiyeyizheng_businessformat_change", args=[gym.pk]), data)
+    assert response.status_code == 200
+    assert f"事项名称“{items[0].permit.name}”重复" in response.content.decode()

@@ -8,6 +8,7 @@ from elicense.api import ApiKeyAuth, install_error_handlers
 from elicense.api import router as elicense_router
 from elicense.views import jwks
 from licensing.api import router as licensing_router
+from yiyeyizheng.api import router as catalogue_router
 
 api = NinjaAPI(
     title="上海市市场监督管理局电子证照查验接口",
@@ -19,6 +20,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", licensing_router)
 api.add_router("/", elicense_router)
+api.add_router("/catalogue/", catalogue_router)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -26,6 +28,7 @@ urlpatterns = [
     path(".well-known/elicense-keys.json", jwks, name="jwks"),
     path("licensing/", include("licensing.urls")),
     path("mingchu/", include("mingchu.urls")),
+    path("yiyeyizheng/", include("yiyeyizheng.urls")),
     path("", include("elicense.urls")),
     path("", include("portal.app_urls")),
 ]

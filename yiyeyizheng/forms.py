@@ -1,0 +1,85 @@
+"""The questionnaire form: one field per question, used by the page and the public API alike."""
+
+from decimal import Decimal
+
+from django import forms
+
+from yiyeyizheng.questions import ACTIVITIES, FIXED_QUESTIONS, QUESTION_ORDER, Question, question
+from yiyeyizheng.rules import Answers
+
+UNANSWERED = ("", "未回答")
+BOOLEAN_VALUES = {"true": True, "false": False}
+
+
+def _boolean(value):
+    return BOOLEAN_VALUES[value]
+
+
+def _field(q: Question, widgets: bool) -> forms.Field:
+    common = {"label": q.label, "required": False, "help_text": q.help_text}
+    if q.type == "decimal":
+        return forms.DecimalField(
+            min_value=Decimal(0),
+            max_value=Decimal("10000000"),
+            max_digits=12,
+            decimal_places=2,
+            error_messages={
+                "invalid": "请输入数字（平方米）。",
+                "min_value": "经营面积不能为负数。",
+                "max_value": "经营面积过大。",
+                "max_digits": "经营面积过大。",
+                "max_decimal_places": "经营面积最多保留两位小数。",
+            },
+            widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            **common,
+        )
+    invalid = {"invalid_choice": "“%(value)s”不是可选的值。"}
+    if q.type == "bool":
+        return forms.TypedChoiceField(
+            choices=[UNANSWERED, ("true", "是"), ("false", "否")],
+            coerce=_boolean,
+            empty_value=None,
+            widget=forms.RadioSelect if widgets else forms.Select,
+            error_messages={"invalid_choice": "“%(value)s”不是可选的值：须为 true 或 false。"},
+            **common,
+        )
+    return forms.ChoiceField(choices=[UNANSWERED, *q.choices], error_messages=invalid, **common)
+
+
+class AnswersForm(forms.Form):
+    """The answers to the given questions (all questions when ``questions`` is None)."""
+
+    def __init__(self, *args, questions: list[Question] | None = None, widgets=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if questions is None:
+            questions = [FIXED_QUESTIONS[key] for key in QUESTION_ORDER]
+            questions += [question(key) for key in ACTIVITIES]
+        self.questions = questions
+        for q in questions:
+            self.fields[q.key] = _field(q, widgets)
+
+    def answers(self) -> Answers:
+        data = self.cleaned_data
+        return Answers(
+            area_m2=data.get("area_m2"),
+            district=data.get("district") or None,
+            has_pool=data.get("has_pool"),
+            has_sauna=data.get("has_sauna"),
+            venue=data.get("venue") or None,
+            boiler=data.get("boiler") or None,
+            activities={key: data[key] for key in ACTIVITIES if data.get(key) is not None},
+        )
+
+    def answered(self) -> list[tuple[str, str]]:
+        """(question, answer) pairs for the answers given, in question order."""
+        pairs = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if isinstance(field, forms.DecimalField):
+                shown = f"{format(value.normalize(), 'f')} 平方米"
+            else:
+                shown = dict(field.choices).get(self.data.get(name), value)
+            pairs.append((field.label, shown))
+        return pairs

@@ -22,6 +22,12 @@ class MingchuConfig(AppConfig):
             roles={Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.ADMINISTRATOR},
             order=41,
         )
+        registry.add_nav(
+            label="月度报表",
+            url_name="mingchu:report_list",
+            roles={Role.CITY_OFFICER, Role.DISTRICT_OFFICER},
+            order=42,
+        )
         register_action_labels(
             {
                 "quota.adjusted": "调整示范店布点",
@@ -34,5 +40,6 @@ class MingchuConfig(AppConfig):
                 "report.saved": "保存月度报表",
                 "report.submitted": "上报月度报表",
                 "report.returned": "退回月度报表",
+                "report.reminded": "月度报表催报",
             }
         )

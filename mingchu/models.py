@@ -278,6 +278,18 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", "已退回修改"
 
 
+class MonthlyReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """City-wide users read every district's reports; district officers their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_city_wide:
+            return self
+        if user.role == "district_officer" and user.district_id:
+            return self.filter(district_id=user.district_id)
+        return self.none()
+
+
 class MonthlyReport(models.Model):
     """A district's monthly progress report (附件3), due by the 30th, 23:59 Shanghai."""
 
@@ -305,6 +317,8 @@ class MonthlyReport(models.Model):
     submitted_at = models.DateTimeField("上报日期", null=True, blank=True)
     is_late = models.BooleanField("逾期上报", default=False)
     returned_reason = models.CharField("退回原因", max_length=200, blank=True)
+
+    objects = MonthlyReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "区月度报表"

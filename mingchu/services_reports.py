@@ -1,14 +1,21 @@
-"""Monthly district reports: open pre-filled, edit without lost updates, submit, return."""
+"""Monthly district reports: open pre-filled, edit without lost updates, submit, return,
+remind the districts that have not reported as the deadline nears."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
+from django.urls import reverse
 from django.utils import timezone
 
-from mingchu.models import MonthlyReport, ReportStatus, ReportVersion
+from mingchu.models import MonthlyReport, ReportReminder, ReportStatus, ReportVersion
 from mingchu.reports import due_at, registry_figures
 from portal.audit import record_event
-from portal.models import Role
+from portal.models import District, Role, User
+from portal.services import notify_users
 
 EDITABLE = (
     "reporting_unit", "statistician", "phone", "stores_selected", "video_installed",
@@ -119,3 +126,99 @@ def return_report(*, acting_user, report, reason: str) -> MonthlyReport:
         actor=acting_user, action="report.returned", obj=report, changes={"reason": reason}
     )
     return report
+
+
+def reminder_window(today: datetime.date) -> bool:
+    """Whether ``today`` is within MINGCHU_REMINDER_DAYS days before this month's deadline."""
+    days_left = (due_at(today.year, today.month).date() - today).days
+    return 0 <= days_left <= settings.MINGCHU_REMINDER_DAYS
+
+
+def _district_officers(district_id):
+    return User.objects.filter(
+        role=Role.DISTRICT_OFFICER, district_id=district_id, is_active=True
+    ).order_by("pk")
+
+
+def send_report_reminders(*, today: datetime.date | None = None) -> list[ReportReminder]:
+    """催报: remind every district that has not submitted this month's report.
+
+    Runs daily; acts only within MINGCHU_REMINDER_DAYS days before the due date. Each
+    district is reminded once per month (the ReportReminder row is the guard, also against
+    two runs at once): an in-portal notice to each of its officers, an audit event, and an
+    e-mail to the officers with an address, queued after the commit. Returns the reminders
+    sent by this run.
+    """
+    today = today or timezone.localdate()
+    if not reminder_window(today):
+        return []
+    year, month = today.year, today.month
+    submitted = MonthlyReport.objects.filter(
+        year=year, month=month, status=ReportStatus.SUBMITTED
+    ).values("district_id")
+    reminded = ReportReminder.objects.filter(year=year, month=month).values("district_id")
+    districts = District.objects.exclude(code__in=submitted).exclude(code__in=reminded)
+    sent = []
+    for district in districts:
+        reminder = _remind_district(district=district, year=year, month=month)
+        if reminder is not None:
+            sent.append(reminder)
+    return sent
+
+
+def _remind_district(*, district, year: int, month: int) -> ReportReminder | None:
+    due = due_at(year, month)
+    try:
+        with transaction.atomic():
+            reminder = ReportReminder.objects.create(district=district, year=year, month=month)
+            notified = notify_users(
+                users=_district_officers(district.pk),
+                message=(
+                    f"{year}年{month}月明厨亮灶月度报表（附件3）尚未上报，"
+                    f"请于{due.month}月{due.day}日 23:59 前上报。"
+                ),
+                link=reverse("mingchu:report_list"),
+            )
+            record_event(
+                actor=None,
+                action="report.reminded",
+                obj=reminder,
+                changes={"due": due.date().isoformat(), "notified": notified},
+            )
+            transaction.on_commit(
+                lambda: _tasks().email_report_reminder.delay(reminder.pk), robust=True
+            )
+    except IntegrityError:  # another run reminded this district a moment ago
+        return None
+    return reminder
+
+
+def _tasks():
+    """The task module, imported late: tasks import these services."""
+    from mingchu import tasks
+
+    return tasks
+
+
+def email_report_reminder(*, reminder_id: int) -> int:
+    """E-mail one reminder to its district's officers who have an address (one message).
+
+    Sent through the configured EMAIL_BACKEND; nothing is written, so a retry after a mail
+    server failure sends the same message again. Returns the number of recipients.
+    """
+    reminder = ReportReminder.objects.select_related("district").get(pk=reminder_id)
+    recipients = [user.email for user in _district_officers(reminder.district_id).exclude(email="")]
+    if not recipients:
+        return 0
+    due = due_at(reminder.year, reminder.month)
+    EmailMessage(
+        subject=f"【催报】{reminder.year}年{reminder.month}月明厨亮灶月度报表",
+        body=(
+            f"{reminder.district}：\n\n"
+            f"贵区{reminder.year}年{reminder.month}月“互联网＋明厨亮灶”区月度报表（附件3）"
+            f"尚未上报，请于{due.year}年{due.month}月{due.day}日 23:59 前登录门户上报：\n"
+            f"{settings.PUBLIC_BASE_URL}{reverse('mingchu:report_list')}\n"
+        ),
+        to=recipients,
+    ).send()
+    return len(recipients)

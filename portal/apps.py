@@ -17,7 +17,7 @@ class PortalConfig(AppConfig):
         registry.add_panel(
             template="portal/panel_notifications.html",
             context=unread_notifications,
-            roles={Role.ENTERPRISE},
+            roles=set(Role.values),
             order=-1,
             when=lambda request: unread_notifications(request)["notifications"],
         )

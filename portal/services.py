@@ -32,9 +32,25 @@ def notify_entity(*, uscc: str, message: str, link: str = "") -> None:
     record_event(actor=None, action="notification.created", obj=notification, changes={})
 
 
+def notify_users(*, users, message: str, link: str = "") -> int:
+    """Leave the same notice for each of ``users`` (called inside the caller's transaction).
+
+    For people rather than entities: officers of a district, clerks. One audit event per
+    notice, like ``notify_entity``. Returns how many notices were left.
+    """
+    from portal.models import Notification
+
+    notifications = [
+        Notification.objects.create(recipient=user, message=message, link=link) for user in users
+    ]
+    for notification in notifications:
+        record_event(actor=None, action="notification.created", obj=notification, changes={})
+    return len(notifications)
+
+
 @transaction.atomic
 def mark_notifications_read(*, acting_user) -> int:
-    """Mark the user's entity's unread notices as read."""
+    """Mark the user's unread notices (their own and their entity's) as read."""
     from django.utils import timezone
 
     from portal.models import Notification

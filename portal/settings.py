@@ -201,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "licensing.tasks.recheck_supplier_lists",
         "schedule": crontab(hour=6, minute=0),
     },
+    "remind-unsubmitted-reports-daily": {
+        "task": "mingchu.tasks.remind_unsubmitted_reports",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # --- Security --------------------------------------------------------------------------
@@ -221,6 +225,13 @@ if not DEBUG:
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
     )
+
+# --- Mail --------------------------------------------------------------------------------
+# EMAIL_URL as django-environ reads it: smtp://user:pass@host:25, smtp+tls://..., consolemail://
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 LOGGING = {
     "version": 1,
@@ -246,3 +257,8 @@ BULK_CHECK_MAX_BYTES = env.int("BULK_CHECK_MAX_BYTES", default=20 * 1024 * 1024)
 ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")
 PRESENTATION_CODE_SECONDS = env.int("PRESENTATION_CODE_SECONDS", default=120)
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- 互联网＋明厨亮灶 ---------------------------------------------------------------------
+#: Days before the monthly report's due date (the 30th) from which unsubmitted districts
+#: are reminded (once per district and month).
+MINGCHU_REMINDER_DAYS = env.int("MINGCHU_REMINDER_DAYS", default=3)

@@ -201,6 +201,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "licensing.tasks.recheck_supplier_lists",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The 1st, 06:00 Shanghai: the previous month's reports were due by its 30th (or last
+    # day), so the run sees every on-time report and marks the rest missing.
+    "build-monthly-rollup": {
+        "task": "mingchu.tasks.build_monthly_rollup",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
 }
 
 # --- Security --------------------------------------------------------------------------

@@ -15,6 +15,8 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
 AXIS = "#555"
 GRID = "#ddd"
+#: Up to this many categories, bars carry their figure as a label.
+FEW = 4
 
 
 def _nice_max(value: float) -> float:
@@ -103,6 +105,11 @@ def grouped_bar_chart(
                 f'fill="{PALETTE[s_index % len(PALETTE)]}"><title>{escape(category)} '
                 f"{escape(label)}：{escape(_number(value))}{escape(suffix)}</title></rect>"
             )
+            if len(categories) <= FEW:
+                parts.append(
+                    f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
+                    f'aria-hidden="true">{escape(_number(value))}</text>'
+                )
         parts.append("</g>")
         parts.append(
             f'<text x="{left + group_w * (c_index + 0.5):.1f}" y="{top + plot_h + 18}" '
@@ -120,18 +127,30 @@ def line_chart(
     x_labels: list[str],
     series: list[tuple[str, list[float]]],
     y_max: float | None = None,
+    target: tuple[str, float] | None = None,
     width: int = 960,
     height: int = 320,
     suffix: str = "",
 ) -> SafeString:
-    """One line per series over ``x_labels`` (e.g. months), with a marker per point."""
-    left, right, top, bottom = 52, 20, 40, 40
+    """One line per series over ``x_labels`` (e.g. months), with a marker per point, and an
+    optional dashed ``target`` line (label, value)."""
+    left, right, top, bottom = 52, 32, 40, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     if y_max is None:
         y_max = _nice_max(max((v for _, values in series for v in values), default=0))
     parts = _open(chart_id, title, desc, width, height)
     _legend(parts, [label for label, _ in series], left=left, top=10)
     _y_axis(parts, left=left, top=top, plot_w=plot_w, plot_h=plot_h, y_max=y_max, suffix=suffix)
+    if target is not None and 0 < target[1] <= y_max:
+        y = top + plot_h - plot_h * target[1] / y_max
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{AXIS}" '
+            'stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
+        parts.append(
+            f'<text x="{left + plot_w}" y="{y - 5:.1f}" text-anchor="end" fill="{AXIS}">'
+            f"{escape(target[0])} {escape(_number(target[1]))}{escape(suffix)}</text>"
+        )
     step = plot_w / max(len(x_labels) - 1, 1)
     for index, label in enumerate(x_labels):
         parts.append(
@@ -194,4 +213,5 @@ def trend_chart(trend: dict, *, quota_total: int, chart_id: str, title: str) -> 
         x_labels=labels,
         series=series,
         y_max=_nice_max(highest),
+        target=("目标", quota_total),
     )

@@ -1,12 +1,16 @@
 """The city roll-up: figures equal to the raw registry, kept revisions, reporting status."""
 
 import datetime
+import threading
+import time
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
 
 from mingchu.models import CityRollup, DemoStore, DistrictQuota, PlatformConnection
 from mingchu.reports import SHANGHAI
@@ -14,6 +18,7 @@ from mingchu.services_reports import open_report, return_report, save_report, su
 from mingchu.services_rollup import build_city_rollup
 from mingchu.tasks import build_monthly_rollup
 from portal.models import AuditEvent, Role
+from tests.conftest import require
 from tests.factories import UserFactory
 from tests.mingchu.rollup_data import HUANGPU, JINGAN, PUDONG, XUHUI, demo_stores, officer_of
 
@@ -100,6 +105,46 @@ def test_every_build_is_a_new_revision_and_earlier_ones_stay_as_they_were(regist
     assert (first.totals["completed"], second.totals["completed"]) == (3, 4)
     events = AuditEvent.objects.filter(action="rollup.built", actor=city)
     assert events.count() == 3
+
+
+def _wait_until_a_query_waits_for_a_lock():
+    with connection.cursor() as cursor:
+        for _ in range(1000):
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh view in a transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    pytest.fail("the concurrent build never waited for the first one")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_build_takes_the_next_revision(quotas, city):
+    """Another build inserts revision 1 and has not committed: ours waits on the unique
+    constraint, fails, and retries with revision 2 instead of failing the user."""
+    require(connection.vendor == "postgresql", "concurrent transactions need PostgreSQL")
+    built = {}
+
+    def build_beside():
+        try:
+            built["rollup"] = build_city_rollup(acting_user=city, year=2022, month=9)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        CityRollup.objects.create(
+            year=2022, month=9, revision=1, rows=[], totals={}, built_at=timezone.now()
+        )
+        beside = threading.Thread(target=build_beside)
+        beside.start()
+        _wait_until_a_query_waits_for_a_lock()
+    beside.join()
+
+    assert built["rollup"].revision == 2
+    assert sorted(CityRollup.objects.values_list("revision", flat=True)) == [1, 2]
 
 
 def test_only_city_officers_build_and_a_bad_month_writes_nothing(registry, city):

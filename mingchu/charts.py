@@ -43,7 +43,7 @@ def _open(chart_id: str, title: str, desc: str, width: int, height: int) -> list
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
-        f'font-family="{FONT}" font-size="12" style="max-width:100%;height:auto">',
+        f'font-family="{FONT}" font-size="12" style="width:100%;height:auto">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
         f'<rect width="{width}" height="{height}" fill="#fff"/>',
@@ -197,7 +197,9 @@ def progress_chart(rows: list[dict], *, chart_id: str, title: str, width: int = 
     )
 
 
-def trend_chart(trend: dict, *, quota_total: int, chart_id: str, title: str) -> SafeString:
+def trend_chart(
+    trend: dict, *, quota_total: int, chart_id: str, title: str, width: int = 960
+) -> SafeString:
     """Cumulative 选点 / 视频安装 / 完成建设 at each month end, up to the quota (the target)."""
     labels = [f"{month}月" for month in trend["months"]]
     series = [(FIGURE_LABELS[key], values) for key, values in trend["series"].items()]
@@ -214,4 +216,5 @@ def trend_chart(trend: dict, *, quota_total: int, chart_id: str, title: str) -> 
         series=series,
         y_max=_nice_max(highest),
         target=("目标", quota_total),
+        width=width,
     )

@@ -96,6 +96,7 @@ def district_dashboard(request, district_code):
                 quota_total=row["quota_total"],
                 chart_id="district-trend",
                 title=f"{year}年{district}示范店建设进度（各月末累计）",
+                width=640,
             ),
         },
     )

@@ -28,6 +28,18 @@ class MingchuConfig(AppConfig):
             roles={Role.CITY_OFFICER, Role.DISTRICT_OFFICER},
             order=42,
         )
+        registry.add_nav(
+            label="全市汇总",
+            url_name="mingchu:rollup",
+            roles={Role.CITY_OFFICER, Role.ADMINISTRATOR},
+            order=43,
+        )
+        registry.add_nav(
+            label="进度看板",
+            url_name="mingchu:city_dashboard",
+            roles={Role.CITY_OFFICER, Role.DISTRICT_OFFICER},
+            order=44,
+        )
         register_action_labels(
             {
                 "quota.adjusted": "调整示范店布点",
@@ -41,5 +53,6 @@ class MingchuConfig(AppConfig):
                 "report.submitted": "上报月度报表",
                 "report.returned": "退回月度报表",
                 "report.reminded": "月度报表催报",
+                "rollup.built": "生成全市汇总",
             }
         )

@@ -1,8 +1,13 @@
 """Celery tasks of the bright-kitchen project: thin wrappers that call one service."""
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from mingchu import services_reports
+from mingchu.rollup import previous_month
+from mingchu.services_rollup import build_city_rollup
 
 
 @shared_task(
@@ -29,3 +34,24 @@ def remind_unsubmitted_reports() -> int:
 def email_report_reminder(reminder_id: int) -> int:
     """E-mail one district's reminder to its officers."""
     return services_reports.email_report_reminder(reminder_id=reminder_id)
+
+
+@shared_task(
+    name="mingchu.tasks.build_monthly_rollup",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def build_monthly_rollup(
+    year: int | None = None, month: int | None = None, acting_user_id: int | None = None
+) -> int:
+    """Build a new roll-up revision; with no period, the previous month (the beat run).
+
+    Returns the revision number.
+    """
+    if year is None or month is None:
+        year, month = previous_month(timezone.localdate())
+    user = get_user_model().objects.get(pk=acting_user_id) if acting_user_id else None
+    return build_city_rollup(acting_user=user, year=year, month=month).revision

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mingchu import views, views_reports, views_stores
+from mingchu import views, views_dashboards, views_reports, views_rollup, views_stores
 
 app_name = "mingchu"
 
@@ -15,4 +15,14 @@ urlpatterns = [
     path("reports/<int:pk>/review/", views_reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/export/", views_reports.report_export, name="report_export"),
     path("reports/<int:year>/<int:month>/", views_reports.report_month, name="report_month"),
+    path("rollup/", views_rollup.rollup_latest, name="rollup"),
+    path("rollup/<int:year>/<int:month>/", views_rollup.rollup_period, name="rollup"),
+    path("rollup/<int:year>/<int:month>/build/", views_rollup.rollup_build, name="rollup_build"),
+    path("rollup/<int:year>/<int:month>/pdf/", views_rollup.rollup_pdf, name="rollup_pdf"),
+    path("dashboard/", views_dashboards.city_dashboard, name="city_dashboard"),
+    path(
+        "dashboard/<str:district_code>/",
+        views_dashboards.district_dashboard,
+        name="district_dashboard",
+    ),
 ]

@@ -205,6 +205,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mingchu.tasks.remind_unsubmitted_reports",
         "schedule": crontab(hour=9, minute=0),
     },
+    # The 1st, 06:00 Shanghai: the previous month's reports were due by its 30th (or last
+    # day), so the run sees every on-time report and marks the rest missing.
+    "build-monthly-rollup": {
+        "task": "mingchu.tasks.build_monthly_rollup",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
 }
 
 # --- Security --------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""In headless Chromium: a district files its monthly report, the city returns it, the
-district corrects and resubmits, the city sees both versions."""
+"""In headless Chromium: a district files its monthly report, the city sees it in the roll-up
+and returns it, the district corrects and resubmits, the city sees both versions."""
 
 import datetime
 
@@ -18,6 +18,15 @@ def _login(page, base, username):
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_url(f"{base}/")
+
+
+def _rollup(page, today):
+    """The city officer builds a new revision of this month's city roll-up (立即汇总)."""
+    page.get_by_role("link", name="全市汇总").click()
+    page.get_by_label("年度").fill(str(today.year))
+    page.get_by_label("月份").fill(str(today.month))
+    page.get_by_role("button", name="查看").click()
+    page.get_by_role("button", name="立即汇总").click()
 
 
 @pytest.fixture
@@ -64,14 +73,15 @@ def test_file_return_correct_and_resubmit(browser, live_server, xuhui_officer):
 
     city = browser.new_context(locale="zh-CN").new_page()
     _login(city, base, "city_report")
-    city.get_by_role("link", name="月度报表").click()
-    city.get_by_role("link", name=f"{period}各区报表").click()
-    xuhui = city.locator('tr[data-district="310104"]')
-    expect(xuhui.locator("[data-status]")).to_have_text("已上报")
-    expect(xuhui.locator("[data-differs]")).to_contain_text("登记 1，填报 2")
-    expect(xuhui).to_contain_text("一家已签约，许可证待录入")
-    expect(city.locator('tr[data-district="310115"] [data-status]')).to_have_text("未填报")
-    xuhui.get_by_role("link", name="查看").click()
+    _rollup(city, today)
+    expect(city.get_by_role("heading", name="第1版")).to_be_visible()
+    xuhui = city.locator('[data-rollup-table] tr[data-district="310104"]')
+    expect(xuhui).to_contain_text("填报选点完成2，登记1")
+    expect(city.locator('[data-reporting-table] tr[data-district="310104"]')).to_contain_text(
+        "按时上报"
+    )
+    xuhui.get_by_role("link", name="按时上报").click()
+    expect(city.locator("[data-sheet]")).to_contain_text("一家已签约，许可证待录入")
     city.get_by_label("退回原因").fill("区级配套资金应为35万元")
     city.get_by_role("button", name="退回修改").click()
     expect(city.locator("[data-returned-reason]")).to_contain_text("区级配套资金应为35万元")
@@ -86,9 +96,9 @@ def test_file_return_correct_and_resubmit(browser, live_server, xuhui_officer):
     district.get_by_role("button", name="上报").click()
     expect(district.get_by_role("alert")).to_contain_text("报表已上报")
 
-    city.get_by_role("link", name=f"{period}各区报表").click()
-    expect(xuhui.locator("[data-status]")).to_have_text("已上报")
-    xuhui.get_by_role("link", name="查看").click()
+    _rollup(city, today)
+    expect(city.get_by_role("heading", name="第2版")).to_be_visible()
+    xuhui.get_by_role("link", name="按时上报").click()
     expect(city.locator("[data-version]")).to_have_count(2)
     expect(city.locator('[data-version="2"]')).to_contain_text("区级配套资金投入情况（万元）：35")
     expect(city.locator('[data-version="1"]')).to_contain_text("区级配套资金投入情况（万元）：30")

@@ -157,7 +157,7 @@ def test_city_officer_reads_without_forms(client, store):
     assert post.status_code == 404
 
 
-def test_enterprise_users_cannot_see_officer_pages(client, store, xuhui_clerk):
+def test_window_clerks_cannot_see_the_store_page(client, store, xuhui_clerk):
     client.force_login(xuhui_clerk)
 
     assert _page(client, store).status_code == 404

@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 
 from elicense.models import Badge, Certificate, CertificateKind
 from elicense.verification import live_result
+from portal.hooks import registry
 
 
 def _holder_valid(uscc: str) -> bool:
@@ -19,15 +20,16 @@ def _holder_valid(uscc: str) -> bool:
 
 @cache_control(max_age=300, public=True)
 def badge_image(request, public_id):
-    """An SVG badge with live status; the right-hand slot is for the 明厨亮灶 mark."""
+    """An SVG badge with live status; the right-hand slot shows the marks registered in
+    ``portal.hooks`` that apply to the holder (明厨亮灶, from mingchu). Cached 300 s."""
     badge = get_object_or_404(Badge, public_id=public_id)
     valid = _holder_valid(badge.holder_uscc)
-    return render(
-        request,
-        "elicense/badge.svg",
-        {"valid": valid, "label": "证照已核验" if valid else "证照异常，请核实"},
-        content_type="image/svg+xml",
-    )
+    context = {
+        "valid": valid,
+        "label": "证照已核验" if valid else "证照异常，请核实",
+        "marks": registry.badge_marks_for(badge.holder_uscc),
+    }
+    return render(request, "elicense/badge.svg", context, content_type="image/svg+xml")
 
 
 def badge_link(request, public_id):

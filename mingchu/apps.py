@@ -56,3 +56,20 @@ class MingchuConfig(AppConfig):
                 "rollup.built": "生成全市汇总",
             }
         )
+        register_action_labels(
+            {
+                "demo_store.updated": "更新示范店信息",
+                "demo_store.table_imported": "导入示范店统计表",
+            }
+        )
+        registry.add_public_link(
+            label="“互联网＋明厨亮灶”示范店", url_name="mingchu:public_store_list"
+        )
+        registry.add_badge_mark(slot="mingchu", provider=has_completed_demo_store)
+
+
+def has_completed_demo_store(holder_uscc: str) -> bool:
+    """The 明厨亮灶 mark on the holder's shop-page badge: a demo store 完成建设."""
+    from mingchu.models import DemoStore, Stage
+
+    return DemoStore.objects.filter(holder_uscc=holder_uscc, stage=Stage.COMPLETED).exists()

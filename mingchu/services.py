@@ -10,11 +10,12 @@ from mingchu.models import (
     ControlPoint,
     DemoStore,
     DistrictQuota,
+    LocationType,
     PlatformConnection,
     QuotaChange,
     StageChange,
 )
-from portal.audit import record_event
+from portal.audit import diff, record_event
 from portal.identifiers import validate_food_licence_number
 from portal.models import Role
 
@@ -198,4 +199,27 @@ def set_video_stream(*, acting_user, store, url: str) -> DemoStore:
         obj=store,
         changes={"video_stream_url": [before, store.video_stream_url]},
     )
+    return store
+
+
+@transaction.atomic
+def update_demo_store(*, acting_user, store, location_type, expected_completion) -> DemoStore:
+    """Change a store's 区域类型 or 预计完成时间 (as a re-imported 附件4 table does).
+
+    Writes an audit event only when something changed.
+    """
+    store = _store_for_officer(acting_user, store)
+    if location_type not in LocationType.values:
+        raise ValidationError({"location_type": "区域类型应为美食广场或其他区域。"})
+    after = {
+        "location_type": location_type,
+        "expected_completion": expected_completion.replace(day=1),
+    }
+    changes = diff({field: getattr(store, field) for field in after}, after)
+    if not changes:
+        return store
+    for field, (_, new) in changes.items():
+        setattr(store, field, new)
+    store.save(update_fields=list(changes))
+    record_event(actor=acting_user, action="demo_store.updated", obj=store, changes=changes)
     return store

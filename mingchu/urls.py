@@ -1,6 +1,15 @@
 from django.urls import path
 
-from mingchu import views, views_dashboards, views_reports, views_rollup, views_stores
+from mingchu import (
+    views,
+    views_dashboards,
+    views_import,
+    views_public,
+    views_reports,
+    views_rollup,
+    views_store_detail,
+    views_stores,
+)
 
 app_name = "mingchu"
 
@@ -25,4 +34,9 @@ urlpatterns = [
         views_dashboards.district_dashboard,
         name="district_dashboard",
     ),
+    path("stores/<int:pk>/", views_store_detail.store_detail, name="store_detail"),
+    path("stores/import/", views_import.store_import, name="store_import"),
+    path("stores/export.xlsx", views_import.store_export, name="store_export"),
+    path("demo-stores/", views_public.public_store_list, name="public_store_list"),
+    path("demo-stores/<int:pk>/", views_public.public_store_detail, name="public_store_detail"),
 ]

@@ -63,4 +63,6 @@ def store_advance(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{store}：{store.get_stage_display()}")
+    if request.POST.get("back") == "detail":
+        return redirect("mingchu:store_detail", pk=store.pk)
     return redirect("mingchu:store_list")

@@ -1,8 +1,9 @@
 """Where apps plug into the portal shell without the portal importing them.
 
 Apps register navigation items and home-page panels in ``AppConfig.ready()``; the portal
-shows those the signed-in user's role may see. This keeps the dependency direction of
-DESIGN.md §3: portal knows no app above it.
+shows those the signed-in user's role may see. Apps also add links to the public home page,
+and marks on the shop-page badge (``elicense`` asks; ``mingchu`` answers for 明厨亮灶).
+This keeps the dependency direction of DESIGN.md §3: portal knows no app above it.
 """
 
 from collections.abc import Callable
@@ -28,11 +29,28 @@ class HomePanel:
     when: Callable | None = None
 
 
+@dataclass(frozen=True)
+class PublicLink:
+    label: str
+    url_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class BadgeMark:
+    """A mark in the badge's ``<g data-mark-slot=slot>``, shown when ``provider(uscc)``."""
+
+    slot: str
+    provider: Callable
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
     login_panels: list[str] = field(default_factory=list)
+    public_links: list[PublicLink] = field(default_factory=list)
+    badge_marks: list[BadgeMark] = field(default_factory=list)
 
     def add_nav(self, *, label, url_name, roles, order=100):
         self.nav.append(NavItem(label, url_name, frozenset(roles), order))
@@ -46,6 +64,18 @@ class Registry:
     def add_login_panel(self, *, template):
         """A block beside the password form (scan-to-login, for one)."""
         self.login_panels.append(template)
+
+    def add_public_link(self, *, label, url_name, order=100):
+        """A link on the home page seen before login (public pages of an app)."""
+        self.public_links.append(PublicLink(label, url_name, order))
+        self.public_links.sort(key=lambda link: link.order)
+
+    def add_badge_mark(self, *, slot, provider):
+        """``provider(holder_uscc) -> bool`` says whether the holder's badge shows the mark."""
+        self.badge_marks.append(BadgeMark(slot, provider))
+
+    def badge_marks_for(self, holder_uscc: str) -> set[str]:
+        return {mark.slot for mark in self.badge_marks if mark.provider(holder_uscc)}
 
     def nav_for(self, user):
         return [item for item in self.nav if _role_of(user) in item.roles]

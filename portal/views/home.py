@@ -8,7 +8,7 @@ from portal.hooks import registry
 def home(request):
     user = request.user
     if not user.is_authenticated:
-        return render(request, "portal/home_public.html")
+        return render(request, "portal/home_public.html", {"public_links": registry.public_links})
     panels = [
         {"template": panel.template, **panel.context(request)}
         for panel in registry.panels_for(user)

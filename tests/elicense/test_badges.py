@@ -74,3 +74,44 @@ def test_badge_copied_to_another_shop_warns(client, platform, shop):
 
 def test_no_badge_for_an_unknown_holder(client, platform, signing_key):
     assert _issue(client, platform[1], "91350100M000100Y43").status_code == 404
+
+
+def _demo_store(xuhui_clerk, shop, stages):
+    """Make the shop a Xuhui demo store and advance it ``stages`` times."""
+    import datetime
+
+    from mingchu.services import register_demo_store
+    from portal.models import District, Role
+    from tests.factories import UserFactory, advance_store, issue_food
+
+    officer = UserFactory(role=Role.DISTRICT_OFFICER, district=District.objects.get(code="310104"))
+    licence = issue_food(xuhui_clerk, shop)
+    store = register_demo_store(
+        acting_user=officer, food_licence_number=licence.number, location_type="other",
+        expected_completion=datetime.date(2022, 10, 1),
+    )  # fmt: skip
+    return advance_store(officer, store, times=stages)
+
+
+def test_badge_of_a_completed_demo_store_shows_the_mingchu_mark(
+    client, platform, shop, xuhui_clerk
+):
+    _demo_store(xuhui_clerk, shop, stages=3)
+    badge_id = _issue(client, platform[1], shop.uscc).json()["badge_id"]
+
+    image = client.get(f"/b/{badge_id}.svg")
+
+    svg = image.content.decode()
+    assert 'data-mark="mingchu"' in svg and "明厨" in svg and "亮灶" in svg
+    assert "明厨亮灶" in svg.split(">", 1)[0]  # the image's accessible name says so too
+    assert "max-age=300" in image["Cache-Control"]
+
+
+def test_badge_of_an_unfinished_demo_store_has_no_mark(client, platform, shop, xuhui_clerk):
+    _demo_store(xuhui_clerk, shop, stages=2)
+    badge_id = _issue(client, platform[1], shop.uscc).json()["badge_id"]
+
+    svg = client.get(f"/b/{badge_id}.svg").content.decode()
+
+    assert 'data-mark-slot="mingchu"' in svg and 'data-mark="mingchu"' not in svg
+    assert "明厨" not in svg

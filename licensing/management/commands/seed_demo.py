@@ -46,6 +46,7 @@ class Command(BaseCommand):
         self._bind_enterprise_users()
         expired = services.expire_food_licences()
         call_command("certify_register", verbosity=0)
+        call_command("seed_mingchu_demo", verbosity=0 if quiet else 1, stdout=self.stdout)
         if not quiet:
             self._report(created, expired)
 

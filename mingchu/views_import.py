@@ -1,0 +1,88 @@
+"""附件4 统计表: district officers import it (all or nothing); officers export it as .xlsx."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mingchu.models import DemoStore
+from mingchu.services_import import (
+    HEADER,
+    LOCATION_COLUMN,
+    MAX_BYTES,
+    MAX_ROWS,
+    StoreImportError,
+    export_store_table,
+    import_store_table,
+    read_store_table,
+)
+from portal.forms import add_service_errors
+from portal.models import District, Role
+
+READERS = {Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMINISTRATOR}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="示范店建设情况统计表（.xlsx 或 .csv）",
+        help_text=(
+            f"表头：{'、'.join(HEADER)}，可另加“{LOCATION_COLUMN}”列（美食广场/其他区域）；"
+            f"CSV 可为 UTF-8 或 GB18030；最多 {MAX_ROWS} 行，{MAX_BYTES // (1024 * 1024)} MB。"
+        ),
+        error_messages={"required": "请选择文件。"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def store_import(request):
+    if request.user.role != Role.DISTRICT_OFFICER or not request.user.district_id:
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_BYTES:
+                raise ValidationError(f"文件过大：上限 {MAX_BYTES // (1024 * 1024)} MB。")
+            rows = read_store_table(upload.name, upload.read())
+            summary = import_store_table(acting_user=request.user, rows=rows)
+        except StoreImportError as error:
+            row_errors = error.row_errors
+            form.add_error(None, f"有 {len(row_errors)} 处错误，未导入任何数据。请修改后重新上传。")
+        except ValidationError as error:
+            add_service_errors(form, ValidationError({"file": error.messages}))
+        else:
+            messages.success(
+                request,
+                f"已导入 {summary['rows']} 行：新登记 {summary['registered']} 家，"
+                f"更新 {summary['updated']} 家，推进建设进度 {summary['advanced']} 次。",
+            )
+            return redirect("mingchu:store_list")
+    status = 400 if form.errors else 200
+    context = {"form": form, "row_errors": row_errors}
+    return render(request, "mingchu/demostore_import.html", context, status=status)
+
+
+@login_required
+def store_export(request):
+    user = request.user
+    if user.role not in READERS and not user.is_superuser:
+        raise Http404
+    stores = DemoStore.objects.visible_to(user).select_related("district")
+    if user.is_city_wide:
+        code = request.GET.get("district", "")
+        district = District.objects.filter(code=code).first() if code else None
+        if district is not None:
+            stores = stores.filter(district=district)
+        label = district.name if district else "全市"
+    else:
+        label, code = user.district.name, user.district_id
+    stores = stores.order_by("district__sort_order", "id")
+    response = HttpResponse(export_store_table(stores, district_label=label), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="demo-stores-{code or "all"}.xlsx"'
+    return response

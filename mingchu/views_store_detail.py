@@ -1,0 +1,145 @@
+"""One demo store for district officers: 附件4 fields, stage history, cameras, platforms, video.
+
+City officers and administrators read it; only the store's district officer changes it.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mingchu.models import ControlPoint, DemoStore, StageChange
+from mingchu.services import add_camera, connect_platform, set_video_stream
+from portal.forms import add_service_errors
+from portal.models import Role
+
+READERS = {Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMINISTRATOR}
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CameraForm(forms.Form):
+    position = forms.CharField(label="安装位置", max_length=50, required=False)
+    control_points = forms.MultipleChoiceField(
+        label="覆盖的关键控制点",
+        choices=ControlPoint.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    installed_on = forms.DateField(
+        label="安装日期", widget=_date_widget(), error_messages={"required": "请填写安装日期。"}
+    )
+
+
+class PlatformForm(forms.Form):
+    platform = forms.CharField(
+        label="第三方平台", max_length=50, required=False, help_text="例如：美团外卖、饿了么"
+    )
+    shop_id = forms.CharField(label="平台店铺编号", max_length=64, required=False)
+    connected_on = forms.DateField(
+        label="对接日期", widget=_date_widget(), error_messages={"required": "请填写对接日期。"}
+    )
+
+
+class VideoForm(forms.Form):
+    url = forms.CharField(
+        label="视频流地址",
+        max_length=300,
+        required=False,
+        help_text=(
+            "http(s) 的 .m3u8、.mp4、.webm 地址可在公示页直接播放；rtsp/rtmp 以链接提供。"
+            "留空为清除。"
+        ),
+    )
+
+
+FORMS = {"camera": CameraForm, "platform": PlatformForm, "video": VideoForm}
+
+
+def _store(request, pk) -> DemoStore:
+    if request.user.role not in READERS and not request.user.is_superuser:
+        raise Http404
+    stores = (
+        DemoStore.objects.visible_to(request.user)
+        .select_related("district")
+        .prefetch_related(
+            "cameras",
+            "platform_connections",
+            Prefetch("stage_history", queryset=StageChange.objects.select_related("changed_by")),
+        )
+    )
+    return get_object_or_404(stores, pk=pk)
+
+
+def _save(request, store, which, form) -> None:
+    data = form.cleaned_data
+    if which == "camera":
+        add_camera(acting_user=request.user, store=store, **data)
+        messages.success(request, f"已登记摄像头：{data['position']}")
+    elif which == "platform":
+        connect_platform(acting_user=request.user, store=store, **data)
+        messages.success(request, f"已登记平台对接：{data['platform']}")
+    else:
+        try:
+            set_video_stream(acting_user=request.user, store=store, url=data["url"])
+        except ValidationError as error:
+            raise ValidationError({"url": error.messages}) from error
+        messages.success(request, "已更新视频流地址。" if data["url"] else "已清除视频流地址。")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def store_detail(request, pk):
+    store = _store(request, pk)
+    can_edit = request.user.role == Role.DISTRICT_OFFICER
+    bound = {}
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if not can_edit or which not in FORMS:
+            raise Http404
+        form = FORMS[which](request.POST)
+        if form.is_valid():
+            try:
+                _save(request, store, which, form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("mingchu:store_detail", pk=store.pk)
+        bound[which] = form
+    forms_ = {}
+    if can_edit:
+        forms_ = {
+            "camera_form": bound.get("camera") or CameraForm(),
+            "platform_form": bound.get("platform") or PlatformForm(),
+            "video_form": bound.get("video") or VideoForm(initial={"url": store.video_stream_url}),
+        }
+    cameras = list(store.cameras.all())
+    context = {
+        "store": store,
+        "can_edit": can_edit,
+        "cameras": cameras,
+        "covered": _covered(cameras),
+        "connections": list(store.platform_connections.all()),
+        "history": list(store.stage_history.all()),
+        "next_stage_label": _next_stage_label(store),
+        "blocked_reason": store.missing_for_next_stage() if store.next_stage() else None,
+        **forms_,
+    }
+    return render(request, "mingchu/demostore_detail.html", context, status=400 if bound else 200)
+
+
+def _next_stage_label(store) -> str | None:
+    target = store.next_stage()
+    return dict(DemoStore._meta.get_field("stage").choices)[target] if target else None
+
+
+def _covered(cameras) -> list[str]:
+    """The key control points covered by any camera, in the catalogue's order."""
+    points = {point for camera in cameras for point in camera.control_points}
+    return [label for value, label in ControlPoint.choices if value in points]

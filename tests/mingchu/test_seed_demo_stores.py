@@ -1,0 +1,30 @@
+"""seed_mingchu_demo: demo stores at every stage from the seeded register, idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from mingchu.models import DemoStore
+from portal.models import District, Role
+from tests.factories import UserFactory, issue_food, register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeds_stores_at_several_stages_once(xuhui_clerk):
+    UserFactory(
+        username="officer_xuhui", role=Role.DISTRICT_OFFICER,
+        district=District.objects.get(code="310104"),
+    )  # fmt: skip
+    for _ in range(5):
+        issue_food(xuhui_clerk, register(xuhui_clerk))
+
+    call_command("seed_mingchu_demo", "--per-district=4", verbosity=0)
+    call_command("seed_mingchu_demo", "--per-district=4", verbosity=0)
+
+    stores = DemoStore.objects.all()
+    assert stores.count() == 4
+    assert set(stores.values_list("stage", flat=True)) == {
+        "completed", "video_link", "installation"
+    }  # fmt: skip
+    completed = stores.filter(stage="completed").first()
+    assert completed.platform_connections.exists() and completed.video_stream_url

@@ -1,0 +1,45 @@
+"""互联网＋明厨亮灶: quotas, demo stores, monthly reports and city roll-ups."""
+
+from mingchu.models.quotas import DistrictQuota, DistrictQuotaQuerySet, QuotaChange
+from mingchu.models.reports import (
+    MonthlyReport,
+    MonthlyReportQuerySet,
+    ReportReminder,
+    ReportStatus,
+    ReportVersion,
+)
+from mingchu.models.rollups import CityRollup
+from mingchu.models.stores import (
+    STAGE_ORDER,
+    VIDEO_INSTALLED_STAGES,
+    Camera,
+    ControlPoint,
+    DemoStore,
+    DemoStoreQuerySet,
+    LocationType,
+    PlatformConnection,
+    Stage,
+    StageChange,
+)
+
+__all__ = [
+    "STAGE_ORDER",
+    "VIDEO_INSTALLED_STAGES",
+    "Camera",
+    "CityRollup",
+    "ControlPoint",
+    "DemoStore",
+    "DemoStoreQuerySet",
+    "DistrictQuota",
+    "DistrictQuotaQuerySet",
+    "LocationType",
+    "MonthlyReport",
+    "MonthlyReportQuerySet",
+    "PlatformConnection",
+    "QuotaChange",
+    "ReportReminder",
+    "ReportStatus",
+    "ReportVersion",
+    "Stage",
+    "StageChange",
+]

@@ -1,0 +1,72 @@
+"""Yearly district quotas of demo restaurants (附件1), with their history."""
+
+from django.conf import settings
+from django.db import models
+
+
+class DistrictQuotaQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        return self.filter(year=year).select_related("district").order_by("sort_order")
+
+    def visible_to(self, user):
+        """City-wide users see every district; district officers their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_city_wide:
+            return self
+        if user.district_id:
+            return self.filter(district_id=user.district_id)
+        return self.none()
+
+
+class DistrictQuota(models.Model):
+    """A district's demo-store target for a year (附件1: 美食广场 / 其他区域)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    district = models.ForeignKey(
+        "portal.District", verbose_name="区", on_delete=models.PROTECT, related_name="+"
+    )
+    food_court = models.PositiveIntegerField("美食广场示范店数量")
+    other_areas = models.PositiveIntegerField("其他区域示范店数量")
+    sort_order = models.PositiveSmallIntegerField("序号")
+
+    objects = DistrictQuotaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "区示范店布点"
+        verbose_name_plural = "区示范店布点"
+        ordering = ["year", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "district"], name="quota_year_district")
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 {self.district} {self.total}家"
+
+    @property
+    def total(self) -> int:
+        return self.food_court + self.other_areas
+
+
+class QuotaChange(models.Model):
+    """One adjustment of a quota by the city bureau, with its reason (kept forever)."""
+
+    quota = models.ForeignKey(
+        DistrictQuota, verbose_name="布点", on_delete=models.PROTECT, related_name="changes"
+    )
+    field = models.CharField("调整项", max_length=20)
+    old_value = models.PositiveIntegerField("原数量")
+    new_value = models.PositiveIntegerField("新数量")
+    reason = models.CharField("调整原因", max_length=200)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="调整人", on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField("调整时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "布点调整记录"
+        verbose_name_plural = "布点调整记录"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.quota} {self.field} {self.old_value}→{self.new_value}"

@@ -1,0 +1,204 @@
+"""Demo stores (附件4): construction stages, cameras, platform connections, stage history."""
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django_fsm import RETURN_VALUE, FSMField, transition
+
+
+class LocationType(models.TextChoices):
+    FOOD_COURT = "food_court", "美食广场"
+    OTHER = "other", "其他区域"
+
+
+class Stage(models.TextChoices):
+    """建设进度 (附件4 note 1), in order."""
+
+    PREPARATION = "preparation", "前期准备"
+    INSTALLATION = "installation", "设备安装"
+    VIDEO_LINK = "video_link", "视频对接"
+    COMPLETED = "completed", "完成建设"
+
+
+STAGE_ORDER = list(Stage.values)
+#: Stages at which the kitchen cameras are installed (附件3 示范店视频安装完成数量).
+VIDEO_INSTALLED_STAGES = [Stage.VIDEO_LINK, Stage.COMPLETED]
+
+
+class DemoStoreQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_city_wide:
+            return self
+        if user.role == "district_officer" and user.district_id:
+            return self.filter(district_id=user.district_id)
+        return self.none()
+
+    def progress_by_district(self) -> dict[str, dict[str, int]]:
+        """The registry's progress figures per district, in one grouped SQL query.
+
+        选点 = every selected store; 视频安装 = installation done (stage 视频对接 or later);
+        对接平台 = at least one platform connection; 完成建设 = the last stage.
+        """
+        connected = Exists(PlatformConnection.objects.filter(store=OuterRef("pk")))
+        rows = (
+            self.order_by()
+            .values("district_id")
+            .annotate(
+                stores_selected=Count("pk"),
+                video_installed=Count("pk", filter=Q(stage__in=VIDEO_INSTALLED_STAGES)),
+                platform_connected=Count("pk", filter=Q(connected)),
+                completed=Count("pk", filter=Q(stage=Stage.COMPLETED)),
+            )
+        )
+        return {row.pop("district_id"): row for row in rows}
+
+
+class DemoStore(models.Model):
+    """A demo restaurant (示范店) with the 附件4 fields; its district follows its licence."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    unit_name = models.CharField("单位名称", max_length=100)
+    address = models.CharField("地址", max_length=200)
+    food_licence_number = models.CharField("许可证号", max_length=16)
+    holder_uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    district = models.ForeignKey(
+        "portal.District", verbose_name="区", on_delete=models.PROTECT, related_name="+"
+    )
+    location_type = models.CharField("区域类型", max_length=20, choices=LocationType.choices)
+    stage = FSMField("建设进度", default=Stage.PREPARATION, choices=Stage.choices)
+    expected_completion = models.DateField(
+        "预计完成时间（月）", help_text="填写到月，存为该月1日。"
+    )
+    video_stream_url = models.CharField(
+        "视频流地址",
+        max_length=300,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https", "rtsp", "rtmp"])],
+        help_text="后厨视频的播放地址（HLS、MP4 可在浏览器播放；RTSP/RTMP 以链接提供）。",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = DemoStoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "示范店"
+        verbose_name_plural = "示范店"
+        ordering = ["district_id", "unit_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "food_licence_number"], name="demo_store_once_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return self.unit_name
+
+    def next_stage(self) -> str | None:
+        index = STAGE_ORDER.index(self.stage)
+        return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
+
+    def missing_for_next_stage(self) -> str | None:
+        """Why the store cannot move on yet, in Chinese, or None when it can."""
+        target = self.next_stage()
+        if target == Stage.VIDEO_LINK and not self.cameras.exists():
+            return "进入视频对接前须登记已安装的摄像头及其覆盖的关键控制点。"
+        if target == Stage.COMPLETED and not self.platform_connections.exists():
+            return "完成建设前须登记至少一个已对接的第三方平台。"
+        return None
+
+    @transition(
+        field=stage,
+        source=[Stage.PREPARATION, Stage.INSTALLATION, Stage.VIDEO_LINK],
+        target=RETURN_VALUE(*STAGE_ORDER[1:]),
+        conditions=[lambda store: store.missing_for_next_stage() is None],
+    )
+    def advance(self):
+        """Move to the next construction stage: never skipped; cameras are registered before
+        视频对接 and a platform connection before 完成建设."""
+        return self.next_stage()
+
+
+class ControlPoint(models.TextChoices):
+    """关键控制点 a kitchen camera covers (餐饮服务明厨亮灶工作指导意见)."""
+
+    SPECIAL_ROOM = "special_room", "专间"
+    COOKING = "cooking", "烹饪区"
+    PREPARATION = "preparation", "粗加工及切配区"
+    DISHWASHING = "dishwashing", "餐用具清洗消毒区"
+    SERVING = "serving", "备餐区"
+    STORAGE = "storage", "食品库房"
+
+
+class Camera(models.Model):
+    """A kitchen camera of a demo store and the key control points it covers."""
+
+    store = models.ForeignKey(
+        DemoStore, verbose_name="示范店", on_delete=models.CASCADE, related_name="cameras"
+    )
+    position = models.CharField("安装位置", max_length=50)
+    control_points = models.JSONField("覆盖的关键控制点", default=list)
+    installed_on = models.DateField("安装日期")
+
+    class Meta:
+        verbose_name = "摄像头"
+        verbose_name_plural = "摄像头"
+        ordering = ["store_id", "id"]
+
+    def __str__(self):
+        return f"{self.store} {self.position}"
+
+    def control_point_labels(self) -> list[str]:
+        labels = dict(ControlPoint.choices)
+        return [labels.get(point, point) for point in self.control_points]
+
+
+class PlatformConnection(models.Model):
+    """The store's kitchen video shown on a delivery platform's shop page (视频对接)."""
+
+    store = models.ForeignKey(
+        DemoStore,
+        verbose_name="示范店",
+        on_delete=models.CASCADE,
+        related_name="platform_connections",
+    )
+    platform = models.CharField("第三方平台", max_length=50)
+    shop_id = models.CharField("平台店铺编号", max_length=64)
+    connected_on = models.DateField("对接日期")
+
+    class Meta:
+        verbose_name = "平台对接"
+        verbose_name_plural = "平台对接"
+        ordering = ["store_id", "connected_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "platform"], name="connection_per_platform")
+        ]
+
+    def __str__(self):
+        return f"{self.store} {self.platform} {self.shop_id}"
+
+
+class StageChange(models.Model):
+    """The dated history of a store's construction stages."""
+
+    store = models.ForeignKey(
+        DemoStore, verbose_name="示范店", on_delete=models.CASCADE, related_name="stage_history"
+    )
+    stage = models.CharField("建设进度", max_length=20, choices=Stage.choices)
+    on = models.DateField("日期")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "建设进度记录"
+        verbose_name_plural = "建设进度记录"
+        ordering = ["store_id", "on", "id"]
+
+    def __str__(self):
+        return f"{self.store} {self.get_stage_display()} {self.on}"

@@ -96,3 +96,23 @@ def advance_store(officer, store, times=1):
             )  # fmt: skip
         store = mingchu.advance_store_stage(acting_user=officer, store=store)
     return store
+
+
+def staged_demo_stores(officer, clerk_user, count=3):
+    """``count`` demo stores of the officer's district, the n-th advanced n stages.
+
+    With three: registry 选点 3, 视频安装 2, 对接平台 1, 完成建设 1.
+    """
+    import datetime
+
+    from mingchu.services import register_demo_store
+
+    stores = []
+    for index in range(count):
+        licence = issue_food(clerk_user, register(clerk_user))
+        store = register_demo_store(
+            acting_user=officer, food_licence_number=licence.number, location_type="other",
+            expected_completion=datetime.date(2022, 10, 1),
+        )  # fmt: skip
+        stores.append(advance_store(officer, store, times=index + 1))
+    return stores

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, transition
 
+from mingchu.models.stores import DistrictScopedQuerySet
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "填报中"
@@ -11,16 +13,8 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", "已退回修改"
 
 
-class MonthlyReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """City-wide users read every district's reports; district officers their own."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_city_wide:
-            return self
-        if user.role == "district_officer" and user.district_id:
-            return self.filter(district_id=user.district_id)
-        return self.none()
+class MonthlyReportQuerySet(DistrictScopedQuerySet):
+    """City-wide users read every district's reports; district officers their own."""
 
 
 class MonthlyReport(models.Model):

@@ -26,7 +26,9 @@ STAGE_ORDER = list(Stage.values)
 VIDEO_INSTALLED_STAGES = [Stage.VIDEO_LINK, Stage.COMPLETED]
 
 
-class DemoStoreQuerySet(models.QuerySet):
+class DistrictScopedQuerySet(models.QuerySet):
+    """Rows of a district: city-wide users read every district, district officers their own."""
+
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
@@ -36,6 +38,8 @@ class DemoStoreQuerySet(models.QuerySet):
             return self.filter(district_id=user.district_id)
         return self.none()
 
+
+class DemoStoreQuerySet(DistrictScopedQuerySet):
     def progress_by_district(self) -> dict[str, dict[str, int]]:
         """The registry's progress figures per district, in one grouped SQL query.
 

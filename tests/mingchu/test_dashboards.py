@@ -5,7 +5,6 @@ import io
 from xml.etree import ElementTree as ET
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,16 +23,6 @@ from tests.mingchu.rollup_data import HUANGPU, JINGAN, XUHUI, demo_stores, offic
 pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def quotas(reference_data):
-    call_command("loaddata", "mingchu_quotas_2022", verbosity=0)
-
-
-@pytest.fixture
-def city(reference_data):
-    return UserFactory(role=Role.CITY_OFFICER, username="city_officer")
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from mingchu.models import ReportVersion
 from mingchu.reports import SHANGHAI, due_at
-from mingchu.services import register_demo_store
 from mingchu.services_reports import open_report, return_report, save_report, submit_report
 from portal.models import AuditEvent, District, Role
-from tests.factories import UserFactory, advance_store, issue_food, register
+from tests.factories import UserFactory, staged_demo_stores
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +30,7 @@ def officer(reference_data):
 
 @pytest.fixture
 def with_stores(officer, xuhui_clerk):
-    for index in range(3):
-        licence = issue_food(xuhui_clerk, register(xuhui_clerk))
-        store = register_demo_store(
-            acting_user=officer, food_licence_number=licence.number, location_type="other",
-            expected_completion=datetime.date(2022, 10, 1),
-        )  # fmt: skip
-        advance_store(officer, store, times=index + 1)
+    staged_demo_stores(officer, xuhui_clerk)
     return officer
 
 

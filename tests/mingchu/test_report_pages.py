@@ -10,10 +10,13 @@ from django.urls import reverse
 
 from mingchu.models import MonthlyReport
 from mingchu.reports import SHANGHAI
-from mingchu.services import register_demo_store
 from mingchu.services_reports import open_report, save_report, submit_report
 from portal.models import District, Role
-from tests.factories import UserFactory, advance_store, clerk, issue_food, register
+from tests.factories import (
+    UserFactory,
+    clerk,
+    staged_demo_stores,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +36,7 @@ def city(reference_data):
 @pytest.fixture
 def stores(officer, xuhui_clerk):
     """Three Xuhui demo stores: registry 选点 3, 视频安装 2, 对接平台 1."""
-    for index in range(3):
-        licence = issue_food(xuhui_clerk, register(xuhui_clerk))
-        store = register_demo_store(
-            acting_user=officer, food_licence_number=licence.number, location_type="other",
-            expected_completion=datetime.date(2022, 10, 1),
-        )  # fmt: skip
-        advance_store(officer, store, times=index + 1)
+    staged_demo_stores(officer, xuhui_clerk)
     return officer
 
 

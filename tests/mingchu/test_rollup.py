@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -17,24 +16,13 @@ from mingchu.reports import SHANGHAI
 from mingchu.services_reports import open_report, return_report, save_report, submit_report
 from mingchu.services_rollup import build_city_rollup
 from mingchu.tasks import build_monthly_rollup
-from portal.models import AuditEvent, Role
+from portal.models import AuditEvent
 from tests.conftest import require
-from tests.factories import UserFactory
 from tests.mingchu.rollup_data import HUANGPU, JINGAN, PUDONG, XUHUI, demo_stores, officer_of
 
 pytestmark = pytest.mark.django_db
 
 CONTACT = {"reporting_unit": "区市场监管局", "statistician": "李强", "phone": "021-64870000"}
-
-
-@pytest.fixture
-def quotas(reference_data):
-    call_command("loaddata", "mingchu_quotas_2022", verbosity=0)
-
-
-@pytest.fixture
-def city(reference_data):
-    return UserFactory(role=Role.CITY_OFFICER, username="city_officer")
 
 
 @pytest.fixture

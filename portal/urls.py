@@ -26,6 +26,7 @@ urlpatterns = [
     path(".well-known/elicense-keys.json", jwks, name="jwks"),
     path("licensing/", include("licensing.urls")),
     path("mingchu/", include("mingchu.urls")),
+    path("yiyeyizheng/", include("yiyeyizheng.urls")),
     path("", include("elicense.urls")),
     path("", include("portal.app_urls")),
 ]

@@ -1,3 +1,13 @@
+from yiyeyizheng.models.applications import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    AttachmentPurpose,
+    ItemReview,
+    NumberCounter,
+    ReviewStatus,
+)
+from yiyeyizheng.models.attachments import Attachment
 from yiyeyizheng.models.catalogue import (
     BusinessFormat,
     CatalogueVersion,
@@ -6,12 +16,23 @@ from yiyeyizheng.models.catalogue import (
     PermitItem,
     VersionStatus,
 )
+from yiyeyizheng.models.composite import CompositeLicence, LicenceStatus
 
 __all__ = [
+    "Application",
+    "ApplicationKind",
+    "ApplicationStatus",
+    "Attachment",
+    "AttachmentPurpose",
     "BusinessFormat",
     "CatalogueVersion",
+    "CompositeLicence",
     "FormatItem",
     "ItemKind",
+    "ItemReview",
+    "LicenceStatus",
+    "NumberCounter",
     "PermitItem",
+    "ReviewStatus",
     "VersionStatus",
 ]

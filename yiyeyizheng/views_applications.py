@@ -274,12 +274,13 @@ def licence_change(request, pk: int):
     questions = questions_for(licence.business_format)
     error = None
     if request.method == "POST":
+        address = request.POST.get("premises_address", "").strip()
         try:
             application = changes.start_change(
                 acting_user=request.user,
                 licence=licence,
                 answers=request.POST,
-                form_data={"premises_address": request.POST.get("premises_address", "")},
+                form_data={"premises_address": address} if address else {},
             )
         except (ValidationError, PermissionDenied) as exc:
             error = "；".join(getattr(exc, "messages", [str(exc)]))

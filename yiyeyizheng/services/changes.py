@@ -70,6 +70,13 @@ def _create(acting_user, licence, kind, *, answers, form_data, decisions, reason
     return application
 
 
+def _last_form(licence: CompositeLicence) -> dict:
+    """The form of the application that issued this version (contacts are asked once)."""
+    issuing = Application.objects.filter(licence=licence, status=ApplicationStatus.LICENSED)
+    last = issuing.order_by("-closed_at").first()
+    return {**(last.form_data if last else {}), "premises_address": licence.premises_address}
+
+
 def _licence_decisions(licence: CompositeLicence) -> list[dict]:
     held = {item["permit"] for item in licence.items}
     return [
@@ -95,11 +102,9 @@ def start_change(
         for d in decisions
     ]
     form = {
-        "premises_address": licence.premises_address,
+        **_last_form(licence),
         "area_m2": cleaned.get("area_m2", ""),
-        "contact_name": licence.entity.legal_person_name,
-        "contact_phone": "",
-        **_clean_form({**{"premises_address": licence.premises_address}, **form_data}),
+        **_clean_form(form_data),
     }
     return _create(
         acting_user, licence, ApplicationKind.CHANGE,

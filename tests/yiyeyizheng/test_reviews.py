@@ -1,0 +1,73 @@
+"""Department pages: each department sees and acts on its own items only (others: 404)."""
+
+from django.urls import reverse
+
+from tests.yiyeyizheng.conftest import reviewer, submitted
+from yiyeyizheng.models import ReviewStatus
+from yiyeyizheng.services.applications import accept_application
+
+
+def accepted(owner, store_format, clerk):
+    application = submitted(owner, store_format)
+    accept_application(acting_user=clerk, application=application)
+    return application
+
+
+def test_a_reviewer_sees_only_its_departments_items(
+    client, owner, store_format, xuhui_clerk, samr_reviewer, tobacco_reviewer,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    accepted(owner, store_format, xuhui_clerk)
+    accepted(owner, store_format, xuhui_clerk)
+    client.force_login(tobacco_reviewer)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("yiyeyizheng:review_list")).content.decode()
+    assert page.count('data-review="烟草专卖零售许可"') == 2
+    assert 'data-review="食品经营许可"' not in page
+
+
+def test_another_departments_item_answers_404_and_stays_pending(
+    client, owner, store_format, xuhui_clerk, samr_reviewer, tobacco_reviewer
+):
+    application = accepted(owner, store_format, xuhui_clerk)
+    tobacco = application.reviews.get(department__code="tobacco_district")
+    url = reverse("yiyeyizheng:review_detail", args=[tobacco.pk])
+    client.force_login(samr_reviewer)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "approve"}).status_code == 404
+    tobacco.refresh_from_db()
+    assert tobacco.status == ReviewStatus.PENDING
+
+
+def test_a_reviewer_approves_its_item_on_the_page(
+    client, owner, store_format, xuhui_clerk, samr_reviewer
+):
+    application = accepted(owner, store_format, xuhui_clerk)
+    food = application.reviews.get(department__code="samr_district")
+    client.force_login(samr_reviewer)
+    url = reverse("yiyeyizheng:review_detail", args=[food.pk])
+    response = client.post(url, {"action": "reject"})
+    assert "请填写理由" in response.content.decode()
+    food.refresh_from_db()
+    assert food.status == ReviewStatus.PENDING
+    client.post(url, {"action": "approve"})
+    food.refresh_from_db()
+    assert food.status == ReviewStatus.APPROVED
+
+
+def test_the_lead_department_sees_the_whole_application_read_only(
+    client, owner, store_format, xuhui_clerk, samr_reviewer, tobacco_reviewer
+):
+    application = accepted(owner, store_format, xuhui_clerk)
+    lead = reviewer(store_format.lead_department.code, None, username="lead_city")
+    url = reverse("yiyeyizheng:application_detail", args=[application.number])
+    client.force_login(lead)
+    page = client.get(url).content.decode()
+    assert "食品经营许可" in page and "烟草专卖零售许可" in page
+    assert "办理</a>" not in page
+    client.force_login(tobacco_reviewer)
+    page = client.get(url).content.decode()
+    assert page.count("办理</a>") == 1
+    outsider = reviewer("fire_district", username="fire_xh")
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404

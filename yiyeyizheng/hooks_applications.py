@@ -27,7 +27,7 @@ def register() -> None:
     registry.add_nav(
         label="办件进度查询",
         url_name="yiyeyizheng:progress",
-        roles={"anonymous"},
+        roles={"anonymous", Role.ENTERPRISE},
         order=62,
     )
     register_action_labels(

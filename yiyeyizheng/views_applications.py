@@ -135,11 +135,11 @@ def application_detail(request, number: str):
 def application_edit(request, number: str):
     user = require_enterprise(request)
     application = visible_application(request, number)
-    if application.status not in EDITABLE:
+    if not application.is_editable():
         return redirect("yiyeyizheng:application_detail", application.number)
     optional = (
         [d for d in application.decisions if d["decision"] == OPTIONAL]
-        if application.kind == "new" else []
+        if application.kind == "new" and application.status in EDITABLE else []
     )  # fmt: skip
     initial = {
         **application.form_data,

@@ -311,3 +311,71 @@ def test_a_clerk_of_another_district_and_other_entities_cannot_see_the_applicati
 def test_numbers_stay_distinct_for_applications_started_at_once(owner, store_format):
     numbers = {start(owner, store_format).number for _ in range(5)}
     assert len(numbers) == 5
+
+
+def test_the_model_guards_refuse_what_the_state_does_not_allow(owner, store_format, xuhui_clerk):
+    from django_fsm import can_proceed, has_transition_perm
+
+    application = complete(owner, start(owner, store_format))
+    assert application.is_complete() and not can_proceed(application.submit)  # not signed
+    assert not has_transition_perm(application.accept, xuhui_clerk)  # still a draft
+    application = services.submit_application(acting_user=owner, application=application)
+    assert has_transition_perm(application.accept, xuhui_clerk)
+    assert not has_transition_perm(application.accept, owner)
+    assert not has_transition_perm(application.withdraw, owner)  # submitted
+    services.accept_application(acting_user=xuhui_clerk, application=application)
+    application.refresh_from_db()
+    assert not can_proceed(application.approve)  # reviews pending
+    assert not can_proceed(application.reject)  # nothing rejected
+    assert not can_proceed(application.license)  # not approved yet
+    assert not application.ends_licence()  # a new application is never completed
+
+
+def test_an_agent_authorised_for_yiyeyizheng_applies_and_signs(shop, store_format, owner):
+    import datetime
+
+    from django.utils import timezone
+
+    from elicense.models import Matter
+    from elicense.services.authorisations import grant_authorisation
+
+    agent = enterprise_user(shop, capacity="agent", username="shop_agent")
+    now = timezone.now()
+    grant_authorisation(
+        acting_user=owner,
+        agent=agent,
+        scope=Matter.objects.get(path="电子政务/市场监管/一业一证"),
+        valid_from=now,
+        valid_to=now + datetime.timedelta(days=30),
+    )
+    application = complete(agent, start(agent, store_format))
+    services.submit_application(acting_user=agent, application=application)
+    application.refresh_from_db()
+    assert application.signed_document.signer == agent
+    assert application.signed_document.authorisation.agent == agent
+
+
+def test_during_a_correction_the_applicant_may_add_files_but_not_items(
+    owner, store_format, xuhui_clerk, samr_reviewer
+):
+    from tests.yiyeyizheng.conftest import pdf_upload
+    from yiyeyizheng.services.attachments import add_attachment
+
+    application = submitted(owner, store_format)
+    services.accept_application(acting_user=xuhui_clerk, application=application)
+    with pytest.raises(ValidationError, match="不能修改"):
+        add_attachment(
+            acting_user=owner, application=application, purpose="floor_plan", upload=pdf_upload()
+        )
+    food = application.reviews.get(department__code="samr_district")
+    reviews.request_item_correction(acting_user=samr_reviewer, review=food, reason="补充平面图")
+    add_attachment(
+        acting_user=owner, application=application, purpose="floor_plan", upload=pdf_upload()
+    )
+    before = application.decisions
+    services.save_draft(
+        acting_user=owner, application=application, form_data={}, chosen_optional=[1, 2, 3]
+    )
+    application.refresh_from_db()
+    assert application.decisions == before
+    assert application.attachments.filter(purpose="floor_plan").exists()

@@ -210,6 +210,20 @@ class Application(models.Model):
     def is_complete(self) -> bool:
         return not self.missing()
 
+    def awaits_correction(self) -> bool:
+        """Accepted, and a department asked for a correction (补正) not yet made."""
+        return (
+            self.status == ApplicationStatus.ACCEPTED
+            and self.reviews.filter(status=ReviewStatus.CORRECTION_REQUESTED).exists()
+        )
+
+    def is_editable(self) -> bool:
+        """The applicant may change the form and the files: a draft, a returned application,
+        or one awaiting a department's correction."""
+        if self.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+            return True
+        return self.awaits_correction()
+
     def is_signed(self) -> bool:
         return self.signed_document_id is not None
 

@@ -154,7 +154,7 @@ def start_application(*, acting_user, business_format, answers, chosen_optional=
 
 
 def _require_editable(application: Application) -> None:
-    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+    if not application.is_editable():
         raise ValidationError(f"申请{application.get_status_display()}，不能修改。")
 
 
@@ -169,7 +169,12 @@ def save_draft(
     before = dict(application.form_data)
     application.form_data = {**application.form_data, **_clean_form(form_data)}
     changes = diff(before, application.form_data)
-    if chosen_optional is not None and application.kind == ApplicationKind.NEW:
+    before_acceptance = application.status != ApplicationStatus.ACCEPTED
+    if (
+        chosen_optional is not None
+        and application.kind == ApplicationKind.NEW
+        and before_acceptance
+    ):
         chosen = {int(pk) for pk in chosen_optional}
         application.decisions = [
             {**d, "chosen": _chosen(d["decision"], d["item_id"], chosen)}

@@ -30,6 +30,20 @@ def register() -> None:
         roles={"anonymous", Role.ENTERPRISE},
         order=62,
     )
+    from yiyeyizheng.panels_applications import clerk_summary, reviewer_summary
+
+    registry.add_panel(
+        template="yiyeyizheng/panel_clerk.html",
+        context=clerk_summary,
+        roles={Role.WINDOW_CLERK},
+        order=60,
+    )
+    registry.add_panel(
+        template="yiyeyizheng/panel_reviewer.html",
+        context=reviewer_summary,
+        roles={Role.DEPARTMENT_REVIEWER},
+        order=60,
+    )
     register_action_labels(
         {
             "yyz_application.created": "创建申请",

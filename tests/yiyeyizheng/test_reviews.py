@@ -71,3 +71,14 @@ def test_the_lead_department_sees_the_whole_application_read_only(
     outsider = reviewer("fire_district", username="fire_xh")
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_home_pages_count_the_window_queue_and_the_departments_items(
+    client, owner, store_format, xuhui_clerk, samr_reviewer
+):
+    application = submitted(owner, store_format)
+    client.force_login(xuhui_clerk)
+    assert "待受理申请：<strong>1</strong> 件" in client.get("/").content.decode()
+    accept_application(acting_user=xuhui_clerk, application=application)
+    client.force_login(samr_reviewer)
+    assert "待办事项：<strong>1</strong> 件" in client.get("/").content.decode()

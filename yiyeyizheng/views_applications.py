@@ -145,7 +145,9 @@ def application_edit(request, number: str):
         **application.form_data,
         "chosen_optional": [str(d["item_id"]) for d in optional if d["chosen"]],
     }
-    form = ApplicationForm(request.POST or None, initial=initial, optional_items=optional)
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None, initial=initial, optional_items=optional
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         chosen = data.pop("chosen_optional", None)
@@ -296,7 +298,7 @@ def licence_change(request, pk: int):
 
 def _licence_reason_page(request, pk, start, title):
     licence = _own_licence(request, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             application = start(

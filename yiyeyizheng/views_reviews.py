@@ -100,7 +100,7 @@ def review_detail(request, pk: int):
         ),
         pk=pk,
     )
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         action = {
             "approve": review_services.approve_item,

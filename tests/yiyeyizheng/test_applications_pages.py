@@ -86,3 +86,46 @@ def test_list_pages_run_a_constant_number_of_queries(
     client.force_login(xuhui_clerk)
     with django_assert_max_num_queries(8):
         client.get(reverse("yiyeyizheng:clerk_queue"))
+
+
+def test_change_cancellation_and_reissue_start_from_the_licence(
+    client, owner, store_format, xuhui_clerk, samr_reviewer, tobacco_reviewer
+):
+    from tests.yiyeyizheng.conftest import licensed
+    from yiyeyizheng.models import ApplicationKind
+
+    licence = licensed(owner, xuhui_clerk, store_format, [samr_reviewer, tobacco_reviewer]).licence
+    client.force_login(owner)
+    listing = client.get(reverse("yiyeyizheng:application_list")).content.decode()
+    assert f'data-licence="{licence.number}"' in listing
+    response = client.post(reverse("yiyeyizheng:licence_cancel", args=[licence.pk]), {})
+    assert "请填写事由" in response.content.decode()
+    client.post(reverse("yiyeyizheng:licence_reissue", args=[licence.pk]), {"reason": "正本损毁"})
+    reissue = Application.objects.get(kind=ApplicationKind.REISSUE)
+    assert reissue.licence == licence and reissue.reason == "正本损毁"
+    response = client.post(
+        reverse("yiyeyizheng:licence_change", args=[licence.pk]),
+        {**STORE_ANSWERS, "sells_drugs": "true"},
+    )
+    assert "正在办理" in response.content.decode()
+    client.post(reverse("yiyeyizheng:application_withdraw", args=[reissue.number]))
+    client.post(
+        reverse("yiyeyizheng:licence_change", args=[licence.pk]),
+        {**STORE_ANSWERS, "sells_drugs": "true"},
+    )
+    change = Application.objects.get(kind=ApplicationKind.CHANGE)
+    assert change.form_data["premises_address"] == licence.premises_address
+    assert [d["permit"] for d in change.chosen_items()][-1] == "药品零售企业经营许可"
+
+
+def test_another_entitys_licence_answers_404(client, owner, store_format, xuhui_clerk):
+    from tests.factories import enterprise_user, register
+    from tests.yiyeyizheng.conftest import licensed, reviewer
+
+    licence = licensed(
+        owner, xuhui_clerk, store_format,
+        [reviewer("samr_district", username="s1"), reviewer("tobacco_district", username="t1")],
+    ).licence  # fmt: skip
+    other = enterprise_user(register(xuhui_clerk, name="上海隔壁有限公司"), username="next_door")
+    client.force_login(other)
+    assert client.get(reverse("yiyeyizheng:licence_cancel", args=[licence.pk])).status_code == 404

@@ -379,3 +379,15 @@ def test_during_a_correction_the_applicant_may_add_files_but_not_items(
     application.refresh_from_db()
     assert application.decisions == before
     assert application.attachments.filter(purpose="floor_plan").exists()
+
+
+def test_mail_can_be_switched_off(
+    owner, store_format, xuhui_clerk, samr_reviewer, settings, django_capture_on_commit_callbacks
+):
+    settings.YIYEYIZHENG_EMAIL_NOTIFICATIONS = False
+    application = submitted(owner, store_format)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_application(acting_user=xuhui_clerk, application=application)
+    assert mail.outbox == []
+    assert Notification.objects.filter(message__contains="已受理").exists()

@@ -82,3 +82,19 @@ def test_home_pages_count_the_window_queue_and_the_departments_items(
     accept_application(acting_user=xuhui_clerk, application=application)
     client.force_login(samr_reviewer)
     assert "待办事项：<strong>1</strong> 件" in client.get("/").content.decode()
+
+
+def test_overdue_items_are_flagged_on_the_department_list(
+    client, owner, store_format, xuhui_clerk, samr_reviewer
+):
+    import datetime
+
+    from django.utils import timezone
+
+    application = accepted(owner, store_format, xuhui_clerk)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    application.reviews.filter(department__code="samr_district").update(due_date=yesterday)
+    client.force_login(samr_reviewer)
+    page = client.get(reverse("yiyeyizheng:review_list")).content.decode()
+    assert "有 1 个事项已超过办理时限" in page
+    assert page.count("逾期</span>") == 1

@@ -84,7 +84,8 @@ class Command(BaseCommand):
             upload=SimpleUploadedFile("经营场所使用证明.pdf", PDF, content_type="application/pdf"),
         )
         services.submit_application(acting_user=owner, application=application)
-        clerk = User.objects.get(role=Role.WINDOW_CLERK, district_id=application.district_id)
+        clerks = User.objects.filter(role=Role.WINDOW_CLERK, district_id=application.district_id)
+        clerk = clerks.order_by("pk").first()
         services.accept_application(acting_user=clerk, application=application)
         food = ItemReview.objects.get(application=application, department__code="samr_district")
         approve_item(acting_user=reviewers["yyz_samr"], review=food, reason="现场核查符合要求")

@@ -256,3 +256,7 @@ YIYEYIZHENG_EMAIL_NOTIFICATIONS = env.bool("YIYEYIZHENG_EMAIL_NOTIFICATIONS", de
 YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR = env.int("YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR", default=60)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="yiyeyizheng@scjgj.sh.gov.cn")
+CELERY_BEAT_SCHEDULE["yiyeyizheng-overdue-reminders-daily"] = {
+    "task": "yiyeyizheng.tasks.remind_overdue_reviews",
+    "schedule": crontab(hour=8, minute=30),
+}

@@ -62,6 +62,7 @@ def register() -> None:
             "yyz_review.approved": "部门审查：准予",
             "yyz_review.rejected": "部门审查：不予许可",
             "yyz_review.correction_requested": "部门审查：要求补正",
+            "yyz_review.overdue_reminded": "逾期提醒",
             "yyz_licence.issued": "核发行业综合许可证",
             "yyz_licence.cancelled": "注销行业综合许可证",
         }

@@ -98,3 +98,26 @@ def test_overdue_items_are_flagged_on_the_department_list(
     page = client.get(reverse("yiyeyizheng:review_list")).content.decode()
     assert "有 1 个事项已超过办理时限" in page
     assert page.count("逾期</span>") == 1
+
+
+def test_overdue_reviews_are_reminded_once_a_day(
+    owner, store_format, xuhui_clerk, samr_reviewer, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.core import mail
+
+    from portal.models import AuditEvent
+    from yiyeyizheng.services.reviews import remind_overdue_reviews
+
+    application = accepted(owner, store_format, xuhui_clerk)
+    food = application.reviews.get(department__code="samr_district")
+    late = food.due_date + datetime.timedelta(days=1)
+    assert remind_overdue_reviews(today=food.due_date) == 0
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue_reviews(today=late) == 2
+    assert remind_overdue_reviews(today=late) == 0
+    assert [m.to for m in mail.outbox if "食品经营许可" in m.body] == [["samr@example.com"]]
+    events = AuditEvent.objects.for_object(application).filter(action="yyz_review.overdue_reminded")
+    assert events.count() == 2

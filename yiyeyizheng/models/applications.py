@@ -374,6 +374,7 @@ class ItemReview(models.Model):
     reason = models.TextField("意见", blank=True)
     due_date = models.DateField("办理时限")
     decided_at = models.DateTimeField("办理时间", null=True, blank=True)
+    reminded_on = models.DateField("逾期提醒日期", null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="办理人", on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",

@@ -97,6 +97,35 @@ def request_item_correction(*, acting_user, review: ItemReview, reason: str) -> 
     return review
 
 
+@transaction.atomic
+def remind_overdue_reviews(*, today=None) -> int:
+    """Daily: mail each department its pending reviews past due, once a day per review, and
+    record the reminder on the application's timeline. Returns how many were reminded."""
+    today = today or timezone.localdate()
+    due = list(
+        ItemReview.objects.overdue(today=today)
+        .exclude(reminded_on=today)
+        .select_for_update(of=("self",))
+        .select_related("application", "department")
+    )
+    for review in due:
+        review.reminded_on = today
+        review.save(update_fields=["reminded_on"])
+        record_event(
+            actor=None,
+            action="yyz_review.overdue_reminded",
+            obj=review.application,
+            changes={"item": review.permit_name, "department": review.department.name,
+                     "due_date": review.due_date},
+        )  # fmt: skip
+        notify.departments(
+            [review],
+            f"一业一证申请 {review.application.number} 的“{review.permit_name}”已超过办理时限"
+            f"（{review.due_date:%Y-%m-%d}），请尽快办理。",
+        )
+    return len(due)
+
+
 def conclude(*, acting_user, application: Application) -> Application:
     """Approve an application whose routed items are all approved, then issue the composite
     licence (new, changed or reissued version) or, for a cancellation, end it."""

@@ -284,7 +284,7 @@ def test_overdue_reviews_are_flagged(
 def test_working_days_skip_weekends():
     import datetime
 
-    from yiyeyizheng.models.applications import add_working_days
+    from yiyeyizheng.models.reviews import add_working_days
 
     friday = datetime.date(2026, 11, 20)
     assert add_working_days(friday, 5) == datetime.date(2026, 11, 27)

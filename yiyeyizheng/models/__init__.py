@@ -3,7 +3,6 @@ from yiyeyizheng.models.applications import (
     ApplicationKind,
     ApplicationStatus,
     AttachmentPurpose,
-    ItemReview,
     NumberCounter,
     ReviewStatus,
 )
@@ -17,6 +16,7 @@ from yiyeyizheng.models.catalogue import (
     VersionStatus,
 )
 from yiyeyizheng.models.composite import CompositeLicence, LicenceStatus
+from yiyeyizheng.models.reviews import ItemReview
 
 __all__ = [
     "Application",

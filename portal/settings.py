@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mingchu.tasks.build_monthly_rollup",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+    "yiyeyizheng-overdue-reminders-daily": {
+        "task": "yiyeyizheng.tasks.remind_overdue_reviews",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # --- Security --------------------------------------------------------------------------
@@ -268,3 +272,11 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 #: Days before the monthly report's due date (the 30th) from which unsubmitted districts
 #: are reminded (once per district and month).
 MINGCHU_REMINDER_DAYS = env.int("MINGCHU_REMINDER_DAYS", default=3)
+
+# --- 一业一证 applications -------------------------------------------------------------
+YIYEYIZHENG_REVIEW_WORKING_DAYS = env.int("YIYEYIZHENG_REVIEW_WORKING_DAYS", default=5)
+YIYEYIZHENG_ATTACHMENT_MAX_BYTES = env.int(
+    "YIYEYIZHENG_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+YIYEYIZHENG_EMAIL_NOTIFICATIONS = env.bool("YIYEYIZHENG_EMAIL_NOTIFICATIONS", default=True)
+YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR = env.int("YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR", default=60)

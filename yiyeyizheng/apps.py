@@ -29,3 +29,7 @@ class YiyeyizhengConfig(AppConfig):
                 "catalogue.item_removed": "移除整合事项",
             }
         )
+
+        from yiyeyizheng import hooks_applications
+
+        hooks_applications.register()

@@ -1,7 +1,10 @@
 """The public guided questionnaire (一次告知): pick a format, answer, see what to apply for."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from yiyeyizheng.forms import AnswersForm
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion
@@ -38,5 +41,12 @@ def questionnaire(request, seq: int):
             "decisions": decisions,
             "answered": form.answered() if decisions is not None else [],
             "share_url": request.build_absolute_uri() if decisions is not None else "",
+            "apply_url": _apply_url(seq, form) if decisions is not None else "",
         },
     )
+
+
+def _apply_url(seq: int, form: AnswersForm) -> str:
+    """一表申请 from this result: the application start page with the same answers."""
+    answers = {key: value for key, value in form.data.items() if key in form.fields and value}
+    return f"{reverse('yiyeyizheng:application_start', args=[seq])}?{urlencode(answers)}"

@@ -29,3 +29,104 @@ def administrator(db):
     return UserFactory(
         username="catalogue_admin", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True
     )
+
+
+# --- applications (一业一证申请) ----------------------------------------------------------
+#: 便利店 selling food and tobacco: two items, two district departments.
+STORE_SEQ = 2
+STORE_ANSWERS = {
+    "sells_food": "true",
+    "sells_tobacco": "true",
+    "sells_drugs": "false",
+    "sells_medical_devices_class2": "false",
+}
+PDF = b"%PDF-1.4\n% test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def store_format(catalogue):
+    return catalogue.formats.get(seq=STORE_SEQ)
+
+
+@pytest.fixture
+def shop(xuhui_clerk):
+    from tests.factories import register
+
+    return register(xuhui_clerk, name="上海便利多商贸有限公司")
+
+
+@pytest.fixture
+def owner(shop):
+    from tests.factories import enterprise_user
+
+    return enterprise_user(shop, username="shop_owner", email="owner@example.com")
+
+
+def reviewer(department_code: str, district_code: str | None = "310104", **kwargs):
+    from portal.models import Department, District
+
+    return UserFactory(
+        role=Role.DEPARTMENT_REVIEWER,
+        department=Department.objects.get(code=department_code),
+        district=District.objects.get(code=district_code) if district_code else None,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def samr_reviewer(reference_data):
+    return reviewer("samr_district", username="samr_xh", email="samr@example.com")
+
+
+@pytest.fixture
+def tobacco_reviewer(reference_data):
+    return reviewer("tobacco_district", username="tobacco_xh")
+
+
+def pdf_upload(name="场所证明.pdf", content=PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def start(user, business_format, answers=None):
+    from yiyeyizheng.services.applications import start_application
+
+    return start_application(
+        acting_user=user, business_format=business_format, answers=answers or STORE_ANSWERS
+    )
+
+
+def complete(user, application, purpose="premises_proof"):
+    """Fill in what the register does not know and attach the required proof."""
+    from yiyeyizheng.services.applications import save_draft
+    from yiyeyizheng.services.attachments import add_attachment
+
+    save_draft(
+        acting_user=user, application=application, form_data={"contact_phone": "13800000000"}
+    )
+    add_attachment(acting_user=user, application=application, purpose=purpose, upload=pdf_upload())
+    application.refresh_from_db()
+    return application
+
+
+def submitted(user, business_format, answers=None):
+    from yiyeyizheng.services.applications import submit_application
+
+    application = complete(user, start(user, business_format, answers))
+    return submit_application(acting_user=user, application=application)
+
+
+def licensed(user, clerk, business_format, reviewers):
+    """A new application taken all the way to its composite licence."""
+    from yiyeyizheng.models import ItemReview
+    from yiyeyizheng.services.applications import accept_application
+    from yiyeyizheng.services.reviews import approve_item
+
+    application = submitted(user, business_format)
+    accept_application(acting_user=clerk, application=application)
+    for person in reviewers:
+        for review in ItemReview.objects.visible_to(person).filter(application=application):
+            approve_item(acting_user=person, review=review)
+    application.refresh_from_db()
+    return application

@@ -56,6 +56,16 @@ def test_the_answer_page_lists_each_item_with_its_trace(client, catalogue):
     assert 'data-item="公共场所卫生许可" data-decision="required" data-kind="filing"' in again
 
 
+def test_the_result_leads_to_an_application_with_the_same_answers(client, catalogue):
+    url = reverse("yiyeyizheng:questionnaire", args=[2])
+    page = client.get(url, {"answered": "1", "sells_food": "true", "sells_tobacco": "false"})
+
+    apply = re.search(r'href="([^"]+)" data-apply', page.content.decode()).group(1)
+    path, query = apply.replace("&amp;", "&").split("?")
+    assert path == reverse("yiyeyizheng:application_start", args=[2])
+    assert sorted(query.split("&")) == ["sells_food=true", "sells_tobacco=false"]
+
+
 def test_unanswered_questions_leave_items_optional(client, catalogue):
     url = reverse("yiyeyizheng:questionnaire", args=[1])
     page = client.get(url, {"answered": "1", "sells_food": "true"}).content.decode()

@@ -47,6 +47,7 @@ class Command(BaseCommand):
         expired = services.expire_food_licences()
         call_command("certify_register", verbosity=0)
         call_command("seed_mingchu_demo", verbosity=0 if quiet else 1, stdout=self.stdout)
+        call_command("seed_yiyeyizheng_demo", stdout=self.stdout)
         if not quiet:
             self._report(created, expired)
 

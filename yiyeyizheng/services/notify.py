@@ -1,0 +1,58 @@
+"""Telling the people concerned: portal notices for the entity, e-mail for everyone with an
+address (Django's EMAIL_BACKEND; off with YIYEYIZHENG_EMAIL_NOTIFICATIONS=false).
+
+Called inside the services' transactions; mail leaves only after the commit, and a mail
+server outage never fails the request that already committed.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from portal.models import Role, User
+from portal.services import notify_entity
+
+SUBJECT_PREFIX = "【一业一证】"
+
+
+def _mail(users, message: str) -> None:
+    if not settings.YIYEYIZHENG_EMAIL_NOTIFICATIONS:
+        return
+    addresses = sorted({user.email for user in users if user.email})
+    if not addresses:
+        return
+    subject = f"{SUBJECT_PREFIX}{message[:60]}"
+    mails = [(subject, message, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+
+
+def applicant(application, message: str) -> None:
+    """A notice for every user of the applicant entity, and a mail to them."""
+    link = reverse("yiyeyizheng:application_detail", args=[application.number])
+    notify_entity(uscc=application.entity_uscc, message=message[:300], link=link)
+    users = User.objects.filter(
+        role=Role.ENTERPRISE, entity_uscc=application.entity_uscc, is_active=True
+    )
+    _mail(users, message)
+
+
+def clerks(application, message: str) -> None:
+    """A mail to the window clerks of the application's district."""
+    users = User.objects.filter(
+        role=Role.WINDOW_CLERK, district_id=application.district_id, is_active=True
+    )
+    _mail(users, message)
+
+
+def departments(reviews, message: str) -> None:
+    """A mail to the reviewers of each department (and district) the reviews go to."""
+    scope = Q(pk__in=[])
+    for review in reviews:
+        own = Q(department_id=review.department_id)
+        if review.district_id:
+            own &= Q(district__isnull=True) | Q(district_id=review.district_id)
+        scope |= own
+    users = User.objects.filter(scope, role=Role.DEPARTMENT_REVIEWER, is_active=True)
+    _mail(users, message)

@@ -1,0 +1,328 @@
+"""The enterprise's pages: start from a questionnaire result, fill, attach, sign and submit,
+follow the timeline, correct, and apply for change, cancellation or reissue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.access import require_enterprise
+from portal.forms import add_service_errors
+from yiyeyizheng.forms_applications import ApplicationForm, AttachmentForm, ReasonForm
+from yiyeyizheng.models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    CatalogueVersion,
+    CompositeLicence,
+    ItemReview,
+)
+from yiyeyizheng.progress import timeline
+from yiyeyizheng.rules import OPTIONAL, questions_for
+from yiyeyizheng.services import applications as services
+from yiyeyizheng.services import attachments as attachment_services
+from yiyeyizheng.services import changes
+from yiyeyizheng.services.answers import clean_answers
+
+EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+
+
+def _format(seq: int):
+    version = CatalogueVersion.current()
+    business_format = (
+        version.formats.filter(seq=seq).prefetch_related("items__permit", "items__departments")
+        .select_related("lead_department").first()
+        if version else None
+    )  # fmt: skip
+    if business_format is None:
+        raise Http404("现行目录中没有该经营业态。")
+    return business_format
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_start(request, seq: int):
+    """Confirm the items a questionnaire result gives, then create the draft."""
+    user = require_enterprise(request)
+    business_format = _format(seq)
+    source = request.POST if request.method == "POST" else request.GET
+    error = None
+    try:
+        answers = clean_answers(business_format, source)
+        decisions = services.decisions_snapshot(business_format, answers)
+    except ValidationError as exc:
+        answers, decisions, error = {}, [], "；".join(exc.messages)
+    if request.method == "POST" and error is None:
+        try:
+            application = services.start_application(
+                acting_user=user,
+                business_format=business_format,
+                answers=answers,
+                chosen_optional=request.POST.getlist("chosen_optional"),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            error = "；".join(getattr(exc, "messages", [str(exc)]))
+        else:
+            messages.success(request, f"已创建申请 {application.number}，请核对并填写申请表。")
+            return redirect("yiyeyizheng:application_edit", application.number)
+    return render(
+        request,
+        "yiyeyizheng/application_start.html",
+        {
+            "format": business_format,
+            "answers": answers,
+            "decisions": decisions,
+            "optional": [d for d in decisions if d["decision"] == OPTIONAL],
+            "error": error,
+        },
+    )
+
+
+@login_required
+def application_list(request):
+    user = require_enterprise(request)
+    applications = (
+        Application.objects.visible_to(user).select_related("business_format").order_by("-pk")
+    )
+    licences = CompositeLicence.objects.visible_to(user).active().select_related("business_format")
+    return render(
+        request,
+        "yiyeyizheng/application_list.html",
+        {"applications": applications, "licences": licences},
+    )
+
+
+def visible_application(request, number: str) -> Application:
+    return get_object_or_404(
+        Application.objects.visible_to(request.user).select_related(
+            "business_format__lead_department", "district", "entity", "licence", "signed_document"
+        ),
+        number=number,
+    )
+
+
+@login_required
+def application_detail(request, number: str):
+    """The application with its items, reviews and timeline; actions by role."""
+    application = visible_application(request, number)
+    user = request.user
+    reviews = application.reviews.select_related("department", "district")
+    own = set(ItemReview.objects.visible_to(user).filter(application=application).values_list(
+        "pk", flat=True
+    ))  # fmt: skip
+    return render(
+        request,
+        "yiyeyizheng/application_detail.html",
+        {
+            "application": application,
+            "reviews": reviews,
+            "own_reviews": own,
+            "attachments": application.attachments.all(),
+            "timeline": timeline(application),
+            "is_applicant": application.is_entity_user(user),
+            "is_clerk": application.is_clerk_of(user),
+            "editable": application.status in EDITABLE,
+            "needs_correction": any(r.status == "correction_requested" for r in reviews),
+            "missing": application.missing() if application.status in EDITABLE else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request, number: str):
+    user = require_enterprise(request)
+    application = visible_application(request, number)
+    if not application.is_editable():
+        return redirect("yiyeyizheng:application_detail", application.number)
+    optional = (
+        [d for d in application.decisions if d["decision"] == OPTIONAL]
+        if application.kind == "new" and application.status in EDITABLE else []
+    )  # fmt: skip
+    initial = {
+        **application.form_data,
+        "chosen_optional": [str(d["item_id"]) for d in optional if d["chosen"]],
+    }
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None, initial=initial, optional_items=optional
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("chosen_optional", None)
+        try:
+            services.save_draft(
+                acting_user=user, application=application, form_data=data, chosen_optional=chosen
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "申请表已保存。")
+            return redirect("yiyeyizheng:application_edit", application.number)
+    return render(
+        request,
+        "yiyeyizheng/application_edit.html",
+        {
+            "application": application,
+            "form": form,
+            "attachment_form": AttachmentForm(),
+            "attachments": application.attachments.all(),
+            "facts": services.register_facts(application.entity),
+            "missing": application.missing(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request, number: str):
+    user = require_enterprise(request)
+    application = visible_application(request, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_services.add_attachment(
+                acting_user=user,
+                application=application,
+                purpose=form.cleaned_data["purpose"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "材料已上传。")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("yiyeyizheng:application_edit", application.number)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, number: str, pk: int):
+    user = require_enterprise(request)
+    application = visible_application(request, number)
+    attachment = get_object_or_404(Attachment, pk=pk, application=application)
+    try:
+        attachment_services.remove_attachment(acting_user=user, attachment=attachment)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("yiyeyizheng:application_edit", application.number)
+
+
+@login_required
+def attachment_download(request, number: str, pk: int):
+    """Only the entity's users, the district's clerks and the departments concerned."""
+    application = visible_application(request, number)
+    attachment = get_object_or_404(Attachment, pk=pk, application=application)
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+
+
+def _act(request, number, action, success):
+    user = require_enterprise(request)
+    application = visible_application(request, number)
+    try:
+        action(acting_user=user, application=application)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, success(application))
+    return redirect("yiyeyizheng:application_detail", application.number)
+
+
+@login_required
+@require_POST
+def application_submit(request, number: str):
+    """Sign with the entity's electronic signature, then submit."""
+    return _act(
+        request, number, services.submit_application,
+        lambda a: f"已以企业电子签名签署并提交。办件进度查询码：{a.verification_code}",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def application_withdraw(request, number: str):
+    return _act(request, number, services.withdraw_application, lambda a: "申请已撤回。")
+
+
+@login_required
+@require_POST
+def application_correct(request, number: str):
+    """Answer departments' correction requests (re-signed; the reviews resume)."""
+    return _act(
+        request, number, services.correct_application, lambda a: "补正已提交，相关部门将继续审查。"
+    )
+
+
+def _own_licence(request, pk: int) -> CompositeLicence:
+    require_enterprise(request)
+    return get_object_or_404(CompositeLicence.objects.visible_to(request.user).active(), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licence_change(request, pk: int):
+    """变更: the questionnaire answers and the form again; affected items are re-reviewed."""
+    licence = _own_licence(request, pk)
+    questions = questions_for(licence.business_format)
+    error = None
+    if request.method == "POST":
+        address = request.POST.get("premises_address", "").strip()
+        try:
+            application = changes.start_change(
+                acting_user=request.user,
+                licence=licence,
+                answers=request.POST,
+                form_data={"premises_address": address} if address else {},
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            error = "；".join(getattr(exc, "messages", [str(exc)]))
+        else:
+            messages.success(request, f"已创建变更申请 {application.number}。")
+            return redirect("yiyeyizheng:application_edit", application.number)
+    return render(
+        request,
+        "yiyeyizheng/licence_change.html",
+        {"licence": licence, "questions": questions, "error": error},
+    )
+
+
+def _licence_reason_page(request, pk, start, title):
+    licence = _own_licence(request, pk)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = start(
+                acting_user=request.user, licence=licence, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, "；".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, f"已创建{title}申请 {application.number}。")
+            return redirect("yiyeyizheng:application_edit", application.number)
+    return render(
+        request,
+        "yiyeyizheng/licence_reason.html",
+        {"licence": licence, "form": form, "title": title},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licence_cancel(request, pk: int):
+    return _licence_reason_page(request, pk, changes.start_cancellation, "注销")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licence_reissue(request, pk: int):
+    return _licence_reason_page(request, pk, changes.start_reissue, "补办")

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from elicense.models import Certificate, CertificateKind
 from portal.models import AuditEvent, Notification
@@ -142,6 +143,14 @@ def test_accept_routes_every_item_to_every_department_at_once(
     assert [m.to for m in mail.outbox if "待审查" in m.body] == [["samr@example.com"]]
     assert Notification.objects.filter(
         recipient_uscc=application.entity_uscc, message__contains="已受理"
+    ).exists()
+    assert set(
+        Notification.objects.filter(link=reverse("yiyeyizheng:review_list")).values_list(
+            "recipient", flat=True
+        )
+    ) == {samr_reviewer.pk, tobacco_reviewer.pk}
+    assert Notification.objects.filter(
+        recipient=xuhui_clerk, link=reverse("yiyeyizheng:clerk_queue")
     ).exists()
 
 

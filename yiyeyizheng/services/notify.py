@@ -1,5 +1,6 @@
-"""Telling the people concerned: portal notices for the entity, e-mail for everyone with an
-address (Django's EMAIL_BACKEND; off with YIYEYIZHENG_EMAIL_NOTIFICATIONS=false).
+"""Telling the people concerned: portal notices for the entity's users, the clerks and the
+reviewers, and e-mail for everyone with an address (through EMAIL_URL; off with
+YIYEYIZHENG_EMAIL_NOTIFICATIONS=false).
 
 Called inside the services' transactions; mail leaves only after the commit, and a mail
 server outage never fails the request that already committed.
@@ -12,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from portal.models import Role, User
-from portal.services import notify_entity
+from portal.services import notify_entity, notify_users
 
 SUBJECT_PREFIX = "【一业一证】"
 
@@ -39,10 +40,13 @@ def applicant(application, message: str) -> None:
 
 
 def clerks(application, message: str) -> None:
-    """A mail to the window clerks of the application's district."""
-    users = User.objects.filter(
-        role=Role.WINDOW_CLERK, district_id=application.district_id, is_active=True
+    """A notice and a mail for the window clerks of the application's district."""
+    users = list(
+        User.objects.filter(
+            role=Role.WINDOW_CLERK, district_id=application.district_id, is_active=True
+        )
     )
+    notify_users(users=users, message=message[:300], link=reverse("yiyeyizheng:clerk_queue"))
     _mail(users, message)
 
 
@@ -54,5 +58,6 @@ def departments(reviews, message: str) -> None:
         if review.district_id:
             own &= Q(district__isnull=True) | Q(district_id=review.district_id)
         scope |= own
-    users = User.objects.filter(scope, role=Role.DEPARTMENT_REVIEWER, is_active=True)
+    users = list(User.objects.filter(scope, role=Role.DEPARTMENT_REVIEWER, is_active=True))
+    notify_users(users=users, message=message[:300], link=reverse("yiyeyizheng:review_list"))
     _mail(users, message)

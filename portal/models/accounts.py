@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from portal.models.reference import Department
+
 
 class Role(models.TextChoices):
     WINDOW_CLERK = "window_clerk", "窗口人员"
@@ -23,6 +25,9 @@ ROLE_BINDINGS = {
     Role.CITY_OFFICER: set(),
     Role.ADMINISTRATOR: set(),
 }
+#: Bindings a role may have: a reviewer of a district-level department (区市场监管部门…) may
+#: be bound to one district and then sees only that district's items.
+OPTIONAL_BINDINGS = {Role.DEPARTMENT_REVIEWER: {"district"}}
 
 
 class EnterpriseCapacity(models.TextChoices):
@@ -84,8 +89,15 @@ class User(AbstractUser):
             value = getattr(self, field if field == "entity_uscc" else f"{field}_id")
             if field in needed and not value:
                 errors[field] = f"{self.get_role_display()}必须指定{label}。"
-            if field not in needed and value:
+            if field not in needed and field not in OPTIONAL_BINDINGS.get(self.role, ()) and value:
                 errors[field] = f"{self.get_role_display()}不应指定{label}。"
+        if (
+            self.role == Role.DEPARTMENT_REVIEWER
+            and self.district_id
+            and self.department_id
+            and self.department.level != Department.Level.DISTRICT
+        ):
+            errors["district"] = "只有区级审批部门的人员可以指定所属区。"
         if self.role == Role.ENTERPRISE and not self.enterprise_capacity:
             errors["enterprise_capacity"] = "企业用户必须指定企业身份。"
         if errors:

@@ -69,6 +69,26 @@ def test_role_bindings_are_validated(reference_data):
     assert "窗口人员必须指定所属区" in caught.value.message_dict["district"][0]
 
 
+def test_only_district_level_reviewers_may_be_bound_to_a_district(reference_data):
+    from django.core.exceptions import ValidationError
+
+    from portal.models import Department, District
+
+    xuhui = District.objects.get(code="310104")
+    district_level = UserFactory.build(
+        username="r1", role=Role.DEPARTMENT_REVIEWER, district=xuhui,
+        department=Department.objects.get(code="samr_district"),
+    )  # fmt: skip
+    district_level.full_clean()
+    city_level = UserFactory.build(
+        username="r2", role=Role.DEPARTMENT_REVIEWER, district=xuhui,
+        department=Department.objects.get(code="samr"),
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        city_level.full_clean()
+    assert "只有区级审批部门" in caught.value.message_dict["district"][0]
+
+
 def test_failures_across_usernames_lock_the_address(client, settings, xuhui_clerk):
     for n in range(settings.AXES_FAILURE_LIMIT):
         _login(client, f"guess{n}", "wrong")

@@ -52,5 +52,11 @@ class ElicenseConfig(AppConfig):
                 "authorisation.revoked": "撤销授权",
                 "signing_key.created": "创建签发密钥",
                 "signing_key.retired": "停用签发密钥",
+                "badge.issued": "签发网店亮照标识",
+                "relying_party.applied": "申请接入",
+                "relying_party.approved": "批准接入",
+                "relying_party.rejected": "驳回接入申请",
+                "relying_party.suspended": "暂停接入",
+                "relying_party.key_rotated": "更换接入密钥",
             }
         )

@@ -6,11 +6,15 @@ class PortalConfig(AppConfig):
     verbose_name = "门户"
 
     def ready(self):
+        from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role
 
         registry.add_nav(
             label="系统管理", url_name="admin:index", roles={Role.ADMINISTRATOR}, order=900
+        )
+        register_action_labels(
+            {"notification.created": "发送站内通知", "notifications.read": "通知标为已读"}
         )
         from portal.views.notifications import unread_notifications
 

@@ -70,6 +70,20 @@ class AnswersForm(forms.Form):
             activities={key: data[key] for key in ACTIVITIES if data.get(key) is not None},
         )
 
+    def stored(self) -> dict[str, str]:
+        """The answers given, as the strings a questionnaire link carries (for storing)."""
+        stored = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            if isinstance(value, bool):
+                stored[name] = "true" if value else "false"
+            elif isinstance(value, Decimal):
+                stored[name] = format(value.normalize(), "f")
+            else:
+                stored[name] = value
+        return stored
+
     def answered(self) -> list[tuple[str, str]]:
         """(question, answer) pairs for the answers given, in question order."""
         pairs = []

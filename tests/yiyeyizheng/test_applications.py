@@ -18,6 +18,7 @@ from tests.yiyeyizheng.conftest import (
     submitted,
 )
 from yiyeyizheng.models import (
+    Application,
     ApplicationStatus,
     CompositeLicence,
     ItemReview,
@@ -56,6 +57,23 @@ def test_numbers_are_consecutive_within_a_day(owner, store_format):
 def test_bad_answers_are_refused_with_a_chinese_message(owner, store_format):
     with pytest.raises(ValidationError, match="须为 true 或 false"):
         start(owner, store_format, {"sells_food": "maybe"})
+
+
+def test_answers_are_checked_as_the_questionnaire_checks_them(owner, catalogue):
+    supermarket = catalogue.formats.get(seq=1)  # 超市: area and activity questions
+    with pytest.raises(ValidationError) as caught:
+        start(owner, supermarket, {"area_m2": "-1", "sells_food": "maybe"})
+    assert caught.value.messages == [
+        "“经营面积（平方米）”：经营面积不能为负数。",
+        "“是否销售食品或提供餐饮服务？”：“maybe”不是可选的值：须为 true 或 false。",
+    ]
+    assert not Application.objects.exists()
+
+
+def test_stored_answers_read_as_the_questionnaire_link(owner, catalogue):
+    supermarket = catalogue.formats.get(seq=1)
+    application = start(owner, supermarket, {"area_m2": "300.00", "sells_food": "true", "x": "1"})
+    assert application.answers == {"area_m2": "300", "sells_food": "true"}
 
 
 def test_only_the_entitys_legal_representative_or_an_authorised_agent_may_apply(

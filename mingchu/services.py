@@ -59,15 +59,34 @@ def adjust_quota(*, acting_user, quota, reason: str, **values) -> DistrictQuota:
     return quota
 
 
+def _stage_date(on, *, after):
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError({"on": "进度日期不能晚于今天。"})
+    if after is not None and on < after:
+        raise ValidationError({"on": f"进度日期不能早于上一阶段的日期（{after:%Y-%m-%d}）。"})
+    return on
+
+
 @transaction.atomic
 def register_demo_store(
-    *, acting_user, food_licence_number, location_type, expected_completion, year=2022
+    *,
+    acting_user,
+    food_licence_number,
+    location_type,
+    expected_completion,
+    year=2022,
+    selected_on=None,
 ) -> DemoStore:
     """A district officer selects a demo restaurant by its food licence (示范店选点).
 
     The licence must exist, be a 餐饮服务 or canteen licence, be active, and belong to the
-    officer's district; name, address and district come from it.
+    officer's district; name, address and district come from it. ``selected_on`` (default
+    today; never in the future) dates the 前期准备 stage, so a selection recorded late still
+    counts in the month it was made.
     """
+    selected_on = _stage_date(selected_on, after=None)
     if acting_user.role != Role.DISTRICT_OFFICER or not acting_user.district_id:
         raise PermissionDenied("只有区局人员可以登记示范店。")
     try:
@@ -97,7 +116,7 @@ def register_demo_store(
         created_by=acting_user,
     )
     StageChange.objects.create(
-        store=store, stage=store.stage, on=timezone.localdate(), changed_by=acting_user
+        store=store, stage=store.stage, on=selected_on, changed_by=acting_user
     )
     record_event(
         actor=acting_user, action="demo_store.registered", obj=store, changes={"licence": number}
@@ -107,10 +126,14 @@ def register_demo_store(
 
 @transaction.atomic
 def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
-    """Record the next construction stage of a store of the officer's district, dated."""
+    """Record the next construction stage of a store of the officer's district, dated ``on``
+    (default today): never in the future nor before the stage it follows, so the trend
+    charts, which read these dates, stay in order."""
     store = DemoStore.objects.visible_to(acting_user).select_for_update().get(pk=store.pk)
     if acting_user.role != Role.DISTRICT_OFFICER:
         raise PermissionDenied("只有区局人员可以更新建设进度。")
+    last = store.stage_history.order_by("-on").values_list("on", flat=True).first()
+    on = _stage_date(on, after=last)
     if store.next_stage() is None:
         raise ValidationError("该店已完成建设。")
     missing = store.missing_for_next_stage()
@@ -119,9 +142,7 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
     before = store.stage
     store.advance()
     store.save()
-    StageChange.objects.create(
-        store=store, stage=store.stage, on=on or timezone.localdate(), changed_by=acting_user
-    )
+    StageChange.objects.create(store=store, stage=store.stage, on=on, changed_by=acting_user)
     record_event(
         actor=acting_user,
         action="demo_store.stage_advanced",

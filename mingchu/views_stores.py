@@ -25,6 +25,12 @@ class StoreForm(forms.Form):
     )
 
 
+class StageDateForm(forms.Form):
+    on = forms.DateField(
+        label="日期", required=False, error_messages={"invalid": "请按“年-月-日”填写日期。"}
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def store_list(request):
@@ -57,8 +63,13 @@ def store_advance(request, pk):
     store = get_object_or_404(DemoStore.objects.visible_to(request.user), pk=pk)
     if request.user.role != Role.DISTRICT_OFFICER:
         raise Http404
+    dated = StageDateForm(request.POST)
     try:
-        store = advance_store_stage(acting_user=request.user, store=store)
+        if not dated.is_valid():
+            raise ValidationError(dated.errors["on"])
+        store = advance_store_stage(
+            acting_user=request.user, store=store, on=dated.cleaned_data["on"]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

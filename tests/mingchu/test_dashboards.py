@@ -172,6 +172,7 @@ def test_the_trend_counts_stores_by_the_dates_of_their_stages(quotas, time_machi
         acting_user=officer, store=early, platform="美团外卖", shop_id="MT1",
         connected_on=datetime.date(2022, 9, 1),
     )  # fmt: skip
+    time_machine.move_to(datetime.datetime(2022, 9, 20, 9, tzinfo=SHANGHAI), tick=False)
     advance_store_stage(acting_user=officer, store=early, on=datetime.date(2022, 9, 15))
 
     trend = progress_trend(year=2022, today=datetime.date(2022, 10, 5))

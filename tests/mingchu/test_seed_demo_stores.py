@@ -1,9 +1,12 @@
 """seed_mingchu_demo: demo stores at every stage from the seeded register, idempotent."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
 from mingchu.models import DemoStore
+from mingchu.rollup import progress_trend
 from portal.models import District, Role
 from tests.factories import UserFactory, issue_food, register
 
@@ -28,3 +31,20 @@ def test_seeds_stores_at_several_stages_once(xuhui_clerk):
     }  # fmt: skip
     completed = stores.filter(stage="completed").first()
     assert completed.platform_connections.exists() and completed.video_stream_url
+
+
+def test_demo_progress_is_dated_in_the_project_year(xuhui_clerk):
+    UserFactory(
+        username="officer_xuhui", role=Role.DISTRICT_OFFICER,
+        district=District.objects.get(code="310104"),
+    )  # fmt: skip
+    for _ in range(5):
+        issue_food(xuhui_clerk, register(xuhui_clerk))
+
+    call_command("seed_mingchu_demo", "--per-district=5", verbosity=0)
+
+    trend = progress_trend(year=2022, today=datetime.date(2026, 1, 1))
+    stages = DemoStore.objects.values_list("stage", flat=True)
+    assert trend["series"]["stores_selected"][-1] == 5
+    assert trend["series"]["stores_selected"][2] == 0  # nothing selected before April
+    assert trend["series"]["completed"][-1] == list(stages).count("completed") > 0

@@ -131,6 +131,44 @@ def test_advancing_from_the_store_page_returns_to_it(client, officer, store):
     assert DemoStore.objects.get().stage == "installation"
 
 
+def test_a_stage_is_dated_as_the_officer_says_but_never_before_the_last_one(
+    client, officer, xuhui_clerk
+):
+    licence = issue_food(xuhui_clerk, register(xuhui_clerk))
+    store = register_demo_store(
+        acting_user=officer, food_licence_number=licence.number, location_type="other",
+        expected_completion=datetime.date(2022, 9, 1), selected_on=datetime.date(2022, 5, 10),
+    )  # fmt: skip
+    client.force_login(officer)
+    url = reverse("mingchu:store_advance", args=[store.pk])
+
+    early = client.post(url, {"back": "detail", "on": "2022-05-09"}, follow=True)
+    assert "进度日期不能早于上一阶段的日期（2022-05-10）" in early.content.decode()
+    assert DemoStore.objects.get().stage == "preparation"
+
+    client.post(url, {"back": "detail", "on": "2022-06-01"})
+    dates = list(DemoStore.objects.get().stage_history.order_by("on").values_list("on", flat=True))
+    assert dates == [datetime.date(2022, 5, 10), datetime.date(2022, 6, 1)]
+
+
+def test_a_stage_cannot_be_dated_in_the_future(officer, store):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from mingchu.services import advance_store_stage
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        advance_store_stage(acting_user=officer, store=store, on=tomorrow)
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        register_demo_store(
+            acting_user=officer, food_licence_number=store.food_licence_number,
+            location_type="other", expected_completion=datetime.date(2022, 9, 1),
+            selected_on=tomorrow, year=2023,
+        )  # fmt: skip
+    assert store.stage_history.count() == 1
+
+
 def test_another_districts_store_page_answers_404(client, store, reference_data):
     pudong = UserFactory(role=Role.DISTRICT_OFFICER, district=District.objects.get(code="310115"))
     client.force_login(pudong)

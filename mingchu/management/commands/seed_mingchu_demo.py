@@ -25,6 +25,14 @@ CAMERAS = [
 ]
 PLATFORMS = ["美团外卖", "饿了么"]
 YEAR = 2022
+#: The month each stage was reached in the demo year, so the dashboards' monthly trend of
+#: 2022 shows the project's progress (选点 in spring, cameras in July, platforms in September).
+STAGE_MONTHS = {
+    Stage.PREPARATION: 4,
+    Stage.INSTALLATION: 6,
+    Stage.VIDEO_LINK: 8,
+    Stage.COMPLETED: 10,
+}
 
 
 class Command(BaseCommand):
@@ -78,6 +86,7 @@ class Command(BaseCommand):
             location_type=LocationType.FOOD_COURT if index % 4 == 0 else LocationType.OTHER,
             expected_completion=datetime.date(YEAR, 8 + index % 5, 1),
             year=YEAR,
+            selected_on=datetime.date(YEAR, STAGE_MONTHS[Stage.PREPARATION], 1 + index % 28),
         )
         while store.stage != target:
             if store.next_stage() == Stage.VIDEO_LINK:
@@ -102,4 +111,5 @@ class Command(BaseCommand):
                     store=store,
                     url=f"https://video.example.cn/mingchu/{licence.number}.m3u8",
                 )
-            store = services.advance_store_stage(acting_user=officer, store=store)
+            on = datetime.date(YEAR, STAGE_MONTHS[store.next_stage()], 1 + index % 28)
+            store = services.advance_store_stage(acting_user=officer, store=store, on=on)

@@ -13,7 +13,9 @@ from tests.factories import UserFactory, issue_food, register
 pytestmark = pytest.mark.django_db
 
 
-def test_seeds_stores_at_several_stages_once(xuhui_clerk):
+@pytest.fixture
+def register_of_xuhui(xuhui_clerk):
+    """The demo officer of 徐汇 and five restaurant licences of the district to choose from."""
     UserFactory(
         username="officer_xuhui", role=Role.DISTRICT_OFFICER,
         district=District.objects.get(code="310104"),
@@ -21,6 +23,8 @@ def test_seeds_stores_at_several_stages_once(xuhui_clerk):
     for _ in range(5):
         issue_food(xuhui_clerk, register(xuhui_clerk))
 
+
+def test_seeds_stores_at_several_stages_once(register_of_xuhui):
     call_command("seed_mingchu_demo", "--per-district=4", verbosity=0)
     call_command("seed_mingchu_demo", "--per-district=4", verbosity=0)
 
@@ -33,14 +37,7 @@ def test_seeds_stores_at_several_stages_once(xuhui_clerk):
     assert completed.platform_connections.exists() and completed.video_stream_url
 
 
-def test_demo_progress_is_dated_in_the_project_year(xuhui_clerk):
-    UserFactory(
-        username="officer_xuhui", role=Role.DISTRICT_OFFICER,
-        district=District.objects.get(code="310104"),
-    )  # fmt: skip
-    for _ in range(5):
-        issue_food(xuhui_clerk, register(xuhui_clerk))
-
+def test_demo_progress_is_dated_in_the_project_year(register_of_xuhui):
     call_command("seed_mingchu_demo", "--per-district=5", verbosity=0)
 
     trend = progress_trend(year=2022, today=datetime.date(2026, 1, 1))

@@ -6,8 +6,11 @@ class PortalConfig(AppConfig):
     verbose_name = "门户"
 
     def ready(self):
+        from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role
+
+        register_action_labels({"calendar.year_set": "导入年度节假日安排"})
 
         registry.add_nav(
             label="系统管理", url_name="admin:index", roles={Role.ADMINISTRATOR}, order=900

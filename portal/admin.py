@@ -177,6 +177,8 @@ class CalendarDayAdmin(ReadOnlyAdmin):
         else:
             year = request.GET.get("year", "")
             year = int(year) if year.isdigit() else timezone.localdate().year + 1
+            if year not in services.CALENDAR_YEARS:
+                year = timezone.localdate().year + 1
             form = CalendarYearForm(initial={"year": year, "text": format_calendar_year(year)})
         context = {
             **self.admin_site.each_context(request),

@@ -260,6 +260,7 @@ def test_the_import_page_prefills_a_year_for_editing(client, administrator, sche
     client.force_login(administrator)
     response = client.get(reverse(IMPORT_URL), {"year": "2026"})
     assert "2026-10-01..2026-10-07 国庆节" in response.content.decode()
+    assert client.get(reverse(IMPORT_URL), {"year": "99999"}).status_code == 200
 
 
 def test_the_import_page_is_refused_to_non_staff(client, administrator):

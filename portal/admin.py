@@ -1,8 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 
 from portal import services
-from portal.models import AuditEvent, Department, District, User
+from portal.forms import add_service_errors
+from portal.models import AuditEvent, CalendarDay, Department, District, User
+from portal.workdays import format_calendar_year
 
 
 class AuditedAdminMixin:
@@ -105,3 +113,77 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action", "object_type", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["actor_label", "object_repr", "object_id", "action"]
     date_hierarchy = "created_at"
+
+
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(
+        label="年份",
+        min_value=services.CALENDAR_YEARS.start,
+        max_value=services.CALENDAR_YEARS.stop - 1,
+    )
+    text = forms.CharField(
+        label="节假日安排",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 20, "cols": 60}),
+        help_text=(
+            "每行一条：“2026-10-01..2026-10-07 国庆节”（连续放假）、“2026-10-01 国庆节”（单日）、"
+            "“2026-10-10 调休上班”（周六或周日上班）。空行和以 # 开头的注释行忽略。"
+            "保存后该年原有的全部记录被替换；留空则清除该年。"
+        ),
+    )
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ReadOnlyAdmin):
+    """Read-only rows; a year is replaced as a whole through 按年导入节假日安排
+    (``portal.services.set_calendar_year``, audited)."""
+
+    list_display = ["date", "weekday", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+    change_list_template = "admin/portal/calendarday/change_list.html"
+
+    @admin.display(description="星期")
+    def weekday(self, day):
+        return f"星期{WEEKDAYS[day.date.weekday()]}"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="portal_calendarday_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        if not request.user.has_perms(["portal.add_calendarday", "portal.delete_calendarday"]):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = CalendarYearForm(request.POST)
+            if form.is_valid():
+                try:
+                    n = services.set_calendar_year(acting_user=request.user, **form.cleaned_data)
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    self.message_user(
+                        request,
+                        f"已导入 {n['year']} 年节假日安排：法定节假日 {n['holidays']} 天，"
+                        f"调休上班日 {n['workdays']} 天（替换原有 {n['replaced']} 条）。",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:portal_calendarday_changelist")
+        else:
+            year = request.GET.get("year", "")
+            year = int(year) if year.isdigit() else timezone.localdate().year + 1
+            if year not in services.CALENDAR_YEARS:
+                year = timezone.localdate().year + 1
+            form = CalendarYearForm(initial={"year": year, "text": format_calendar_year(year)})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "按年导入节假日安排",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/portal/calendarday/import.html", context)

@@ -1,6 +1,6 @@
 from portal.models.accounts import Role, User
 from portal.models.audit import AuditEvent
 from portal.models.notifications import Notification
-from portal.models.reference import Department, District
+from portal.models.reference import CalendarDay, Department, District
 
-__all__ = ["AuditEvent", "Department", "District", "Notification", "Role", "User"]
+__all__ = ["AuditEvent", "CalendarDay", "Department", "District", "Notification", "Role", "User"]

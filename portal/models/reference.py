@@ -1,5 +1,7 @@
-"""Reference data: the 16 Shanghai districts and the approving departments."""
+"""Reference data: the 16 Shanghai districts, the approving departments, the working-day
+calendar."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -40,3 +42,34 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Mon–Fri rule (工作日历): a public holiday, or a weekend day that
+    is worked (调休上班日), as the State Council publishes them each year.
+
+    Days not listed are working days from Monday to Friday. Written only through
+    ``portal.services.set_calendar_year``; read through ``portal.workdays``.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "法定节假日"
+        WORKDAY = "workday", "调休上班日"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=20, blank=True, help_text="如：国庆节")
+
+    class Meta:
+        verbose_name = "工作日历"
+        verbose_name_plural = "工作日历"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".rstrip()
+
+    def clean(self):
+        if self.kind == self.Kind.WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError({"date": "调休上班日必须是周六或周日。"})
+        if self.kind == self.Kind.HOLIDAY and not self.name:
+            raise ValidationError({"name": "请写明节假日名称。"})

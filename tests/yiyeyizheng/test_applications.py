@@ -308,14 +308,37 @@ def test_overdue_reviews_are_flagged(
     assert list(ItemReview.objects.overdue(today=later).visible_to(samr_reviewer)) == [food]
 
 
+@pytest.mark.django_db
 def test_working_days_skip_weekends():
     import datetime
 
-    from yiyeyizheng.models.reviews import add_working_days
+    from portal.workdays import add_working_days
 
     friday = datetime.date(2026, 11, 20)
     assert add_working_days(friday, 5) == datetime.date(2026, 11, 27)
     assert add_working_days(friday, 1) == datetime.date(2026, 11, 23)
+
+
+def test_a_review_routed_the_day_before_a_holiday_week_is_due_after_the_holidays(
+    owner, store_format, xuhui_clerk, administrator, time_machine
+):
+    import datetime
+    import zoneinfo
+
+    from portal.services import set_calendar_year
+
+    # test data shaped like a State Council notice, not the real 2026 schedule
+    set_calendar_year(
+        acting_user=administrator,
+        year=2026,
+        text="2026-10-01..2026-10-07 国庆节\n2026-10-10 调休上班",
+    )
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    time_machine.move_to(datetime.datetime(2026, 9, 30, 10, 0, tzinfo=shanghai), tick=False)
+    application = submitted(owner, store_format)
+    services.accept_application(acting_user=xuhui_clerk, application=application)
+    # five working days after Wed 30 September: 8, 9, 10 (调休上班, a Saturday), 12, 13 October
+    assert {r.due_date for r in application.reviews.all()} == {datetime.date(2026, 10, 13)}
 
 
 def test_a_clerk_of_another_district_and_other_entities_cannot_see_the_application(

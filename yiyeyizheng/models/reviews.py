@@ -1,28 +1,17 @@
 """Department reviews (部门审查): one per chosen item and approving department."""
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
+from portal.workdays import add_working_days  # noqa: F401 - the calendar lives in portal
 from yiyeyizheng.models.applications import (
     Application,
     ApplicationStatus,
     ReviewStatus,
     is_reviewer,
 )
-
-
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """``days`` working days (Mon–Fri) after ``start``."""
-    day = start
-    while days > 0:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 class ItemReviewQuerySet(models.QuerySet):

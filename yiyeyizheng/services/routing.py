@@ -5,11 +5,13 @@ Pure reads and one bulk insert, called inside ``accept_application``'s transacti
 
 from django.conf import settings
 
+from portal.workdays import add_working_days
 from yiyeyizheng.models import Application, ApplicationKind, FormatItem, ItemReview
-from yiyeyizheng.models.reviews import add_working_days
 
 
 def review_due_date(start):
+    """``YIYEYIZHENG_REVIEW_WORKING_DAYS`` working days after ``start``, by the portal's
+    working-day calendar (public holidays and 调休上班日 included); one query."""
     return add_working_days(start, settings.YIYEYIZHENG_REVIEW_WORKING_DAYS)
 
 

@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tests.conftest import require
 
@@ -31,6 +32,10 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # While Playwright's loop runs in this thread, Django keeps the test's connection in
+        # async (context-variable) storage, which the test-database teardown never sees:
+        # close it here, before the loop stops.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -51,6 +51,8 @@ def test_the_source_text_gives_39_formats_and_145_rows(reference_data):
     assert FormatItem.objects.filter(format__version=version).count() == 145
     assert "39 个经营业态，145 条整合事项" in output
     assert "全部备注均已转换为规则" in output
+    assert "以下 1 个事项名称为“备案”" in output
+    assert "序号 35 养老院 / 医疗机构执业备案：按需办理" in output
     counts = {f.seq: f.items.count() for f in version.formats.all()}
     assert counts == ROWS_PER_FORMAT
     assert AuditEvent.objects.filter(action="catalogue.imported").count() == 1

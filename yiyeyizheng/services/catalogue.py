@@ -41,6 +41,9 @@ class ImportResult:
     formats: int = 0
     items: int = 0
     unparsed: list[UnparsedRemark] = field(default_factory=list)
+    #: Items named …备案 whose remark does not say 属于行政备案事项: imported as licences, as
+    #: the table says, but listed for an administrator to confirm the kind.
+    kind_to_check: list[UnparsedRemark] = field(default_factory=list)
 
 
 def require_catalogue_admin(acting_user) -> None:
@@ -92,7 +95,9 @@ def import_catalogue(*, acting_user, rows: list[CatalogueRow], edition: str, sou
     """Create a new draft version from catalogue rows (all or nothing).
 
     Every remark is turned into a rule; one that cannot be read gets ``{"type": "manual"}`` and
-    is listed in the result for an administrator to set by hand. Writes ``catalogue.imported``.
+    is listed in the result for an administrator to set by hand, as is an item named …备案
+    that the table does not mark 属于行政备案事项 (imported as a licence; the kind to confirm).
+    Writes ``catalogue.imported``.
     """
     require_catalogue_admin(acting_user)
     edition = (edition or "").strip()
@@ -129,8 +134,11 @@ def import_catalogue(*, acting_user, rows: list[CatalogueRow], edition: str, sou
             )
             item.departments.set(departments)
             result.items += 1
+            entry = UnparsedRemark(seq, first.name, row.permit, row.remark)
             if not parsed.parsed:
-                result.unparsed.append(UnparsedRemark(seq, first.name, row.permit, row.remark))
+                result.unparsed.append(entry)
+            if parsed.kind == "licence" and row.permit.endswith("备案"):
+                result.kind_to_check.append(entry)
     record_event(
         actor=acting_user,
         action="catalogue.imported",
@@ -141,6 +149,7 @@ def import_catalogue(*, acting_user, rows: list[CatalogueRow], edition: str, sou
             "formats": result.formats,
             "items": result.items,
             "unparsed": len(result.unparsed),
+            "kind_to_check": len(result.kind_to_check),
         },
     )
     return result

@@ -64,3 +64,12 @@ class Command(BaseCommand):
                 )
         else:
             self.stdout.write("全部备注均已转换为规则。")
+        if result.kind_to_check:
+            self.stdout.write(
+                f"以下 {len(result.kind_to_check)} 个事项名称为“备案”，但备注未注明"
+                "“属于行政备案事项”，已按许可导入，请管理员核对类型："
+            )
+            for entry in result.kind_to_check:
+                self.stdout.write(
+                    f"  序号 {entry.seq} {entry.format} / {entry.permit}：{entry.remark}"
+                )

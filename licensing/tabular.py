@@ -30,6 +30,14 @@ def _cell(value) -> str:
 
 def read_table(name: str, data: bytes, *, max_rows: int, max_bytes: int):
     """(header, rows) of a CSV or .xlsx upload, refusing oversized files up front."""
+    header, numbered = read_numbered_table(name, data, max_rows=max_rows, max_bytes=max_bytes)
+    return header, [row for _, row in numbered]
+
+
+def read_numbered_table(name: str, data: bytes, *, max_rows: int, max_bytes: int):
+    """(header, [(line, row)]): as ``read_table``, each non-blank row with its line in the
+    file as the user sees it (the spreadsheet's row number, the header being line 1), so
+    errors can name it even when blank rows were left out."""
     if len(data) > max_bytes:
         raise ValidationError(f"文件过大：上限 {max_bytes // (1024 * 1024)} MB。")
     if not data:
@@ -52,7 +60,7 @@ def read_table(name: str, data: bytes, *, max_rows: int, max_bytes: int):
     header = next(lines, None)
     if header is None:
         raise ValidationError("文件为空。")
-    rows = [row for row in lines if any(row)]
+    rows = [(line, row) for line, row in enumerate(lines, start=2) if any(row)]
     if len(rows) > max_rows:
         raise ValidationError(f"行数过多：上限 {max_rows} 行。")
     return header, rows

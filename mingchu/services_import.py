@@ -104,10 +104,11 @@ def read_store_table(file_name: str, data: bytes) -> list[TableRow]:
     The header line may follow a title and a district line; rows after a line starting
     with 注 (the notes) and rows with every cell but 序号 empty are left out.
     """
-    header, rows = tabular.read_table(
+    header, rows = tabular.read_numbered_table(
         file_name, data, max_rows=MAX_ROWS + LAYOUT_LINES, max_bytes=MAX_BYTES
     )
-    lines = [header, *rows]
+    numbered = [(1, header), *rows]
+    lines = [line for _, line in numbered]
     start = next(
         (
             i
@@ -126,7 +127,7 @@ def read_store_table(file_name: str, data: bytes) -> list[TableRow]:
         raise ValidationError(f"表头缺少“{'、'.join(missing)}”列。")
     columns = [*HEADER, LOCATION_COLUMN] if LOCATION_COLUMN in names else list(HEADER)
     result = []
-    for offset, line in enumerate(lines[start + 1 :], start=start + 2):
+    for number, line in numbered[start + 1 :]:
         if line and line[0].startswith("注"):
             break
         cells = {
@@ -134,7 +135,7 @@ def read_store_table(file_name: str, data: bytes) -> list[TableRow]:
             for column in columns
         }
         if any(value for column, value in cells.items() if column != "序号"):
-            result.append(TableRow(offset, cells))
+            result.append(TableRow(number, cells))
     if not result:
         raise ValidationError("文件中没有数据行。")
     if len(result) > MAX_ROWS:

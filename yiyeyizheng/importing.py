@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from licensing.tabular import read_table
+from licensing.tabular import read_numbered_table
 
 HEADER = ("序号", "行业分类", "经营业态", "牵头部门", "整合的事项名称", "审批部门", "备注")
 MAX_BYTES = 5 * 1024 * 1024
@@ -72,11 +72,13 @@ def _text_cells(text: str) -> list[tuple[int, list[str]]]:
 
 
 def _xlsx_cells(data: bytes) -> list[tuple[int, list[str]]]:
-    header, rows = read_table("catalogue.xlsx", data, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    header, rows = read_numbered_table(
+        "catalogue.xlsx", data, max_rows=MAX_ROWS, max_bytes=MAX_BYTES
+    )
     if tuple(header[:7]) != HEADER or any(header[7:]):
         found = "、".join(h for h in header if h) or "（空）"
         raise ValidationError(f"表头不符：应为“{'、'.join(HEADER)}”，实际为“{found}”。")
-    return [(number, row) for number, row in enumerate(rows, start=2) if tuple(row[:7]) != HEADER]
+    return [(number, row) for number, row in rows if tuple(row[:7]) != HEADER]
 
 
 def _seq(value: str, line: int) -> int:

@@ -150,6 +150,26 @@ def test_any_bad_row_imports_nothing_and_every_error_is_listed(officer, licences
     assert _written() == (0, 0, 0)
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_errors_name_the_row_as_the_spreadsheet_numbers_it(officer, licences, kind):
+    rows = [_row(1, licences[0]), ["", "", "", "", "", ""], _row(2, licences[1], stage="完工")]
+    if kind == "csv":
+        data = _csv(rows)
+    else:
+        book = Workbook()
+        book.active.append(HEADER)
+        for row in rows:
+            book.active.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+
+    with pytest.raises(StoreImportError) as caught:
+        _import(officer, f"附件4.{kind}", data)
+
+    assert [(e.line, e.column) for e in caught.value.row_errors] == [(4, "建设进度")]
+
+
 def test_existing_stores_are_updated_and_never_moved_back(officer, licences):
     store = register_demo_store(
         acting_user=officer, food_licence_number=licences[0].number, location_type="food_court",

@@ -196,6 +196,20 @@ def test_an_xlsx_with_the_wrong_header_is_refused(reference_data, tmp_path):
     assert not CatalogueVersion.objects.exists()
 
 
+def test_an_xlsx_error_names_the_spreadsheet_row_past_blank_rows(reference_data, tmp_path):
+    path = _xlsx(
+        tmp_path,
+        [
+            list(HEADER),
+            [1, "零售业", "超市", "市市场监管局", "食品经营许可", "区市场监管部门", "按需办理"],
+            [None] * 7,
+            ["x", "零售业", "便利店", "市市场监管局", "食品经营许可", "区市场监管部门", ""],
+        ],
+    )
+    with pytest.raises(CommandError, match="第 4 行：序号“x”不是正整数"):
+        _import(path)
+
+
 def test_a_broken_xlsx_is_refused(reference_data, tmp_path):
     path = _write(tmp_path, "broken.xlsx", b"PK\x03\x04 not really a workbook")
     with pytest.raises(CommandError, match="无法读取该 .xlsx 文件"):

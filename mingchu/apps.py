@@ -43,6 +43,7 @@ class MingchuConfig(AppConfig):
         register_action_labels(
             {
                 "quota.adjusted": "调整示范店布点",
+                "quota.set": "设定年度布点",
                 "demo_store.registered": "登记示范店",
                 "demo_store.stage_advanced": "更新建设进度",
                 "demo_store.camera_added": "登记示范店摄像头",

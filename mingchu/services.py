@@ -17,9 +17,65 @@ from mingchu.models import (
 )
 from portal.audit import diff, record_event
 from portal.identifiers import validate_food_licence_number
-from portal.models import Role
+from portal.models import District, Role
 
 ADJUSTABLE = {"food_court": "美食广场示范店数量", "other_areas": "其他区域示范店数量"}
+
+
+@transaction.atomic
+def set_year_quotas(
+    *, acting_user, year: int, quotas: dict[str, tuple[int, int]], reason: str
+) -> list[DistrictQuota]:
+    """A city officer sets a new year's quotas, every district at once: ``quotas`` maps each
+    district code to (美食广场, 其他区域).
+
+    The year must have no quotas yet (an existing year's figures change one by one through
+    ``adjust_quota``, which keeps the history). The latest year with quotas is the project
+    year, so from now on new demo stores are selected for it and the pages open on it.
+    Writes ``quota.set`` for each district, with the reason.
+    """
+    if acting_user.role != Role.CITY_OFFICER:
+        raise PermissionDenied("只有市局人员可以设定年度布点。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "设定年度布点须填写依据或说明。"})
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": "年度应在 2000 至 2100 之间。"})
+    if DistrictQuota.objects.filter(year=year).exists():
+        raise ValidationError({"year": f"{year}年的布点已设定；如需变更，请逐区调整。"})
+    districts = list(District.objects.all())
+    missing = [d.name for d in districts if d.code not in quotas]
+    if missing:
+        raise ValidationError(f"缺少以下区的布点：{'、'.join(missing)}。")
+    unknown = sorted(set(quotas) - {d.code for d in districts})
+    if unknown:
+        raise ValidationError(f"未知的区代码：{'、'.join(unknown)}。")
+    if any(n is None or n < 0 for pair in quotas.values() for n in pair):
+        raise ValidationError("布点数量须为不小于 0 的整数。")
+    if sum(sum(pair) for pair in quotas.values()) == 0:
+        raise ValidationError("全市布点合计不能为 0。")
+    created = []
+    for position, district in enumerate(districts, start=1):
+        food_court, other_areas = quotas[district.code]
+        quota = DistrictQuota.objects.create(
+            year=year,
+            district=district,
+            food_court=food_court,
+            other_areas=other_areas,
+            sort_order=position,
+        )
+        created.append(quota)
+        record_event(
+            actor=acting_user,
+            action="quota.set",
+            obj=quota,
+            changes={
+                "food_court": quota.food_court,
+                "other_areas": quota.other_areas,
+                "reason": reason,
+            },
+        )
+    return created
 
 
 @transaction.atomic
@@ -76,7 +132,7 @@ def register_demo_store(
     food_licence_number,
     location_type,
     expected_completion,
-    year=2022,
+    year=None,
     selected_on=None,
 ) -> DemoStore:
     """A district officer selects a demo restaurant by its food licence (示范店选点).
@@ -84,9 +140,11 @@ def register_demo_store(
     The licence must exist, be a 餐饮服务 or canteen licence, be active, and belong to the
     officer's district; name, address and district come from it. ``selected_on`` (default
     today; never in the future) dates the 前期准备 stage, so a selection recorded late still
-    counts in the month it was made.
+    counts in the month it was made. ``year`` defaults to the project year (the latest year
+    with quotas).
     """
     selected_on = _stage_date(selected_on, after=None)
+    year = year or DistrictQuota.objects.project_year()
     if acting_user.role != Role.DISTRICT_OFFICER or not acting_user.district_id:
         raise PermissionDenied("只有区局人员可以登记示范店。")
     try:

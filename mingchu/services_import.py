@@ -19,7 +19,7 @@ from openpyxl.utils.datetime import from_excel
 
 from licensing import tabular
 from licensing.models import FoodLicence
-from mingchu.models import STAGE_ORDER, DemoStore, LocationType, Stage
+from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, Stage
 from mingchu.services import advance_store_stage, register_demo_store, update_demo_store
 from portal.audit import record_event
 from portal.identifiers import validate_food_licence_number
@@ -229,8 +229,9 @@ def _apply_row(
 
 
 @transaction.atomic
-def import_store_table(*, acting_user, rows: list[TableRow], year: int = 2022) -> dict:
-    """Import an 附件4 table for the officer's district, all or nothing.
+def import_store_table(*, acting_user, rows: list[TableRow], year: int | None = None) -> dict:
+    """Import an 附件4 table for the officer's district, all or nothing, into ``year``
+    (default the project year, the latest with quotas).
 
     A row's 许可证号 selects the store: a new one is registered (same rules as the page),
     an existing one gets its 区域类型 and 预计完成时间 updated; then it is advanced stage by
@@ -242,6 +243,7 @@ def import_store_table(*, acting_user, rows: list[TableRow], year: int = 2022) -
         raise PermissionDenied("只有区局人员可以导入示范店统计表。")
     if not rows:
         raise ValidationError("文件中没有数据行。")
+    year = year or DistrictQuota.objects.project_year()
     errors, tally, seen = [], Counter(), {}
     for row in rows:
         values, row_errors = _check_cells(row)

@@ -16,6 +16,7 @@ app_name = "mingchu"
 urlpatterns = [
     path("quotas/", views.quota_list, name="quota_list"),
     path("quotas/<int:pk>/adjust/", views.quota_adjust, name="quota_adjust"),
+    path("quotas/new/", views.quota_year_new, name="quota_year_new"),
     path("stores/", views_stores.store_list, name="store_list"),
     path("stores/<int:pk>/advance/", views_stores.store_advance, name="store_advance"),
     path("reports/", views_reports.report_list, name="report_list"),

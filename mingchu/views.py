@@ -11,12 +11,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from mingchu.models import DemoStore, DistrictQuota, QuotaChange
-from mingchu.services import adjust_quota
+from mingchu.services import adjust_quota, set_year_quotas
 from portal.forms import add_service_errors
-from portal.models import Role
+from portal.models import District, Role
 
 READERS = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.ADMINISTRATOR}
-DEFAULT_YEAR = 2022
+
+
+def selected_year(request) -> int:
+    """``?year=`` of the page, by default the project year (the latest with quotas)."""
+    raw = request.GET.get("year")
+    if raw is None:
+        return DistrictQuota.objects.project_year()
+    try:
+        year = int(raw)
+    except ValueError as error:
+        raise Http404 from error
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
 
 
 class AdjustForm(forms.Form):
@@ -25,14 +38,46 @@ class AdjustForm(forms.Form):
     reason = forms.CharField(label="调整原因", max_length=200)
 
 
+class YearQuotaForm(forms.Form):
+    """A new year's quotas: one pair of figures per district, pre-filled from the latest year."""
+
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    reason = forms.CharField(
+        label="依据或说明", max_length=200, help_text="例如：市政府2023年为民办实事项目方案。"
+    )
+
+    def __init__(self, *args, districts, latest: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.districts = districts
+        for district in districts:
+            food_court, other_areas = latest.get(district.code, (0, 0))
+            for field, label, value in (
+                ("food_court", "美食广场", food_court),
+                ("other_areas", "其他区域", other_areas),
+            ):
+                self.fields[f"{field}_{district.code}"] = forms.IntegerField(
+                    label=f"{district.short_name} {label}", min_value=0, initial=value
+                )
+
+    def rows(self):
+        """(district, food-court field, other-areas field) for the template's table."""
+        return [
+            (d, self[f"food_court_{d.code}"], self[f"other_areas_{d.code}"]) for d in self.districts
+        ]
+
+    def quotas(self) -> dict[str, tuple[int, int]]:
+        data = self.cleaned_data
+        return {
+            d.code: (data[f"food_court_{d.code}"], data[f"other_areas_{d.code}"])
+            for d in self.districts
+        }
+
+
 @login_required
 def quota_list(request):
     if request.user.role not in READERS and not request.user.is_superuser:
         raise Http404
-    try:
-        year = int(request.GET.get("year", DEFAULT_YEAR))
-    except ValueError as error:
-        raise Http404 from error
+    year = selected_year(request)
     quotas = list(
         DistrictQuota.objects.visible_to(request.user)
         .for_year(year)
@@ -62,6 +107,7 @@ def quota_list(request):
             "totals": totals,
             "total": (totals["food_court"] or 0) + (totals["other_areas"] or 0),
             "can_adjust": request.user.role == Role.CITY_OFFICER,
+            "years": DistrictQuota.objects.years(),
         },
     )
 
@@ -85,3 +131,39 @@ def quota_adjust(request, pk):
             messages.success(request, f"{quota.district}的布点已调整。")
             return redirect(f"{reverse('mingchu:quota_list')}?year={quota.year}")
     return render(request, "mingchu/districtquota_adjust.html", {"form": form, "quota": quota})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quota_year_new(request):
+    """City officers set a new year's quotas for every district at once (设定年度布点)."""
+    if request.user.role != Role.CITY_OFFICER:
+        raise Http404
+    latest_year = DistrictQuota.objects.project_year()
+    latest = {
+        q.district_id: (q.food_court, q.other_areas)
+        for q in DistrictQuota.objects.filter(year=latest_year)
+    }
+    form = YearQuotaForm(
+        request.POST or None,
+        districts=list(District.objects.all()),
+        latest=latest,
+        initial={"year": latest_year + 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            set_year_quotas(
+                acting_user=request.user,
+                year=year,
+                quotas=form.quotas(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{year}年各区布点已设定。")
+            return redirect(f"{reverse('mingchu:quota_list')}?year={year}")
+    return render(
+        request, "mingchu/districtquota_new.html", {"form": form, "latest_year": latest_year}
+    )

@@ -13,18 +13,8 @@ from django.utils import timezone
 from mingchu import charts
 from mingchu.models import MonthlyReport
 from mingchu.rollup import progress_trend, registry_rows, sum_rows, with_figures
-from mingchu.views import DEFAULT_YEAR
+from mingchu.views import selected_year
 from portal.models import District, Role
-
-
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", DEFAULT_YEAR))
-    except ValueError as error:
-        raise Http404 from error
-    if not 2000 <= year <= 2100:
-        raise Http404
-    return year
 
 
 @login_required
@@ -34,7 +24,7 @@ def city_dashboard(request):
         if user.role == Role.DISTRICT_OFFICER and user.district_id:
             return redirect("mingchu:district_dashboard", user.district_id)
         raise Http404
-    year = _year(request)
+    year = selected_year(request)
     rows = registry_rows(year=year)
     for row in rows:
         row["dashboard_url"] = reverse("mingchu:district_dashboard", args=[row["district_code"]])
@@ -67,7 +57,7 @@ def district_dashboard(request, district_code):
     own = user.role == Role.DISTRICT_OFFICER and user.district_id == district.code
     if not (user.is_city_wide or own):
         raise Http404
-    year = _year(request)
+    year = selected_year(request)
     rows = registry_rows(year=year, district_id=district.code)
     row = rows[0] if rows else with_figures(
         {"district_code": district.code, "district_name": district.short_name}

@@ -19,6 +19,7 @@ from mingchu.services_import import (
     import_store_table,
     read_store_table,
 )
+from mingchu.views import selected_year
 from portal.forms import add_service_errors
 from portal.models import District, Role
 
@@ -73,7 +74,8 @@ def store_export(request):
     user = request.user
     if user.role not in READERS and not user.is_superuser:
         raise Http404
-    stores = DemoStore.objects.visible_to(user).select_related("district")
+    year = selected_year(request)
+    stores = DemoStore.objects.visible_to(user).filter(year=year).select_related("district")
     if user.is_city_wide:
         code = request.GET.get("district", "")
         district = District.objects.filter(code=code).first() if code else None
@@ -84,5 +86,6 @@ def store_export(request):
         label, code = user.district.name, user.district_id
     stores = stores.order_by("district__sort_order", "id")
     response = HttpResponse(export_store_table(stores, district_label=label), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="demo-stores-{code or "all"}.xlsx"'
+    name = f"demo-stores-{year}-{code or 'all'}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

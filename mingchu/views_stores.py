@@ -8,8 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mingchu.models import DemoStore, LocationType
+from mingchu.models import DemoStore, DistrictQuota, LocationType
 from mingchu.services import advance_store_stage, register_demo_store
+from mingchu.views import selected_year
 from portal.forms import add_service_errors
 from portal.models import Role
 
@@ -34,11 +35,14 @@ class StageDateForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def store_list(request):
-    stores = DemoStore.objects.visible_to(request.user)
+    """The year's demo stores (default the project year, where new stores are registered)."""
     if request.user.role not in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMINISTRATOR):
         raise Http404
+    year = selected_year(request)
+    project_year = DistrictQuota.objects.project_year()
+    stores = DemoStore.objects.visible_to(request.user).filter(year=year)
     is_officer = request.user.role == Role.DISTRICT_OFFICER
-    form = StoreForm(request.POST or None) if is_officer else None
+    form = StoreForm(request.POST or None) if is_officer and year == project_year else None
     if request.method == "POST":
         if form is None:
             raise Http404
@@ -53,7 +57,13 @@ def store_list(request):
     return render(
         request,
         "mingchu/demostore_list.html",
-        {"stores": stores.select_related("district"), "form": form, "can_advance": is_officer},
+        {
+            "stores": stores.select_related("district"),
+            "form": form,
+            "can_advance": is_officer,
+            "year": year,
+            "years": DistrictQuota.objects.years(),
+        },
     )
 
 

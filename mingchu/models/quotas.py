@@ -2,11 +2,24 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Max
+
+#: The project's first year (附件1), the project year until the city sets another.
+FIRST_YEAR = 2022
 
 
 class DistrictQuotaQuerySet(models.QuerySet):
     def for_year(self, year: int):
         return self.filter(year=year).select_related("district").order_by("sort_order")
+
+    def years(self) -> list[int]:
+        """The years that have quotas, latest first."""
+        return sorted(set(self.order_by().values_list("year", flat=True)), reverse=True)
+
+    def project_year(self) -> int:
+        """The latest year with quotas: new demo stores are selected for it and the pages
+        open on it (the first year while no quotas are loaded)."""
+        return self.order_by().aggregate(year=Max("year"))["year"] or FIRST_YEAR
 
     def visible_to(self, user):
         """City-wide users see every district; district officers their own."""

@@ -39,6 +39,22 @@ def test_another_departments_item_answers_404_and_stays_pending(
     assert tobacco.status == ReviewStatus.PENDING
 
 
+def test_the_reviewer_reads_the_form_and_the_answers_in_chinese(
+    client, owner, store_format, xuhui_clerk, tobacco_reviewer
+):
+    application = accepted(owner, store_format, xuhui_clerk)
+    tobacco = application.reviews.get(department__code="tobacco_district")
+    client.force_login(tobacco_reviewer)
+
+    page = client.get(reverse("yiyeyizheng:review_detail", args=[tobacco.pk])).content.decode()
+
+    form = page[page.index("data-application-form") : page.index("data-application-answers")]
+    assert "经营场所" in form and "联系电话" in form and "premises_address" not in form
+    answers = page[page.index("data-application-answers") :]
+    assert '是否销售烟草制品？</dt><dd class="col-sm-6">是' in answers
+    assert '是否零售药品？</dt><dd class="col-sm-6">否' in answers
+
+
 def test_a_reviewer_approves_its_item_on_the_page(
     client, owner, store_format, xuhui_clerk, samr_reviewer
 ):

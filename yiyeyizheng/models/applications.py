@@ -15,6 +15,7 @@ from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from portal.models import Role
+from yiyeyizheng.questions import ACTIVITY_LIST, QUESTION_ORDER, question
 
 #: The form fields an applicant fills in; everything else comes from the register.
 FORM_FIELDS = {
@@ -187,6 +188,32 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.entity_name}（{self.get_kind_display()}）"
+
+    def form_rows(self) -> list[tuple[str, str]]:
+        """The application form as (label, value), in the form's order."""
+        return [
+            (label, self.form_data[field])
+            for field, label in FORM_FIELDS.items()
+            if field in self.form_data
+        ]
+
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """The questionnaire answers the decisions rest on, as (question, answer) in Chinese."""
+        keys = [*QUESTION_ORDER, *(activity.key for activity in ACTIVITY_LIST)]
+        rows = []
+        for key in keys:
+            value = self.answers.get(key)
+            if value in (None, ""):
+                continue
+            q = question(key)
+            if q.type == "decimal":
+                shown = f"{value} 平方米"
+            elif q.type == "bool":
+                shown = {"true": "是", "false": "否"}.get(value, value)
+            else:
+                shown = dict(q.choices).get(value, value)
+            rows.append((q.label, shown))
+        return rows
 
     # --- what the guards read -----------------------------------------------------------
     def chosen_items(self) -> list[dict]:

@@ -18,8 +18,10 @@ def test_the_first_xuhui_entity_is_always_a_restaurant():
     assert xuhui[0].food["subject_type"] == FoodSubjectType.CATERING
 
 
-def test_a_small_seed_still_has_the_enterprise_accounts_and_their_application(eager_tasks):
+def test_a_small_seed_still_has_the_enterprise_accounts_and_their_application(eager_tasks, capsys):
     call_command("seed_demo", "--entities=2", "--quiet")
+
+    assert capsys.readouterr().out == ""  # --quiet: not a word from the sub-commands either
 
     legal = User.objects.get(username="ent_legal")
     agent = User.objects.get(username="ent_agent")

@@ -138,4 +138,5 @@ class MatterAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The matter tree that authorisations and relying parties choose scopes from."""
 
     list_display = ["path", "name", "parent", "sort_order"]
+    list_select_related = ["parent"]  # nullable: not followed by default
     search_fields = ["path", "name"]

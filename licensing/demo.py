@@ -61,6 +61,9 @@ GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "
          "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "志强", "晓东",
          "海燕", "国平", "文博"]  # fmt: skip
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+#: The first Xuhui entity: always a restaurant (餐饮管理) with an active food licence, so
+#: ``seed_demo`` can bind ``ent_legal`` and ``ent_agent`` to it with any ``--entities`` ≥ 2.
+RESTAURANT_INDEX = list(DISTRICT_SLUGS).index("310104")
 
 # (weight, business line, entity type, food subject type or None, scope, food items)
 PROFILES = [
@@ -129,6 +132,9 @@ def demo_entities(count: int, *, today: datetime.date | None = None):
     for index in range(count):
         district_code = codes[index % len(codes)]
         _, line, entity_type, subject_type, scope, items = rng.choices(PROFILES, weights)[0]
+        if index == RESTAURANT_INDEX:
+            # The Xuhui restaurant of the enterprise demo accounts, however few are asked for.
+            _, line, entity_type, subject_type, scope, items = PROFILES[0]
         category = entity_type.info.uscc_category
         body = "".join(
             rng.choice(ORG_ALPHABET[:10] if index % 3 else ORG_ALPHABET) for _ in range(8)

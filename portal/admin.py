@@ -48,6 +48,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "district", "department", "entity_uscc"]
+    list_select_related = ["district", "department"]  # nullable: not followed by default
     list_filter = ["role", "district", "department", "is_active"]
     search_fields = ["username", "full_name", "entity_uscc"]
     fieldsets = (

@@ -1,6 +1,7 @@
 """Load reference data and a realistic demo register; safe to run again (idempotent)."""
 
 import datetime
+import io
 
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
@@ -25,10 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, entities, quiet, **options):
+        out = io.StringIO() if quiet else self.stdout
         call_command(
             "loaddata", "districts", "departments", "matters", "mingchu_quotas_2022", verbosity=0
         )
-        call_command("elicense_keys", "create", "--if-missing")
+        call_command("elicense_keys", "create", "--if-missing", stdout=out)
         call_command(
             "import_catalogue",
             str(settings.BASE_DIR / "fixtures" / "yiyeyizheng_catalogue_v2.tsv"),
@@ -46,8 +48,8 @@ class Command(BaseCommand):
         self._bind_enterprise_users()
         expired = services.expire_food_licences()
         call_command("certify_register", verbosity=0)
-        call_command("seed_mingchu_demo", verbosity=0 if quiet else 1, stdout=self.stdout)
-        call_command("seed_yiyeyizheng_demo", stdout=self.stdout)
+        call_command("seed_mingchu_demo", verbosity=0 if quiet else 1, stdout=out)
+        call_command("seed_yiyeyizheng_demo", stdout=out)
         if not quiet:
             self._report(created, expired)
 

@@ -1,0 +1,31 @@
+"""seed_demo: the demo accounts the README promises exist however few entities are asked for."""
+
+import pytest
+from django.core.management import call_command
+
+from licensing.demo import demo_entities
+from licensing.models import FoodLicence, FoodSubjectType
+from portal.models import User
+from yiyeyizheng.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_first_xuhui_entity_is_always_a_restaurant():
+    xuhui = [spec for spec in demo_entities(16) if spec.district_code == "310104"]
+
+    assert len(xuhui) == 1
+    assert xuhui[0].food["subject_type"] == FoodSubjectType.CATERING
+
+
+def test_a_small_seed_still_has_the_enterprise_accounts_and_their_application(eager_tasks, capsys):
+    call_command("seed_demo", "--entities=2", "--quiet")
+
+    assert capsys.readouterr().out == ""  # --quiet: not a word from the sub-commands either
+
+    legal = User.objects.get(username="ent_legal")
+    agent = User.objects.get(username="ent_agent")
+    assert legal.entity_uscc == agent.entity_uscc
+    restaurant = FoodLicence.objects.get(entity__uscc=legal.entity_uscc)
+    assert (restaurant.district_id, restaurant.subject_type) == ("310104", 2)
+    assert Application.objects.filter(entity_uscc=legal.entity_uscc).exists()

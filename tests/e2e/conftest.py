@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -45,3 +46,24 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, keep what each open page showed: its address and text in
+    the report, and a screenshot under var/e2e-failures/."""
+    outcome = yield
+    report = outcome.get_result()
+    browser = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if report.when != "call" or not report.failed or browser is None:
+        return
+    folder = Path(__file__).resolve().parents[2] / "var" / "e2e-failures"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, page in enumerate(p for c in browser.contexts for p in c.pages):
+        shot = folder / f"{item.name}-{number}.png"
+        try:
+            page.screenshot(path=str(shot), full_page=True)
+            text = page.inner_text("body")[:1500]
+        except Exception as error:  # noqa: BLE001 - a closed page must not hide the failure
+            text = f"(page not readable: {error})"
+        report.sections.append((f"page {number}: {page.url}", f"{shot}\n{text}"))

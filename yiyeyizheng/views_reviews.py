@@ -73,10 +73,17 @@ def application_return(request, number: str):
 
 @login_required
 def review_list(request):
-    """The department's open items, overdue ones flagged, oldest due first."""
+    """The department's open items, overdue ones flagged, oldest due first; the items it
+    decided; and, for a lead department (牵头部门), the applications of the formats it leads."""
     reviewer = _require_role(request, Role.DEPARTMENT_REVIEWER)
     mine = ItemReview.objects.visible_to(reviewer).select_related(
         "application", "department", "district"
+    )
+    led = (
+        Application.objects.visible_to(reviewer)
+        .filter(business_format__lead_department_id=reviewer.department_id)
+        .select_related("business_format", "district")
+        .order_by("-accepted_at", "-pk")[:50]
     )
     return render(
         request,
@@ -85,6 +92,7 @@ def review_list(request):
             "open": mine.open().order_by("due_date", "pk"),
             "overdue_count": mine.overdue().count(),
             "done": mine.exclude(status="pending").order_by("-decided_at")[:50],
+            "led": led,
         },
     )
 

@@ -69,6 +69,25 @@ def test_a_reviewer_approves_its_item_on_the_page(
     client.post(url, {"action": "approve"})
     food.refresh_from_db()
     assert food.status == ReviewStatus.APPROVED
+    desk = client.get(reverse("yiyeyizheng:review_list")).content.decode()
+    assert f'<a href="{url}">{application.number} 食品经营许可</a>：准予' in desk
+
+
+def test_the_lead_department_finds_the_applications_it_leads_on_its_desk(
+    client, owner, store_format, xuhui_clerk, samr_reviewer, django_assert_max_num_queries
+):
+    application = accepted(owner, store_format, xuhui_clerk)
+    lead = reviewer(store_format.lead_department.code, None, username="lead_city")
+    client.force_login(lead)
+    with django_assert_max_num_queries(10):
+        desk = client.get(reverse("yiyeyizheng:review_list")).content.decode()
+    detail = reverse("yiyeyizheng:application_detail", args=[application.number])
+    assert desk.count("data-led-application") == 1 and detail in desk
+    client.force_login(samr_reviewer)  # a district department that leads nothing here
+    assert (
+        "data-led-application"
+        not in client.get(reverse("yiyeyizheng:review_list")).content.decode()
+    )
 
 
 def test_the_lead_department_sees_the_whole_application_read_only(

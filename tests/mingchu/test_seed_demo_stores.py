@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from mingchu.models import DemoStore
+from mingchu.models import CityRollup, DemoStore
 from mingchu.rollup import progress_trend
 from portal.models import District, Role
 from tests.factories import UserFactory, issue_food, register
@@ -30,6 +30,9 @@ def test_seeds_stores_at_several_stages_once(register_of_xuhui):
 
     stores = DemoStore.objects.all()
     assert stores.count() == 4
+    rollup = CityRollup.objects.get()  # the year-end summary, built once
+    assert (rollup.year, rollup.month) == (2022, 12)
+    assert sum(row["stores_selected"] for row in rollup.rows) == 4
     assert set(stores.values_list("stage", flat=True)) == {
         "completed", "video_link", "installation"
     }  # fmt: skip

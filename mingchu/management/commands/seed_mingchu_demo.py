@@ -13,7 +13,8 @@ from django.db import transaction
 from licensing.demo import DISTRICT_SLUGS
 from licensing.models import FoodLicence, FoodLicenceStatus, FoodSubjectType
 from mingchu import services
-from mingchu.models import DemoStore, LocationType, Stage
+from mingchu.models import CityRollup, DemoStore, LocationType, Stage
+from mingchu.services_rollup import build_city_rollup
 from portal.models import Role, User
 
 #: The stage each new store reaches, in turn, so every stage shows on the pages.
@@ -74,6 +75,9 @@ class Command(BaseCommand):
                 self._seed_store(officers[district_id], licence, STAGES[created % len(STAGES)])
                 selected += 1
                 created += 1
+        if not CityRollup.objects.filter(year=YEAR, month=12).exists():
+            # The year-end summary, as the monthly run would have built it: 全市汇总 opens on it.
+            build_city_rollup(year=YEAR, month=12)
         if options["verbosity"]:
             self.stdout.write(f"demo stores: {DemoStore.objects.count()} ({created} new)")
 

@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from elicense.models import Certificate
-from mingchu.models import ControlPoint, DemoStore, Stage
+from mingchu.models import ControlPoint, DemoStore, DistrictQuota, Stage
+from mingchu.views import selected_year
 from portal.models import District
 
 PAGE_SIZE = 50
@@ -21,16 +22,27 @@ PLAYABLE = {".mp4": "video/mp4", ".m3u8": "application/vnd.apple.mpegurl", ".web
 
 
 def public_store_list(request):
+    """The year's demo stores (default the project year), by district, paginated."""
+    year = selected_year(request)
     districts = list(District.objects.all())
     code = request.GET.get("district", "")
     district = next((d for d in districts if d.code == code), None)
-    stores = DemoStore.objects.select_related("district").order_by(
-        "district__sort_order", "unit_name", "id"
+    stores = (
+        DemoStore.objects.filter(year=year)
+        .select_related("district")
+        .order_by("district__sort_order", "unit_name", "id")
     )
     if district is not None:
         stores = stores.filter(district=district)
     page = Paginator(stores, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"districts": districts, "district": district, "page": page, "stores": page}
+    context = {
+        "districts": districts,
+        "district": district,
+        "page": page,
+        "stores": page,
+        "year": year,
+        "years": DistrictQuota.objects.years(),
+    }
     return render(request, "mingchu/demostore_public_list.html", context)
 
 

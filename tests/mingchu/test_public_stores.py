@@ -52,11 +52,29 @@ def test_list_shows_stores_by_district_with_their_stage(client, officer, xuhui_c
     assert reverse("mingchu:public_store_detail", args=[completed.pk]) in page
 
 
+def test_list_shows_the_project_year_and_earlier_years_on_request(
+    client, officer, xuhui_clerk, quotas, city
+):
+    from mingchu.services import set_year_quotas
+
+    earlier = _store(officer, xuhui_clerk, name="上海二〇二二示范餐饮有限公司")
+    figures = {code: (1, 1) for code in District.objects.values_list("code", flat=True)}
+    set_year_quotas(acting_user=city, year=2023, quotas=figures, reason="2023年方案")
+    later = _store(officer, xuhui_clerk, name="上海二〇二三示范餐饮有限公司")
+
+    current = client.get(reverse("mingchu:public_store_list")).content.decode()
+    past = client.get(reverse("mingchu:public_store_list"), {"year": 2022}).content.decode()
+
+    assert later.unit_name in current and earlier.unit_name not in current
+    assert "2023年“互联网＋明厨亮灶”示范店" in current and 'href="?year=2022"' in current
+    assert earlier.unit_name in past and later.unit_name not in past
+
+
 def test_list_runs_a_constant_number_of_queries(
     client, officer, xuhui_clerk, django_assert_num_queries
 ):
     _store(officer, xuhui_clerk)
-    with django_assert_num_queries(3) as few:  # districts, count, page
+    with django_assert_num_queries(5) as few:  # project year, districts, count, page, years
         client.get(reverse("mingchu:public_store_list"))
     for _ in range(6):
         _store(officer, xuhui_clerk)

@@ -55,6 +55,7 @@ def _approve_own_item(browser, base, username, permit):
     page = context.new_page()
     _login(page, base, username)
     page.get_by_role("link", name="一业一证审批").click()
+    page.wait_for_url(f"{base}/yiyeyizheng/reviews/")
     page.get_by_role("link", name=permit).click()
     page.get_by_label("准予").check()
     page.get_by_role("button", name="提交审查意见").click()

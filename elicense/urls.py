@@ -21,6 +21,8 @@ urlpatterns = [
     path("elicense/scan/", views.scan, name="scan"),
     path("elicense/access/apply/", views_access.access_apply, name="access_apply"),
     path("elicense/sign/", views_signatures.document_sign, name="document_sign"),
+    path("elicense/keys/", views_signatures.key_list, name="key_list"),
+    path("elicense/keys/rotate/", views_signatures.key_rotate, name="key_rotate"),
     path("elicense/signatures/verify/", views_signatures.document_verify, name="document_verify"),
     path(
         "elicense/signatures/<str:public_id>/",

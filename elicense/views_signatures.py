@@ -3,18 +3,25 @@
 import json
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense import crypto
 from elicense.models import EntityKey, Matter, SignedDocument
-from elicense.services.signatures import MAX_DOCUMENT_BYTES, sign_document, verify_signature
+from elicense.services.signatures import (
+    MAX_DOCUMENT_BYTES,
+    rotate_entity_key,
+    sign_document,
+    verify_signature,
+)
 from portal.forms import add_service_errors
 from portal.models import Role
+from portal.models.accounts import EnterpriseCapacity
 
 
 def _parse_json(text: str):
@@ -131,3 +138,40 @@ def entity_keys(request, uscc):
     return JsonResponse(
         {"keys": [{**crypto.jwk(key.kid, key.public_key), "status": key.status} for key in keys]}
     )
+
+
+@login_required
+def key_list(request):
+    """The enterprise's signing keys (active and retired); the legal representative may
+    replace the active one, for instance when a device holding access was lost."""
+    user = request.user
+    if user.role != Role.ENTERPRISE or not user.entity_uscc:
+        raise Http404
+    keys = EntityKey.objects.filter(holder_uscc=user.entity_uscc).order_by("-created_at")
+    return render(
+        request,
+        "elicense/entitykey_list.html",
+        {
+            "keys": keys,
+            "can_rotate": user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def key_rotate(request):
+    """更换签名密钥: ``rotate_entity_key`` (audited); earlier signatures keep verifying."""
+    user = request.user
+    if user.role != Role.ENTERPRISE or not user.entity_uscc:
+        raise Http404
+    if request.POST.get("confirm") != "on":
+        messages.error(request, "请先勾选确认，再更换签名密钥。")
+        return redirect("elicense:key_list")
+    try:
+        key = rotate_entity_key(acting_user=user, holder_uscc=user.entity_uscc)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已更换签名密钥，新密钥：{key.kid}。此前的签名仍可验证。")
+    return redirect("elicense:key_list")

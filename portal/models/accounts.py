@@ -25,9 +25,6 @@ ROLE_BINDINGS = {
     Role.CITY_OFFICER: set(),
     Role.ADMINISTRATOR: set(),
 }
-#: Bindings a role may have: a reviewer of a district-level department (区市场监管部门…) may
-#: be bound to one district and then sees only that district's items.
-OPTIONAL_BINDINGS = {Role.DEPARTMENT_REVIEWER: {"district"}}
 
 
 class EnterpriseCapacity(models.TextChoices):
@@ -82,21 +79,22 @@ class User(AbstractUser):
         super().clean()
         if not self.role:
             return
-        needed = ROLE_BINDINGS[Role(self.role)]
+        needed = set(ROLE_BINDINGS[Role(self.role)])
+        if (
+            self.role == Role.DEPARTMENT_REVIEWER
+            and self.department_id
+            and self.department.level == Department.Level.DISTRICT
+        ):
+            needed.add("district")  # a district body reviews its own district's items only
         labels = {"district": "所属区", "department": "所属部门", "entity_uscc": "所属主体"}
         errors = {}
         for field, label in labels.items():
             value = getattr(self, field if field == "entity_uscc" else f"{field}_id")
             if field in needed and not value:
                 errors[field] = f"{self.get_role_display()}必须指定{label}。"
-            if field not in needed and field not in OPTIONAL_BINDINGS.get(self.role, ()) and value:
+            if field not in needed and value:
                 errors[field] = f"{self.get_role_display()}不应指定{label}。"
-        if (
-            self.role == Role.DEPARTMENT_REVIEWER
-            and self.district_id
-            and self.department_id
-            and self.department.level != Department.Level.DISTRICT
-        ):
+        if self.role == Role.DEPARTMENT_REVIEWER and "district" not in needed and self.district_id:
             errors["district"] = "只有区级审批部门的人员可以指定所属区。"
         if self.role == Role.ENTERPRISE and not self.enterprise_capacity:
             errors["enterprise_capacity"] = "企业用户必须指定企业身份。"

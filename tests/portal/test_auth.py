@@ -69,7 +69,7 @@ def test_role_bindings_are_validated(reference_data):
     assert "窗口人员必须指定所属区" in caught.value.message_dict["district"][0]
 
 
-def test_only_district_level_reviewers_may_be_bound_to_a_district(reference_data):
+def test_district_level_reviewers_are_bound_to_a_district_city_level_ones_not(reference_data):
     from django.core.exceptions import ValidationError
 
     from portal.models import Department, District
@@ -87,6 +87,13 @@ def test_only_district_level_reviewers_may_be_bound_to_a_district(reference_data
     with pytest.raises(ValidationError) as caught:
         city_level.full_clean()
     assert "只有区级审批部门" in caught.value.message_dict["district"][0]
+    unbound = UserFactory.build(
+        username="r3", role=Role.DEPARTMENT_REVIEWER,
+        department=Department.objects.get(code="tobacco_district"),
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        unbound.full_clean()
+    assert "审批部门人员必须指定所属区" in caught.value.message_dict["district"][0]
 
 
 def test_failures_across_usernames_lock_the_address(client, settings, xuhui_clerk):

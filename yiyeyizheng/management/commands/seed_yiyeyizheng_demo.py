@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from portal.models import Department, Role, User
+from portal.models import Department, District, Role, User
 from yiyeyizheng.models import Application, CatalogueVersion, ItemReview
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services.attachments import add_attachment
@@ -21,10 +21,11 @@ DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - documented demo password, DEBUG only
 TABLE = Path(settings.BASE_DIR) / "fixtures" / "yiyeyizheng_catalogue_v2.tsv"
 SMALL_CATERING = 11  # 小餐饮: food licence and tobacco retail, two district departments
 ANSWERS = {"sells_tobacco": "true"}
+DEMO_DISTRICT = "310104"  # 徐汇区: ent_legal's entity and the demo clerk
 REVIEWERS = [
-    ("yyz_samr", "samr_district", "区市场监管 刘洋"),
-    ("yyz_tobacco", "tobacco_district", "区烟草专卖 孙丽"),
-    ("yyz_fire", "fire_district", "区消防救援 赵刚"),
+    ("yyz_samr", "samr_district", "徐汇区市场监管 刘洋"),
+    ("yyz_tobacco", "tobacco_district", "徐汇区烟草专卖 孙丽"),
+    ("yyz_fire", "fire_district", "徐汇区消防救援 赵刚"),
     ("yyz_lead", "samr", "市市场监管局 牵头处室 何平"),
 ]
 PDF = b"%PDF-1.4\n% demo premises proof\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -49,11 +50,18 @@ class Command(BaseCommand):
         for username, code, full_name in REVIEWERS:
             user = User.objects.filter(username=username).first()
             if user is None:
+                department = Department.objects.get(code=code)
                 user = User(
                     username=username,
                     role=Role.DEPARTMENT_REVIEWER,
                     full_name=full_name,
-                    department=Department.objects.get(code=code),
+                    department=department,
+                    # a district body's reviewers work for one district: Xuhui, the demo's
+                    district=(
+                        District.objects.get(code=DEMO_DISTRICT)
+                        if department.level == Department.Level.DISTRICT
+                        else None
+                    ),
                 )
                 user.set_password(DEMO_PASSWORD)
                 user.full_clean()

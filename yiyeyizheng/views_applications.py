@@ -157,6 +157,8 @@ def application_edit(request, number: str):
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, "申请表已保存。")
             return redirect("yiyeyizheng:application_edit", application.number)
@@ -191,6 +193,8 @@ def attachment_upload(request, number: str):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, "材料已上传。")
     else:
@@ -210,6 +214,8 @@ def attachment_delete(request, number: str, pk: int):
         attachment_services.remove_attachment(acting_user=user, attachment=attachment)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
     return redirect("yiyeyizheng:application_edit", application.number)
 
 

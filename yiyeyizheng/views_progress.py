@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from portal.middleware import client_address
 from yiyeyizheng.forms_applications import ProgressForm
 from yiyeyizheng.progress import lookup, timeline
 
@@ -14,7 +15,7 @@ WINDOW_SECONDS = 3600
 
 def _allowed(request) -> bool:
     """A fixed hourly budget of lookups per client address (guessing codes is pointless)."""
-    key = f"yyz:progress:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"yyz:progress:{client_address(request) or ''}"
     cache.add(key, 0, WINDOW_SECONDS)
     try:
         count = cache.incr(key)

@@ -286,6 +286,18 @@ def test_a_correction_request_pauses_the_item_until_the_applicant_corrects(
     assert food.status == ReviewStatus.CORRECTION_REQUESTED
     with pytest.raises(ValidationError):
         reviews.approve_item(acting_user=samr_reviewer, review=food)
+    from yiyeyizheng.services.attachments import remove_attachment
+
+    proof = application.attachments.get(purpose="premises_proof")
+    remove_attachment(acting_user=owner, attachment=proof)
+    with pytest.raises(ValidationError, match="仍不完整"):
+        services.correct_application(acting_user=owner, application=application)
+    from tests.yiyeyizheng.conftest import pdf_upload
+    from yiyeyizheng.services.attachments import add_attachment
+
+    add_attachment(
+        acting_user=owner, application=application, purpose="premises_proof", upload=pdf_upload()
+    )
     services.correct_application(
         acting_user=owner, application=application, form_data={"contact_phone": "13700000000"}
     )

@@ -51,6 +51,26 @@ def test_start_with_bad_answers_shows_the_error_and_creates_nothing(client, owne
     assert not Application.objects.exists()
 
 
+def test_a_tampered_optional_item_is_refused_in_chinese(client, owner, catalogue):
+    client.force_login(owner)
+    url = reverse("yiyeyizheng:application_start", args=[STORE_SEQ])
+    response = client.post(url, {**STORE_ANSWERS, "chosen_optional": "abc"})
+    assert response.status_code == 200 and "所选的可选事项无效" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_an_agent_without_authorisation_is_told_so_on_the_page(client, owner, shop, catalogue):
+    from tests.factories import enterprise_user
+    from tests.yiyeyizheng.conftest import start
+
+    application = start(owner, catalogue.formats.get(seq=STORE_SEQ))
+    client.force_login(enterprise_user(shop, capacity="agent", username="agent_no_scope"))
+    upload = reverse("yiyeyizheng:attachment_upload", args=[application.number])
+    response = client.post(upload, {"purpose": "premises_proof", "file": pdf_upload()}, follow=True)
+    assert response.status_code == 200 and "授权" in response.content.decode()
+    assert not application.attachments.exists()
+
+
 def test_the_pages_are_for_their_roles(client, owner, xuhui_clerk, catalogue):
     client.force_login(xuhui_clerk)
     assert client.get(reverse("yiyeyizheng:application_list")).status_code == 404

@@ -37,6 +37,16 @@ def test_a_draft_is_not_public(client, owner, store_format):
     assert NOT_FOUND in lookup(client, draft.number, draft.verification_code).content.decode()
 
 
+def test_the_budget_is_per_client_behind_the_proxy(client, settings, db):
+    settings.YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR = 1
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    url = reverse("yiyeyizheng:progress")
+    params = {"number": "YYZ2099010100001", "code": "X"}
+    assert client.get(url, params, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 200
+    assert client.get(url, params, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    assert client.get(url, params, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+
+
 def test_lookups_are_rate_limited(client, owner, store_format, settings):
     settings.YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR = 2
     for _ in range(2):

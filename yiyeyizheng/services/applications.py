@@ -56,10 +56,18 @@ def _chosen(decision: str, item_id: int, chosen_optional) -> bool:
     return decision == REQUIRED or (decision == OPTIONAL and item_id in chosen_optional)
 
 
+def _item_ids(chosen_optional) -> set[int]:
+    """The ticked optional items' ids; anything but whole numbers is a tampered form."""
+    values = [str(pk).strip() for pk in chosen_optional]
+    if not all(value.isdecimal() for value in values):
+        raise ValidationError("所选的可选事项无效，请重新选择。")
+    return {int(value) for value in values}
+
+
 def decisions_snapshot(business_format, answers: dict, chosen_optional=()) -> list[dict]:
     """Every item's decision for these answers, frozen as data: what the application asks for
     (``chosen``: required items, and the optional ones the applicant ticked)."""
-    chosen_optional = {int(pk) for pk in chosen_optional}
+    chosen_optional = _item_ids(chosen_optional)
     snapshot = []
     for decision in decide(business_format, to_answers(answers)):
         item = decision.item
@@ -175,7 +183,7 @@ def save_draft(
         and application.kind == ApplicationKind.NEW
         and before_acceptance
     ):
-        chosen = {int(pk) for pk in chosen_optional}
+        chosen = _item_ids(chosen_optional)
         application.decisions = [
             {**d, "chosen": _chosen(d["decision"], d["item_id"], chosen)}
             for d in application.decisions
@@ -326,7 +334,8 @@ def correct_application(
     *, acting_user, application: Application, form_data: dict | None = None
 ) -> Application:
     """The applicant answers departments' correction requests (补正): the form is updated and
-    signed again, and each review that asked goes back to pending with a new time limit."""
+    signed again (complete, as at submission), and each review that asked goes back to
+    pending with a new time limit."""
     application = lock(application)
     require_applicant(acting_user, application.entity_uscc)
     waiting = list(
@@ -337,6 +346,9 @@ def correct_application(
     before = dict(application.form_data)
     if form_data is not None:
         application.form_data = {**application.form_data, **_clean_form(form_data)}
+    problems = application.missing()
+    if problems:
+        raise ValidationError(f"补正后的申请仍不完整：{'；'.join(problems)}。")
     matter = SIGNING_MATTER if acting_user.enterprise_capacity == EnterpriseCapacity.AGENT else ""
     application.signed_document = sign_document(
         acting_user=acting_user,

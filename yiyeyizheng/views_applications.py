@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from yiyeyizheng.forms import AnswersForm
 from yiyeyizheng.forms_applications import ApplicationForm, AttachmentForm, ReasonForm
 from yiyeyizheng.models import (
     Application,
@@ -280,6 +281,13 @@ def licence_change(request, pk: int):
     """变更: the questionnaire answers and the form again; affected items are re-reviewed."""
     licence = _own_licence(request, pk)
     questions = questions_for(licence.business_format)
+    answers = AnswersForm(
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        widgets=False,
+        initial=licence.answers,  # the licence's answers, changed only where the holder says
+    )
+    address = licence.premises_address
     error = None
     if request.method == "POST":
         address = request.POST.get("premises_address", "").strip()
@@ -298,7 +306,7 @@ def licence_change(request, pk: int):
     return render(
         request,
         "yiyeyizheng/licence_change.html",
-        {"licence": licence, "questions": questions, "error": error},
+        {"licence": licence, "answers": answers, "address": address, "error": error},
     )
 
 

@@ -138,6 +138,21 @@ def test_change_cancellation_and_reissue_start_from_the_licence(
     assert [d["permit"] for d in change.chosen_items()][-1] == "药品零售企业经营许可"
 
 
+def test_the_change_page_starts_from_the_licences_answers(
+    client, owner, store_format, xuhui_clerk, samr_reviewer, tobacco_reviewer
+):
+    from tests.yiyeyizheng.conftest import licensed
+
+    licence = licensed(owner, xuhui_clerk, store_format, [samr_reviewer, tobacco_reviewer]).licence
+    client.force_login(owner)
+
+    page = client.get(reverse("yiyeyizheng:licence_change", args=[licence.pk]))
+
+    form = page.context["answers"]
+    assert {key: str(form[key].value()) for key in licence.answers} == licence.answers
+    assert f'value="{licence.premises_address}"' in page.content.decode()
+
+
 def test_another_entitys_licence_answers_404(client, owner, store_format, xuhui_clerk):
     from tests.factories import enterprise_user, register
     from tests.yiyeyizheng.conftest import licensed, reviewer

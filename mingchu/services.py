@@ -15,11 +15,10 @@ from mingchu.models import (
     QuotaChange,
     StageChange,
 )
+from mingchu.models.quotas import QUOTA_FIELDS, YEARS
 from portal.audit import diff, record_event
 from portal.identifiers import validate_food_licence_number
 from portal.models import District, Role
-
-ADJUSTABLE = {"food_court": "美食广场示范店数量", "other_areas": "其他区域示范店数量"}
 
 
 @transaction.atomic
@@ -39,8 +38,8 @@ def set_year_quotas(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "设定年度布点须填写依据或说明。"})
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": "年度应在 2000 至 2100 之间。"})
+    if year not in YEARS:
+        raise ValidationError({"year": f"年度应在 {YEARS.start} 至 {YEARS.stop - 1} 之间。"})
     if DistrictQuota.objects.filter(year=year).exists():
         raise ValidationError({"year": f"{year}年的布点已设定；如需变更，请逐区调整。"})
     districts = list(District.objects.all())
@@ -86,7 +85,7 @@ def adjust_quota(*, acting_user, quota, reason: str, **values) -> DistrictQuota:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "调整布点须填写原因。"})
-    unknown = set(values) - set(ADJUSTABLE)
+    unknown = set(values) - set(QUOTA_FIELDS)
     if unknown:
         raise ValueError(f"not adjustable: {sorted(unknown)}")
     quota = DistrictQuota.objects.select_for_update().get(pk=quota.pk)

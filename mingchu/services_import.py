@@ -20,6 +20,7 @@ from openpyxl.utils.datetime import from_excel
 from licensing import tabular
 from licensing.models import FoodLicence
 from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, Stage
+from mingchu.models.quotas import YEARS
 from mingchu.services import advance_store_stage, register_demo_store, update_demo_store
 from portal.audit import record_event
 from portal.identifiers import validate_food_licence_number
@@ -93,7 +94,7 @@ def parse_month(text: str) -> datetime.date:
     if match is None:
         raise ValidationError(f"“{text}”不是有效的月份，请填写如 2022-10 或 2022年10月。")
     year, month = int(match.group(1)), int(match.group(2))
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+    if not (year in YEARS and 1 <= month <= 12):
         raise ValidationError(f"“{text}”不是有效的月份，请填写如 2022-10 或 2022年10月。")
     return datetime.date(year, month, 1)
 

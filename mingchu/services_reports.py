@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mingchu.models import MonthlyReport, ReportReminder, ReportStatus, ReportVersion
+from mingchu.models.quotas import YEARS
 from mingchu.reports import due_at, registry_figures
 from portal.audit import record_event
 from portal.models import District, Role, User
@@ -28,10 +29,18 @@ def _require_officer_of(user, district_id):
         raise PermissionDenied("只有本区区局人员可以填报本区报表。")
 
 
+def _this_month() -> tuple[int, int]:
+    today = timezone.localdate()
+    return today.year, today.month
+
+
 @transaction.atomic
 def open_report(*, acting_user, year: int, month: int) -> MonthlyReport:
-    """The district's report for a month, created pre-filled from the registry."""
+    """The district's report for a month, created pre-filled from the registry. A month
+    outside the project's years, or one that has not begun, is refused."""
     _require_officer_of(acting_user, acting_user.district_id)
+    if year not in YEARS or (year, month) > _this_month():
+        raise ValidationError(f"不能填报 {year}年{month}月 的报表：该月份不在可填报范围内。")
     figures = registry_figures(district_id=acting_user.district_id, year=year)
     report, created = MonthlyReport.objects.get_or_create(
         district_id=acting_user.district_id,

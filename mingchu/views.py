@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from mingchu.models import DemoStore, DistrictQuota, QuotaChange
+from mingchu.models.quotas import YEARS
 from mingchu.services import adjust_quota, set_year_quotas
 from portal.forms import add_service_errors
 from portal.models import District, Role
@@ -27,9 +28,15 @@ def selected_year(request) -> int:
         year = int(raw)
     except ValueError as error:
         raise Http404 from error
-    if not 2000 <= year <= 2100:
+    if year not in YEARS:
         raise Http404
     return year
+
+
+def check_period(year: int, month: int) -> None:
+    """A month named in an address: anything outside the project's calendar is not found."""
+    if year not in YEARS or not 1 <= month <= 12:
+        raise Http404("没有该月份。")
 
 
 class AdjustForm(forms.Form):
@@ -41,7 +48,7 @@ class AdjustForm(forms.Form):
 class YearQuotaForm(forms.Form):
     """A new year's quotas: one pair of figures per district, pre-filled from the latest year."""
 
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label="年度", min_value=YEARS.start, max_value=YEARS.stop - 1)
     reason = forms.CharField(
         label="依据或说明", max_length=200, help_text="例如：市政府2023年为民办实事项目方案。"
     )

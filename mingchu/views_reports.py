@@ -16,6 +16,7 @@ from mingchu.forms_reports import OpenForm, ReportForm, ReturnForm
 from mingchu.models import MonthlyReport, ReportStatus
 from mingchu.reports import FIGURES, due_at, registry_figures
 from mingchu.services_reports import open_report, return_report, save_report, submit_report
+from mingchu.views import check_period
 from portal.forms import add_service_errors
 from portal.models import District, Role
 
@@ -30,12 +31,8 @@ def _is_district_officer(user) -> bool:
     return user.role == Role.DISTRICT_OFFICER and bool(user.district_id)
 
 
-def _is_city_reader(user) -> bool:
-    return user.role in (Role.CITY_OFFICER, Role.ADMINISTRATOR) or user.is_superuser
-
-
 def _visible_report(request, pk) -> MonthlyReport:
-    if not (_is_district_officer(request.user) or _is_city_reader(request.user)):
+    if not (_is_district_officer(request.user) or request.user.is_city_wide):
         raise Http404
     reports = MonthlyReport.objects.visible_to(request.user).select_related("district")
     return get_object_or_404(reports, pk=pk)
@@ -97,7 +94,7 @@ def report_list(request):
                 "open_form": OpenForm(initial={"month": today.replace(day=1)}),
             },
         )
-    if not _is_city_reader(user):
+    if not user.is_city_wide:
         raise Http404
     months = list(
         MonthlyReport.objects.visible_to(user)
@@ -137,7 +134,11 @@ def report_open(request):
         month = form.cleaned_data["month"]
     else:
         month = timezone.localdate()
-    report = open_report(acting_user=request.user, year=month.year, month=month.month)
+    try:
+        report = open_report(acting_user=request.user, year=month.year, month=month.month)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("mingchu:report_list")
     return redirect("mingchu:report_edit", pk=report.pk)
 
 
@@ -206,8 +207,9 @@ def report_edit(request, pk):
 @login_required
 def report_month(request, year, month):
     """City overview: every district's report for the month, differences flagged."""
-    if not _is_city_reader(request.user) or not 1 <= month <= 12:
+    if not request.user.is_city_wide:
         raise Http404
+    check_period(year, month)
     now = timezone.now()
     reports = {
         report.district_id: _with_deadline(report, now)

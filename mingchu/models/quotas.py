@@ -4,11 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Max
 
+from mingchu.models.scoping import DistrictScopedQuerySet
+
 #: The project's first year (附件1), the project year until the city sets another.
 FIRST_YEAR = 2022
+#: The years any page, report, roll-up or quota may name.
+YEARS = range(2000, 2101)
+#: The figures of a quota a city officer may adjust, with their 附件1 headings.
+QUOTA_FIELDS = {"food_court": "美食广场示范店数量", "other_areas": "其他区域示范店数量"}
 
 
-class DistrictQuotaQuerySet(models.QuerySet):
+class DistrictQuotaQuerySet(DistrictScopedQuerySet):
     def for_year(self, year: int):
         return self.filter(year=year).select_related("district").order_by("sort_order")
 
@@ -20,16 +26,6 @@ class DistrictQuotaQuerySet(models.QuerySet):
         """The latest year with quotas: new demo stores are selected for it and the pages
         open on it (the first year while no quotas are loaded)."""
         return self.order_by().aggregate(year=Max("year"))["year"] or FIRST_YEAR
-
-    def visible_to(self, user):
-        """City-wide users see every district; district officers their own."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_city_wide:
-            return self
-        if user.district_id:
-            return self.filter(district_id=user.district_id)
-        return self.none()
 
 
 class DistrictQuota(models.Model):
@@ -67,7 +63,7 @@ class QuotaChange(models.Model):
     quota = models.ForeignKey(
         DistrictQuota, verbose_name="布点", on_delete=models.PROTECT, related_name="changes"
     )
-    field = models.CharField("调整项", max_length=20)
+    field = models.CharField("调整项", max_length=20, choices=list(QUOTA_FIELDS.items()))
     old_value = models.PositiveIntegerField("原数量")
     new_value = models.PositiveIntegerField("新数量")
     reason = models.CharField("调整原因", max_length=200)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, transition
 
-from mingchu.models.stores import DistrictScopedQuerySet
+from mingchu.models.scoping import DistrictScopedQuerySet
 
 
 class ReportStatus(models.TextChoices):

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django_fsm import RETURN_VALUE, FSMField, transition
 
+from mingchu.models.scoping import DistrictScopedQuerySet
+
 
 class LocationType(models.TextChoices):
     FOOD_COURT = "food_court", "美食广场"
@@ -24,19 +26,6 @@ class Stage(models.TextChoices):
 STAGE_ORDER = list(Stage.values)
 #: Stages at which the kitchen cameras are installed (附件3 示范店视频安装完成数量).
 VIDEO_INSTALLED_STAGES = [Stage.VIDEO_LINK, Stage.COMPLETED]
-
-
-class DistrictScopedQuerySet(models.QuerySet):
-    """Rows of a district: city-wide users read every district, district officers their own."""
-
-    def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_city_wide:
-            return self
-        if user.role == "district_officer" and user.district_id:
-            return self.filter(district_id=user.district_id)
-        return self.none()
 
 
 class DemoStoreQuerySet(DistrictScopedQuerySet):

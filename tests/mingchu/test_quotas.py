@@ -94,3 +94,14 @@ def test_city_page_shows_the_city_totals(client, quotas):
     page = client.get(reverse("mingchu:quota_list")).content.decode()
     totals = page[page.index("data-totals") :]
     assert "232" in totals and "768" in totals and "1000" in totals
+
+
+def test_the_adjustment_history_names_the_figure_in_chinese(client, quotas):
+    city = UserFactory(role=Role.CITY_OFFICER)
+    xuhui = DistrictQuota.objects.get(year=2022, district_id="310104")
+    adjust_quota(acting_user=city, quota=xuhui, food_court=34, reason="新增一处")
+    client.force_login(city)
+
+    page = client.get(reverse("mingchu:quota_list")).content.decode()
+
+    assert "美食广场示范店数量 33→34（新增一处）" in page and "food_court" not in page

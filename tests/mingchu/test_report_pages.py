@@ -88,6 +88,25 @@ def test_a_past_month_can_be_opened_and_shows_as_overdue(stores, in_september_20
     assert MonthlyReport.objects.count() == 1
 
 
+@pytest.mark.parametrize("month", ["0001-01", "2022-10", "9999-12"])
+def test_a_month_outside_the_reporting_range_opens_nothing(
+    stores, in_september_2022, client, month
+):
+    client.force_login(stores)
+    response = client.post(reverse("mingchu:report_open"), {"month": month}, follow=True)
+    assert "不在可填报范围内" in response.content.decode()
+    assert not MonthlyReport.objects.exists()
+
+
+@pytest.mark.parametrize(("year", "month"), [(0, 1), (10000, 1), (2022, 13)])
+def test_the_city_month_page_answers_404_for_impossible_periods(
+    city, in_september_2022, client, year, month
+):
+    client.force_login(city)
+    url = reverse("mingchu:report_month", args=[year, month])
+    assert client.get(url).status_code == 404
+
+
 def test_the_form_shows_registry_counts_and_asks_for_an_explanation(
     stores, in_september_2022, client
 ):

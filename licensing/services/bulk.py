@@ -112,28 +112,28 @@ def run_bulk_check(*, bulk_check_id: int) -> BulkCheck:
         if check.status != BulkCheckStatus.QUEUED:
             return check
         try:
-            _, rows = tabular.read_table(
+            _, numbered = tabular.read_numbered_table(
                 check.file_name, bytes(check.source), max_rows=MAX_ROWS, max_bytes=_max_bytes()
             )
         except ValidationError as error:
             check.fail(error=" ".join(error.messages), at=timezone.now())
             check.save()
             return check
-        check.start(total=len(rows))
+        check.start(total=len(numbered))
         check.save()
     results, counts = [], Counter()
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
+    for start in range(0, len(numbered), CHUNK):
+        lines, chunk = zip(*numbered[start : start + CHUNK], strict=True)
         entities, licences = _lookups(chunk)
-        for offset, row in enumerate(chunk):
+        for line, row in zip(lines, chunk, strict=True):
             verdict, note = _verdict(row, entities, licences)
             counts[verdict] += 1
-            results.append([start + offset + 2, *(row + ["", "", "", ""])[:4], verdict.label, note])
+            results.append([line, *(row + ["", "", "", ""])[:4], verdict.label, note])
         BulkCheck.objects.filter(pk=check.pk).update(done_rows=start + len(chunk))
     summary = {Verdict(v).label: n for v, n in counts.most_common()}
     with transaction.atomic():
         check = BulkCheck.objects.select_for_update().get(pk=bulk_check_id)
-        check.done_rows = len(rows)
+        check.done_rows = len(numbered)
         check.finish(
             result=tabular.write_xlsx(RESULT_HEADER, results), summary=summary, at=timezone.now()
         )

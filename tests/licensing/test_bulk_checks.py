@@ -99,6 +99,14 @@ def test_every_encoding_gives_the_same_verdicts(merchants, name, encode):
     assert check.summary["证照相符"] == 1
 
 
+def test_the_result_names_each_row_as_the_uploaded_sheet_numbers_it(merchants):
+    rows = _rows(merchants)
+    check = _run("list.xlsx", _xlsx([rows[0], ["", "", "", ""], *rows[1:]]))
+
+    numbers = [row[0] for row in _result_rows(check)[1:]]
+    assert numbers == [str(n) for n in [2, *range(4, len(rows) + 3)]]
+
+
 def test_cells_that_look_like_formulas_are_escaped_in_the_result(merchants):
     check = _run("list.csv", _csv(_rows(merchants), "utf-8"))
 

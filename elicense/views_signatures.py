@@ -19,6 +19,7 @@ from elicense.services.signatures import (
     sign_document,
     verify_signature,
 )
+from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
@@ -144,9 +145,7 @@ def entity_keys(request, uscc):
 def key_list(request):
     """The enterprise's signing keys (active and retired); the legal representative may
     replace the active one, for instance when a device holding access was lost."""
-    user = request.user
-    if user.role != Role.ENTERPRISE or not user.entity_uscc:
-        raise Http404
+    user = require_enterprise(request)
     keys = EntityKey.objects.filter(holder_uscc=user.entity_uscc).order_by("-created_at")
     return render(
         request,
@@ -162,9 +161,7 @@ def key_list(request):
 @require_POST
 def key_rotate(request):
     """更换签名密钥: ``rotate_entity_key`` (audited); earlier signatures keep verifying."""
-    user = request.user
-    if user.role != Role.ENTERPRISE or not user.entity_uscc:
-        raise Http404
+    user = require_enterprise(request)
     if request.POST.get("confirm") != "on":
         messages.error(request, "请先勾选确认，再更换签名密钥。")
         return redirect("elicense:key_list")

@@ -176,10 +176,10 @@ class CalendarDayAdmin(ReadOnlyAdmin):
                     )
                     return redirect("admin:portal_calendarday_changelist")
         else:
-            year = request.GET.get("year", "")
-            year = int(year) if year.isdigit() else timezone.localdate().year + 1
+            asked, next_year = request.GET.get("year", ""), timezone.localdate().year + 1
+            year = int(asked) if asked.isascii() and asked.isdecimal() else next_year
             if year not in services.CALENDAR_YEARS:
-                year = timezone.localdate().year + 1
+                year = next_year
             form = CalendarYearForm(initial={"year": year, "text": format_calendar_year(year)})
         context = {
             **self.admin_site.each_context(request),

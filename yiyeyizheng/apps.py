@@ -16,6 +16,11 @@ class YiyeyizhengConfig(AppConfig):
             roles={"anonymous", *Role.values},
             order=60,
         )
+        registry.add_public_link(
+            label="“一业一证”办事指南（开店须办理哪些许可，一次告知）",
+            url_name="yiyeyizheng:format_list",
+            order=10,
+        )
         register_action_labels(
             {
                 "catalogue.imported": "导入行业目录",

@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
-from portal.workdays import add_working_days  # noqa: F401 - the calendar lives in portal
 from yiyeyizheng.models.applications import (
     Application,
     ApplicationStatus,

@@ -31,14 +31,6 @@ class Command(BaseCommand):
             "loaddata", "districts", "departments", "matters", "mingchu_quotas_2022", verbosity=0
         )
         call_command("elicense_keys", "create", "--if-missing", stdout=out)
-        call_command(
-            "import_catalogue",
-            str(settings.BASE_DIR / "fixtures" / "yiyeyizheng_catalogue_v2.tsv"),
-            edition="第二版",
-            publish=True,
-            if_missing=True,
-            verbosity=0,
-        )
         users = self._users()
         created = 0
         for spec in demo_entities(entities):

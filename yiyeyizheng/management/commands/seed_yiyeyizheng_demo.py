@@ -36,7 +36,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if CatalogueVersion.current() is None:
-            call_command("import_catalogue", str(TABLE), edition="第二版", publish=True)
+            call_command(
+                "import_catalogue", str(TABLE), edition="第二版", publish=True, stdout=self.stdout
+            )
         reviewers = self._reviewers()
         application = self._application(reviewers)
         self.stdout.write(

@@ -70,19 +70,6 @@ def mark_notifications_read(*, acting_user) -> int:
 CALENDAR_YEARS = range(2000, 2101)
 
 
-class _CalendarYear:
-    """The audited object of a yearly import: one year of ``CalendarDay`` rows."""
-
-    def __init__(self, year: int):
-        from portal.models import CalendarDay
-
-        self._meta = CalendarDay._meta
-        self.pk = year
-
-    def __str__(self):
-        return f"{self.pk}年工作日历"
-
-
 @transaction.atomic
 def set_calendar_year(*, acting_user, year: int, text: str) -> dict:
     """Replace the working-day calendar of ``year`` by the schedule in ``text``.
@@ -121,6 +108,11 @@ def set_calendar_year(*, acting_user, year: int, text: str) -> dict:
         "replaced": replaced,
     }
     record_event(
-        actor=acting_user, action="calendar.year_set", obj=_CalendarYear(year), changes=counts
+        actor=acting_user,
+        action="calendar.year_set",
+        object_type="portal.calendaryear",
+        object_id=str(year),
+        object_repr=f"{year}年工作日历",
+        changes=counts,
     )
     return counts

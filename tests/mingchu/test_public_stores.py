@@ -68,6 +68,8 @@ def test_list_shows_the_project_year_and_earlier_years_on_request(
     assert later.unit_name in current and earlier.unit_name not in current
     assert "2023年“互联网＋明厨亮灶”示范店" in current and 'href="?year=2022"' in current
     assert earlier.unit_name in past and later.unit_name not in past
+    xuhui = client.get(reverse("mingchu:public_store_list"), {"district": "310104"})
+    assert 'href="?district=310104&amp;year=2022"' in xuhui.content.decode()  # keeps the filter
 
 
 def test_list_runs_a_constant_number_of_queries(

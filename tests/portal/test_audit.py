@@ -63,3 +63,18 @@ def test_admin_shows_the_trail_read_only_and_audits_user_edits(client, reference
     event_url = reverse("admin:portal_auditevent_change", args=[event.pk])
     assert client.post(event_url, {"action": "tampered"}).status_code == 403
     assert client.get(reverse("admin:portal_auditevent_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_event_names_its_object_or_is_refused():
+    from portal.audit import record_event
+
+    with pytest.raises(ValueError, match="object_type"):
+        record_event(actor=None, action="calendar.year_set")
+    event = record_event(
+        actor=None, action="calendar.year_set", object_type="portal.calendaryear",
+        object_id="2027", object_repr="2027年工作日历",
+    )  # fmt: skip
+    assert (event.object_type, event.object_id, event.actor_label) == (
+        "portal.calendaryear", "2027", "系统",
+    )  # fmt: skip

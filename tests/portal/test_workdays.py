@@ -138,7 +138,7 @@ def test_the_import_writes_one_audit_event_with_counts(administrator, schedule):
     event = AuditEvent.objects.get(action="calendar.year_set")
     assert event.actor == administrator
     assert event.changes == {"year": 2026, "holidays": 8, "workdays": 1, "replaced": 0}
-    assert event.object_type == "portal.calendarday" and event.object_id == "2026"
+    assert event.object_type == "portal.calendaryear" and event.object_id == "2026"
     assert event.action_label == "导入年度节假日安排"
 
 

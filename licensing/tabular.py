@@ -15,7 +15,8 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """Text of an upload in UTF-8 (with or without BOM) or GB18030, else a Chinese error."""
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -51,7 +52,7 @@ def read_numbered_table(name: str, data: bytes, *, max_rows: int, max_bytes: int
             raise ValidationError(f"行数过多：上限 {max_rows} 行。")
         lines = ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
     elif name.lower().endswith(".csv"):
-        text = _decode(data)
+        text = decode_text(data)
         if text.count("\n") - 1 > max_rows:
             raise ValidationError(f"行数过多：上限 {max_rows} 行。")
         lines = ([_cell(v) for v in row] for row in csv.reader(io.StringIO(text)))

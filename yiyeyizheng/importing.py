@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from licensing.tabular import read_numbered_table
+from licensing.tabular import decode_text, read_numbered_table
 
 HEADER = ("序号", "行业分类", "经营业态", "牵头部门", "整合的事项名称", "审批部门", "备注")
 MAX_BYTES = 5 * 1024 * 1024
@@ -43,12 +43,7 @@ def department_words(cell: str) -> list[str]:
 def _decode(data: bytes) -> str:
     if b"\x00" in data:
         raise ValidationError("文件不是文本：请提供目录原文（UTF-8 或 GB18030）或 .xlsx 表格。")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("文件编码无法识别：请保存为 UTF-8 或 GB18030。")
+    return decode_text(data)
 
 
 def _text_cells(text: str) -> list[tuple[int, list[str]]]:

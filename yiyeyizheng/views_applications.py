@@ -11,11 +11,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from yiyeyizheng.forms import AnswersForm
-from yiyeyizheng.forms_applications import ApplicationForm, AttachmentForm, ReasonForm
+from yiyeyizheng.forms_applications import (
+    ApplicationForm,
+    AttachmentForm,
+    NoticeForm,
+    ReasonForm,
+)
 from yiyeyizheng.models import (
     Application,
     ApplicationStatus,
     Attachment,
+    BusinessFormat,
     CatalogueVersion,
     CompositeLicence,
     ItemReview,
@@ -33,10 +39,8 @@ EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
 def _format(seq: int):
     version = CatalogueVersion.current()
     business_format = (
-        version.formats.filter(seq=seq).prefetch_related("items__permit", "items__departments")
-        .select_related("lead_department").first()
-        if version else None
-    )  # fmt: skip
+        BusinessFormat.objects.of(version).with_items().filter(seq=seq).first() if version else None
+    )
     if business_format is None:
         raise Http404("现行目录中没有该经营业态。")
     return business_format
@@ -124,6 +128,7 @@ def application_detail(request, number: str):
             "timeline": timeline(application),
             "is_applicant": application.is_entity_user(user),
             "is_clerk": application.is_clerk_of(user),
+            "notice_form": NoticeForm(),
             "editable": application.status in EDITABLE,
             "needs_correction": any(r.status == "correction_requested" for r in reviews),
             "missing": application.missing() if application.status in EDITABLE else [],

@@ -33,7 +33,7 @@ def clerk_queue(request):
     return render(
         request,
         "yiyeyizheng/application_queue.html",
-        {"queue": queue, "recent": recent, "notice_form": NoticeForm()},
+        {"queue": queue, "recent": recent},
     )
 
 

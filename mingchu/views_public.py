@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from elicense.models import Certificate
-from mingchu.models import ControlPoint, DemoStore, DistrictQuota, Stage
+from mingchu.models import DemoStore, DistrictQuota, Stage
 from mingchu.views import selected_year
 from portal.models import District
 
@@ -66,14 +66,13 @@ def public_store_detail(request, pk):
         pk=pk,
     )
     main = Certificate.objects.shown_for_holder(store.holder_uscc).first()
-    points = {point for camera in store.cameras.all() for point in camera.control_points}
     video = video_player(store.video_stream_url)
     context = {
         "store": store,
         "completed": store.stage == Stage.COMPLETED,
         "holder_url": reverse("elicense:holder_page", args=[main.public_id]) if main else None,
         "connections": list(store.platform_connections.all()),
-        "covered": [label for value, label in ControlPoint.choices if value in points],
+        "covered": store.covered_control_points(),
         "video": video,
     }
     response = render(request, "mingchu/demostore_public_detail.html", context)

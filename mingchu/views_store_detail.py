@@ -124,7 +124,7 @@ def store_detail(request, pk):
         "store": store,
         "can_edit": can_edit,
         "cameras": cameras,
-        "covered": _covered(cameras),
+        "covered": store.covered_control_points(),
         "connections": list(store.platform_connections.all()),
         "history": list(store.stage_history.all()),
         "next_stage_label": _next_stage_label(store),
@@ -138,8 +138,3 @@ def _next_stage_label(store) -> str | None:
     target = store.next_stage()
     return dict(DemoStore._meta.get_field("stage").choices)[target] if target else None
 
-
-def _covered(cameras) -> list[str]:
-    """The key control points covered by any camera, in the catalogue's order."""
-    points = {point for camera in cameras for point in camera.control_points}
-    return [label for value, label in ControlPoint.choices if value in points]

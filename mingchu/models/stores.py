@@ -96,6 +96,12 @@ class DemoStore(models.Model):
         index = STAGE_ORDER.index(self.stage)
         return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
 
+    def covered_control_points(self) -> list[str]:
+        """The key control points any of its cameras covers, in ControlPoint's order (reads
+        ``cameras``: prefetch it on lists)."""
+        points = {point for camera in self.cameras.all() for point in camera.control_points}
+        return [label for value, label in ControlPoint.choices if value in points]
+
     def missing_for_next_stage(self) -> str | None:
         """Why the store cannot move on yet, in Chinese, or None when it can."""
         target = self.next_stage()

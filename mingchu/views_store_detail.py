@@ -137,4 +137,3 @@ def store_detail(request, pk):
 def _next_stage_label(store) -> str | None:
     target = store.next_stage()
     return dict(DemoStore._meta.get_field("stage").choices)[target] if target else None
-

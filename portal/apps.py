@@ -25,7 +25,7 @@ class PortalConfig(AppConfig):
             context=unread_notifications,
             roles=set(Role.values),
             order=-1,
-            when=lambda request: unread_notifications(request)["notifications"],
+            when=lambda context: context["notifications"],
         )
         registry.add_panel(
             template="portal/panel_account.html",

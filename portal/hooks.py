@@ -57,7 +57,8 @@ class Registry:
         self.nav.sort(key=lambda item: item.order)
 
     def add_panel(self, *, template, context, roles, order=100, when=None):
-        """``when(request)`` false hides the panel (e.g. no unread notices)."""
+        """``when(context)`` false hides the panel (e.g. no unread notices); it is given what
+        ``context(request)`` returned, so the panel's data is read once."""
         self.panels.append(HomePanel(template, context, frozenset(roles), order, when))
         self.panels.sort(key=lambda panel: panel.order)
 

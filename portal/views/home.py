@@ -9,9 +9,9 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "portal/home_public.html", {"public_links": registry.public_links})
-    panels = [
-        {"template": panel.template, **panel.context(request)}
-        for panel in registry.panels_for(user)
-        if panel.when is None or panel.when(request)
-    ]
+    panels = []
+    for panel in registry.panels_for(user):
+        context = panel.context(request)
+        if panel.when is None or panel.when(context):
+            panels.append({"template": panel.template, **context})
     return render(request, "portal/home.html", {"panels": panels})

@@ -44,6 +44,15 @@ class AuthorisationQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(status=AuthorisationStatus.ACTIVE, valid_from__lte=at, valid_to__gt=at)
 
+    def covering(self, *, holder_uscc: str, agent, matter: str):
+        """The agent's current authorisation from the holder whose scope covers ``matter``
+        (the longest-running first), or None."""
+        candidates = (
+            self.of_holder(holder_uscc).filter(agent=agent).current()
+            .select_related("scope").order_by("-valid_to")
+        )  # fmt: skip
+        return next((a for a in candidates if a.scope.covers(matter)), None)
+
 
 class Authorisation(models.Model):
     """An agent may act for the holder within ``scope`` from ``valid_from`` to ``valid_to``."""

@@ -76,13 +76,12 @@ def _signing_authorisation(user, matter: str):
         return None
     if not matter:
         raise ValidationError({"matter": "经办人签名须选择所办事项。"})
-    for authorisation in (
-        Authorisation.objects.of_holder(user.entity_uscc).filter(agent=user).current()
-        .select_related("scope").order_by("-valid_to")
-    ):  # fmt: skip
-        if authorisation.scope.covers(matter):
-            return authorisation
-    raise ValidationError({"matter": "您没有覆盖该事项的有效授权，不能以企业名义签名。"})
+    authorisation = Authorisation.objects.covering(
+        holder_uscc=user.entity_uscc, agent=user, matter=matter
+    )
+    if authorisation is None:
+        raise ValidationError({"matter": "您没有覆盖该事项的有效授权，不能以企业名义签名。"})
+    return authorisation
 
 
 @transaction.atomic

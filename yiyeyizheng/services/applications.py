@@ -39,13 +39,10 @@ def require_applicant(acting_user, uscc: str) -> None:
         raise PermissionDenied("只有本企业的用户可以办理该申请。")
     if acting_user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE:
         return
-    for authorisation in (
-        Authorisation.objects.of_holder(uscc).filter(agent=acting_user).current()
-        .select_related("scope")
-    ):  # fmt: skip
-        if authorisation.scope.covers(SIGNING_MATTER):
-            return
-    raise PermissionDenied("您没有覆盖“一业一证”事项的有效授权。")
+    if not Authorisation.objects.covering(
+        holder_uscc=uscc, agent=acting_user, matter=SIGNING_MATTER
+    ):
+        raise PermissionDenied("您没有覆盖“一业一证”事项的有效授权。")
 
 
 def lock(application: Application) -> Application:

@@ -19,7 +19,6 @@ from yiyeyizheng.forms_applications import (
 )
 from yiyeyizheng.models import (
     Application,
-    ApplicationStatus,
     Attachment,
     BusinessFormat,
     CatalogueVersion,
@@ -32,8 +31,6 @@ from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import attachments as attachment_services
 from yiyeyizheng.services import changes
 from yiyeyizheng.services.answers import clean_answers
-
-EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
 
 
 def _format(seq: int):
@@ -129,9 +126,9 @@ def application_detail(request, number: str):
             "is_applicant": application.is_entity_user(user),
             "is_clerk": application.is_clerk_of(user),
             "notice_form": NoticeForm(),
-            "editable": application.status in EDITABLE,
+            "editable": application.is_unsubmitted(),
             "needs_correction": any(r.status == "correction_requested" for r in reviews),
-            "missing": application.missing() if application.status in EDITABLE else [],
+            "missing": application.missing() if application.is_unsubmitted() else [],
         },
     )
 
@@ -145,7 +142,7 @@ def application_edit(request, number: str):
         return redirect("yiyeyizheng:application_detail", application.number)
     optional = (
         [d for d in application.decisions if d["decision"] == OPTIONAL]
-        if application.kind == "new" and application.status in EDITABLE else []
+        if application.kind == "new" and application.is_unsubmitted() else []
     )  # fmt: skip
     initial = {
         **application.form_data,

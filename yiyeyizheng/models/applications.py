@@ -245,12 +245,14 @@ class Application(models.Model):
             and self.reviews.filter(status=ReviewStatus.CORRECTION_REQUESTED).exists()
         )
 
+    def is_unsubmitted(self) -> bool:
+        """A draft, or an application the window returned: the applicant's to complete."""
+        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+
     def is_editable(self) -> bool:
-        """The applicant may change the form and the files: a draft, a returned application,
-        or one awaiting a department's correction."""
-        if self.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
-            return True
-        return self.awaits_correction()
+        """The applicant may change the form and the files: an unsubmitted application, or
+        one awaiting a department's correction."""
+        return self.is_unsubmitted() or self.awaits_correction()
 
     def is_signed(self) -> bool:
         return self.signed_document_id is not None

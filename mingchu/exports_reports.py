@@ -9,13 +9,16 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from licensing.tabular import safe_cell
 from mingchu.models import MonthlyReport
 
-#: The five label/value rows of 附件3, in order.
-ROWS = (
-    ("示范店选点完成数量（户）", "stores_selected"),
-    ("示范店视频安装完成数量（户）", "video_installed"),
-    ("示范店视频对接第三方平台数量（户）", "platform_connected"),
-    ("区级配套资金投入情况（万元）", "funds_wan"),
-    ("存在的问题和建议", "issues_and_suggestions"),
+#: The five label/value rows of 附件3, in order, labelled as the model's fields are.
+ROWS = tuple(
+    (MonthlyReport._meta.get_field(field).verbose_name, field)
+    for field in (
+        "stores_selected",
+        "video_installed",
+        "platform_connected",
+        "funds_wan",
+        "issues_and_suggestions",
+    )
 )
 
 

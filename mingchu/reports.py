@@ -5,11 +5,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from mingchu.models import DemoStore
+from mingchu.models.reports import FIGURES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-#: Report field → the registry count it is pre-filled from.
-FIGURES = ("stores_selected", "video_installed", "platform_connected")
 
 
 def due_at(year: int, month: int) -> datetime.datetime:

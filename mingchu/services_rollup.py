@@ -8,7 +8,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from mingchu.models import CityRollup, MonthlyReport, ReportStatus
-from mingchu.reports import FIGURES as REPORTED_FIGURES
+from mingchu.models.reports import FIGURES as REPORTED_FIGURES
+from mingchu.models.reports import figure_differences
 from mingchu.reports import due_at
 from mingchu.rollup import ReportingStatus, district_rows, registry_rows, sum_rows, with_figures
 from portal.audit import record_event
@@ -37,11 +38,7 @@ def _reporting(report: dict | None, registry: dict, *, overdue: bool) -> dict:
         entry["submitted_at"] = report["submitted_at"].isoformat()
         entry["funds_wan"] = str(report["funds_wan"])
         entry["reported"] = {field: report[field] for field in REPORTED_FIGURES}
-        entry["differences"] = {
-            field: [registry[field], report[field]]
-            for field in REPORTED_FIGURES
-            if registry[field] != report[field]
-        }
+        entry["differences"] = figure_differences(report, registry)
     elif report is not None and report["status"] == ReportStatus.RETURNED:
         entry["status"] = ReportingStatus.RETURNED
     else:

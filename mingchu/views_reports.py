@@ -20,12 +20,6 @@ from mingchu.views import check_period
 from portal.forms import add_service_errors
 from portal.models import District, Role
 
-FIGURE_LABELS = {
-    "stores_selected": "示范店选点完成数量（户）",
-    "video_installed": "示范店视频安装完成数量（户）",
-    "platform_connected": "示范店视频对接第三方平台数量（户）",
-}
-
 
 def _is_district_officer(user) -> bool:
     return user.role == Role.DISTRICT_OFFICER and bool(user.district_id)
@@ -45,11 +39,16 @@ def _with_deadline(report: MonthlyReport, now) -> MonthlyReport:
     return report
 
 
+def _label(field: str) -> str:
+    """A 附件3 figure's heading, as the model names it."""
+    return MonthlyReport._meta.get_field(field).verbose_name
+
+
 def _figures(values: dict, registry: dict) -> list[dict]:
     return [
         {
             "field": field,
-            "label": FIGURE_LABELS[field],
+            "label": _label(field),
             "value": values.get(field),
             "registry": registry.get(field),
             "differs": registry.get(field) != values.get(field),
@@ -224,7 +223,7 @@ def report_month(request, year, month):
                 "district": district,
                 "report": report,
                 "differences": [
-                    (FIGURE_LABELS[field], registered, reported)
+                    (_label(field), registered, reported)
                     for field, (registered, reported) in differences.items()
                 ],
             }

@@ -13,6 +13,20 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", "已退回修改"
 
 
+#: The figures a district reports and the registry pre-fills (附件3), in the sheet's order.
+FIGURES = ("stores_selected", "video_installed", "platform_connected")
+
+
+def figure_differences(reported: dict, registry: dict) -> dict:
+    """The figures a district reported differently from the registry: {field: [registry,
+    reported]}; what the explanation must cover and the city sees flagged."""
+    return {
+        field: [registry.get(field), reported.get(field)]
+        for field in FIGURES
+        if registry.get(field) != reported.get(field)
+    }
+
+
 class MonthlyReportQuerySet(DistrictScopedQuerySet):
     """City-wide users read every district's reports; district officers their own."""
 
@@ -60,11 +74,7 @@ class MonthlyReport(models.Model):
 
     def differences(self) -> dict:
         """Figures that differ from the registry: {field: [registry, reported]}."""
-        return {
-            field: [self.registry.get(field), getattr(self, field)]
-            for field in ("stores_selected", "video_installed", "platform_connected")
-            if self.registry.get(field) != getattr(self, field)
-        }
+        return figure_differences({f: getattr(self, f) for f in FIGURES}, self.registry)
 
     @transition(
         field=status,

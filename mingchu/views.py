@@ -16,7 +16,13 @@ from mingchu.services import adjust_quota, set_year_quotas
 from portal.forms import add_service_errors
 from portal.models import District, Role
 
-READERS = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.ADMINISTRATOR}
+
+def require_reader(request):
+    """The project's pages are for city-wide staff and district officers; others get 404."""
+    user = request.user
+    if not (user.is_city_wide or (user.role == Role.DISTRICT_OFFICER and user.district_id)):
+        raise Http404
+    return user
 
 
 def selected_year(request) -> int:
@@ -82,8 +88,7 @@ class YearQuotaForm(forms.Form):
 
 @login_required
 def quota_list(request):
-    if request.user.role not in READERS and not request.user.is_superuser:
-        raise Http404
+    require_reader(request)
     year = selected_year(request)
     quotas = list(
         DistrictQuota.objects.visible_to(request.user)

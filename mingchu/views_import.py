@@ -19,11 +19,10 @@ from mingchu.services_import import (
     import_store_table,
     read_store_table,
 )
-from mingchu.views import selected_year
+from mingchu.views import require_reader, selected_year
 from portal.forms import add_service_errors
 from portal.models import District, Role
 
-READERS = {Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMINISTRATOR}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -71,9 +70,7 @@ def store_import(request):
 
 @login_required
 def store_export(request):
-    user = request.user
-    if user.role not in READERS and not user.is_superuser:
-        raise Http404
+    user = require_reader(request)
     year = selected_year(request)
     stores = DemoStore.objects.visible_to(user).filter(year=year).select_related("district")
     if user.is_city_wide:

@@ -14,10 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from mingchu.models import ControlPoint, DemoStore, StageChange
 from mingchu.services import add_camera, connect_platform, set_video_stream
+from mingchu.views import require_reader
 from portal.forms import add_service_errors
 from portal.models import Role
-
-READERS = {Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMINISTRATOR}
 
 
 def _date_widget():
@@ -63,8 +62,7 @@ FORMS = {"camera": CameraForm, "platform": PlatformForm, "video": VideoForm}
 
 
 def _store(request, pk) -> DemoStore:
-    if request.user.role not in READERS and not request.user.is_superuser:
-        raise Http404
+    require_reader(request)
     stores = (
         DemoStore.objects.visible_to(request.user)
         .select_related("district")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mingchu.models import DemoStore, DistrictQuota, LocationType
 from mingchu.services import advance_store_stage, register_demo_store
-from mingchu.views import selected_year
+from mingchu.views import require_reader, selected_year
 from portal.forms import add_service_errors
 from portal.models import Role
 
@@ -36,8 +36,7 @@ class StageDateForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def store_list(request):
     """The year's demo stores (default the project year, where new stores are registered)."""
-    if request.user.role not in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMINISTRATOR):
-        raise Http404
+    require_reader(request)
     year = selected_year(request)
     project_year = DistrictQuota.objects.project_year()
     stores = DemoStore.objects.visible_to(request.user).filter(year=year)

@@ -61,6 +61,7 @@ class LicensingConfig(AppConfig):
                 "food_licence.changed": "食品经营许可变更",
                 "food_licence.cancelled": "食品经营许可注销",
                 "food_licence.expired": "食品经营许可证到期",
+                "food_licence.carried": "行业综合许可证载明食品经营许可",
                 "supplier.added": "添加供货者",
                 "supplier.removed": "移除供货者",
                 "bulk_check.created": "上传批量审查",

@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from licensing.models import Supplier
+from licensing.queries.suppliers import check_suppliers
 from licensing.services import add_supplier, remove_supplier
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
@@ -35,8 +37,10 @@ def supplier_list(request):
         else:
             messages.success(request, f"已添加：{supplier}（{supplier.get_state_display()}）")
             return redirect("licensing:supplier_list")
-    suppliers = Supplier.objects.filter(owner_uscc=request.user.entity_uscc)
-    return render(request, "licensing/supplier_list.html", {"form": form, "suppliers": suppliers})
+    suppliers = list(Supplier.objects.filter(owner_uscc=request.user.entity_uscc))
+    checks = check_suppliers((s.identifier for s in suppliers), timezone.localdate())
+    rows = [(supplier, checks[supplier.identifier]) for supplier in suppliers]
+    return render(request, "licensing/supplier_list.html", {"form": form, "rows": rows})
 
 
 @login_required

@@ -6,6 +6,7 @@ full-width to half-width, upper case) and either return the normalised value or 
 ``code``. Pure functions: no database, usable in forms, the API and file imports alike.
 """
 
+import unicodedata
 from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
@@ -207,3 +208,41 @@ def make_food_licence_number(*, subject_type: int, division: str, serial: int) -
         raise ValueError(f"serial must be 0..999999, got {serial}")
     first13 = f"{subject_type}{division}{serial:06d}"
     return f"JY{first13}{food_licence_check_digit(first13)}"
+
+
+#: 行业综合许可证 numbers: 沪综许 + 6-digit district code + year + 5-digit serial.
+COMPOSITE_LICENCE_PREFIX = "沪综许"
+COMPOSITE_LICENCE_LENGTH = len(COMPOSITE_LICENCE_PREFIX) + 6 + 4 + 5
+
+
+def validate_composite_licence_number(value: str | None) -> str:
+    """Return the normalised composite licence number or raise ``ValidationError``."""
+    number = normalise_identifier(value)
+    if not number.startswith(COMPOSITE_LICENCE_PREFIX):
+        raise ValidationError("行业综合许可证编号应以“沪综许”开头。", code="prefix")
+    digits = number[len(COMPOSITE_LICENCE_PREFIX) :]
+    if len(number) != COMPOSITE_LICENCE_LENGTH or not all(c in DIGITS for c in digits):
+        raise ValidationError(
+            "行业综合许可证编号应为“沪综许”加15位数字（区划代码、年份、流水号）。", code="length"
+        )
+    return number
+
+
+def validate_food_permit_number(value: str | None) -> str:
+    """A food operation licence number, or the number of the composite licence that carries
+    the food permit (一业一证: the composite licence proves it equally)."""
+    number = normalise_identifier(value)
+    if number.startswith(COMPOSITE_LICENCE_PREFIX):
+        return validate_composite_licence_number(number)
+    return validate_food_licence_number(number)
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """The one rule for "names (or addresses) are equal": NFKC-folded, whitespace ignored,
+    half- and full-width brackets alike."""
+
+    def norm(text):
+        text = unicodedata.normalize("NFKC", text or "")
+        return "".join(text.split()).replace("(", "（").replace(")", "）")
+
+    return norm(a) == norm(b)

@@ -267,6 +267,9 @@ BULK_CHECK_MAX_BYTES = env.int("BULK_CHECK_MAX_BYTES", default=20 * 1024 * 1024)
 ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")
 PRESENTATION_CODE_SECONDS = env.int("PRESENTATION_CODE_SECONDS", default=120)
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Other host names under which this portal's display QR codes are genuine (an old domain,
+# an intranet name). A display-QR URL on any other host verifies as foreign_domain.
+PUBLIC_HOST_ALIASES = env.list("PUBLIC_HOST_ALIASES", default=[])
 
 # --- 互联网＋明厨亮灶 ---------------------------------------------------------------------
 #: Days before the monthly report's due date (the 30th) from which unsubmitted districts

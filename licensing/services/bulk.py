@@ -1,6 +1,5 @@
 """Bulk merchant checks: validate an upload, then check every row in a Celery job."""
 
-import unicodedata
 from collections import Counter
 
 from django.conf import settings
@@ -8,18 +7,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.models.licence_state import LicenceState
 from licensing import tabular
 from licensing.models import (
     BulkCheck,
     BulkCheckStatus,
     EntityStatus,
     FoodLicence,
-    FoodLicenceStatus,
     MarketEntity,
     Verdict,
 )
 from portal.audit import record_event
-from portal.identifiers import validate_food_licence_number, validate_uscc
+from portal.identifiers import same_text, validate_food_permit_number, validate_uscc
 
 HEADER = ("统一社会信用代码", "名称", "食品经营许可证编号", "经营场所")
 RESULT_HEADER = ("行号", *HEADER, "审查结论", "说明")
@@ -57,19 +56,11 @@ def create_bulk_check(*, file_name: str, data: bytes, acting_user=None, relying_
     return check
 
 
-def _same_text(a: str, b: str) -> bool:
-    def norm(text):
-        text = unicodedata.normalize("NFKC", text or "")
-        return "".join(text.split()).replace("(", "（").replace(")", "）")
-
-    return norm(a) == norm(b)
-
-
 def _verdict(row, entities, licences) -> tuple[str, str]:
     uscc_text, name, number_text, address = (row + ["", "", "", ""])[:4]
     try:
         uscc = validate_uscc(uscc_text)
-        number = validate_food_licence_number(number_text)
+        number = validate_food_permit_number(number_text)
     except ValidationError as error:
         return Verdict.BAD_NUMBER, error.messages[0]
     entity = entities.get(uscc)
@@ -80,13 +71,17 @@ def _verdict(row, entities, licences) -> tuple[str, str]:
     licence = licences.get(number)
     if licence is None or licence.holder_uscc != uscc:
         return Verdict.LICENCE_MISSING, "许可证不存在或与统一社会信用代码不对应"
-    if licence.status == FoodLicenceStatus.EXPIRED or licence.valid_to < timezone.localdate():
-        return Verdict.LICENCE_EXPIRED, f"有效期至{licence.valid_to:%Y-%m-%d}"
-    if licence.status != FoodLicenceStatus.ACTIVE:
-        return Verdict.LICENCE_CANCELLED, licence.end_reason or licence.get_status_display()
-    if not _same_text(name, entity.name):
+    state = licence.state
+    period = f"有效期{licence.valid_from:%Y-%m-%d}至{licence.valid_to:%Y-%m-%d}"
+    if state == LicenceState.EXPIRED:
+        return Verdict.LICENCE_EXPIRED, period
+    if state == LicenceState.NOT_YET_VALID:
+        return Verdict.LICENCE_NOT_YET_VALID, period
+    if not state.in_force:
+        return Verdict.LICENCE_CANCELLED, licence.end_reason or state.label
+    if not same_text(name, entity.name):
         return Verdict.NAME_MISMATCH, f"登记名称为“{entity.name}”"
-    if not _same_text(address, licence.premises_address):
+    if not same_text(address, licence.premises_address):
         return Verdict.ADDRESS_MISMATCH, f"许可经营场所为“{licence.premises_address}”"
     return Verdict.MATCH, ""
 

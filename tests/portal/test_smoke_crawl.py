@@ -12,7 +12,8 @@ asserts what any user would notice first:
   heading);
 * a link a signed-in user is shown opens for them: no 403 or 404, no second login;
 * nobody but the administrator is shown a link into the Django admin;
-* an anonymous visitor never reads a staff page: it is sent to the login page, or not found.
+* an anonymous visitor never reads a staff page: it is sent to the login page, or not found;
+* every licence status badge (``data-licence-ref``) says what ``licence_state`` says today.
 
 Slow pages (over 300 ms) and query-heavy ones (over 30 queries) are printed, not asserted:
 run with ``-s`` to see them.
@@ -169,6 +170,8 @@ def test_every_demo_account_can_walk_the_portal(demo_portal, settings, role):
 
     assert len(result.visits) > 5, f"{role} reached only {[v.url for v in result.visits]}"
     assert not result.problems, f"{role} tripped over:\n" + "\n".join(result.problems)
+    if role in ("clerk_xuhui", "ent_legal", "city"):
+        assert result.badges_checked, f"{role} was shown no licence status badge"
 
 
 # --- reading a page ---------------------------------------------------------------------
@@ -183,8 +186,14 @@ class PageParser(HTMLParser):
         self.titles: list[str] = []
         self.h1_count = 0
         self._in_title = False
+        self.badges: list[list[str]] = []  # [ref, state, text] of each licence status badge
+        self._in_badge = False
 
     def handle_starttag(self, tag, attrs):
+        ref = dict(attrs).get("data-licence-ref")
+        if ref:
+            self.badges.append([ref, dict(attrs).get("data-licence-state", ""), ""])
+            self._in_badge = True
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
@@ -198,10 +207,14 @@ class PageParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
+        elif tag == "span":
+            self._in_badge = False
 
     def handle_data(self, data):
         if self._in_title:
             self.titles[-1] += data
+        if self._in_badge:
+            self.badges[-1][2] += data
 
 
 def same_site(base: str, href: str) -> str | None:
@@ -245,6 +258,7 @@ class Crawl:
     role: str
     visits: list[Visit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    badges_checked: int = 0
 
     def problem(self, url: str, what: str) -> None:
         self.problems.append(f"{url}: {what}")
@@ -313,6 +327,7 @@ def check_page(result: Crawl, url: str, response, *, admin: bool) -> list[str]:
         result.problem(url, f"the title does not start with the page's own name: {titles[0]}")
     if parser.h1_count != 1:
         result.problem(url, f"{parser.h1_count} <h1> (expected exactly one)")
+    check_badges(result, url, parser.badges)
     links = [target for href in parser.links if (target := same_site(url, href))]
     if not admin and not urlsplit(url).path.startswith("/admin/"):
         for link in links:
@@ -399,3 +414,25 @@ def demo_staff_pages() -> list[str]:
         reverse("yiyeyizheng:attachment_download", args=[application.number, attachment.pk]),
         reverse("yiyeyizheng:review_detail", args=[review.pk]),
     ]
+
+
+def check_badges(result: Crawl, url: str, badges) -> None:
+    """Each licence badge shows the state ``licence_state`` gives today, in words too."""
+    from elicense.models import Certificate
+    from elicense.verification import STATE_RESULTS
+    from licensing.models import BusinessLicence, FoodLicence
+    from yiyeyizheng.models import CompositeLicence
+
+    models = {
+        "certificate": Certificate,
+        "business": BusinessLicence,
+        "food": FoodLicence,
+        "composite": CompositeLicence,
+    }
+    for ref, shown, text in badges:
+        result.badges_checked += 1
+        kind, _, pk = ref.partition(":")
+        state = models[kind].objects.get(pk=pk).state
+        words = STATE_RESULTS[state].label if kind == "certificate" else state.label
+        if shown != state or not " ".join(text.split()).startswith(words):
+            result.problem(url, f"{ref} shows {shown} “{text.strip()}”, licence_state says {state}")

@@ -34,6 +34,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.models import User
+from tests.badges import badge_problems
 from tests.conftest import KEY_PASSPHRASE
 
 #: Pages a role visits at most; a crawl that stops here is still a full smoke test.
@@ -186,14 +187,8 @@ class PageParser(HTMLParser):
         self.titles: list[str] = []
         self.h1_count = 0
         self._in_title = False
-        self.badges: list[list[str]] = []  # [ref, state, text] of each licence status badge
-        self._in_badge = False
 
     def handle_starttag(self, tag, attrs):
-        ref = dict(attrs).get("data-licence-ref")
-        if ref:
-            self.badges.append([ref, dict(attrs).get("data-licence-state", ""), ""])
-            self._in_badge = True
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
@@ -207,14 +202,10 @@ class PageParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
-        elif tag == "span":
-            self._in_badge = False
 
     def handle_data(self, data):
         if self._in_title:
             self.titles[-1] += data
-        if self._in_badge:
-            self.badges[-1][2] += data
 
 
 def same_site(base: str, href: str) -> str | None:
@@ -327,7 +318,10 @@ def check_page(result: Crawl, url: str, response, *, admin: bool) -> list[str]:
         result.problem(url, f"the title does not start with the page's own name: {titles[0]}")
     if parser.h1_count != 1:
         result.problem(url, f"{parser.h1_count} <h1> (expected exactly one)")
-    check_badges(result, url, parser.badges)
+    seen, problems = badge_problems(response.content.decode(response.charset or "utf-8"))
+    result.badges_checked += seen
+    for problem in problems:
+        result.problem(url, problem)
     links = [target for href in parser.links if (target := same_site(url, href))]
     if not admin and not urlsplit(url).path.startswith("/admin/"):
         for link in links:
@@ -414,25 +408,3 @@ def demo_staff_pages() -> list[str]:
         reverse("yiyeyizheng:attachment_download", args=[application.number, attachment.pk]),
         reverse("yiyeyizheng:review_detail", args=[review.pk]),
     ]
-
-
-def check_badges(result: Crawl, url: str, badges) -> None:
-    """Each licence badge shows the state ``licence_state`` gives today, in words too."""
-    from elicense.models import Certificate
-    from elicense.verification import STATE_RESULTS
-    from licensing.models import BusinessLicence, FoodLicence
-    from yiyeyizheng.models import CompositeLicence
-
-    models = {
-        "certificate": Certificate,
-        "business": BusinessLicence,
-        "food": FoodLicence,
-        "composite": CompositeLicence,
-    }
-    for ref, shown, text in badges:
-        result.badges_checked += 1
-        kind, _, pk = ref.partition(":")
-        state = models[kind].objects.get(pk=pk).state
-        words = STATE_RESULTS[state].label if kind == "certificate" else state.label
-        if shown != state or not " ".join(text.split()).startswith(words):
-            result.problem(url, f"{ref} shows {shown} “{text.strip()}”, licence_state says {state}")

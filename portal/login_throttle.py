@@ -4,7 +4,8 @@ django-axes locks the (username, address) pair and the address after LOGIN_FAILU
 failures. It never locks a username alone: anyone could then lock ``admin`` or a named
 clerk out, from anywhere, again and again. A username guessed from many addresses is
 slowed down instead: once it has LOGIN_FAILURE_LIMIT failures in the cool-off window,
-from all addresses together, every password check for it waits one second first,
+from all addresses together (each counting at most LOGIN_FAILURE_LIMIT), every password
+check for it waits one second first,
 doubling with each further LOGIN_FAILURE_LIMIT failures, up to LOGIN_DELAY_MAX_SECONDS.
 The owner still signs in, after the wait; each guess costs the guesser that wait.
 """
@@ -19,10 +20,18 @@ from django.utils import timezone
 
 
 def failures_against(username: str) -> int:
-    """Failed sign-ins for ``username`` within the cool-off window, from every address."""
+    """Failed sign-ins for ``username`` in the cool-off window, each address counting at
+    most LOGIN_FAILURE_LIMIT: one locked address that keeps trying cannot drive the delay
+    up; only more addresses can."""
+    limit = settings.AXES_FAILURE_LIMIT
     since = timezone.now() - get_cool_off()
-    attempts = AccessAttempt.objects.filter(username=username, attempt_time__gte=since)
-    return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+    per_address = (
+        AccessAttempt.objects.filter(username=username, attempt_time__gte=since)
+        .values("ip_address")
+        .annotate(n=Sum("failures_since_start"))
+        .values_list("n", flat=True)
+    )
+    return sum(min(n, limit) for n in per_address)
 
 
 def delay_for(failures: int) -> float:

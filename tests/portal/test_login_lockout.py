@@ -12,6 +12,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
+from portal.login_throttle import failures_against
 from portal.models import Role
 from tests.factories import PASSWORD, UserFactory
 
@@ -109,6 +110,18 @@ def test_a_username_under_attack_answers_after_a_growing_delay(client, settings,
     start = time.monotonic()
     assert _login(client, "admin", "wrong", "198.51.100.10").status_code == 200
     assert time.monotonic() - start >= 2.0
+
+
+def test_one_address_that_keeps_trying_does_not_lengthen_the_delay(client, settings, admin):
+    settings.LOGIN_DELAY_MAX_SECONDS = 5
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(12):
+        _login(client, "admin", "wrong", "203.0.113.7")
+
+    assert failures_against("admin") == 2
+    start = time.monotonic()
+    assert _signed_in(_login(client, "admin", PASSWORD, "198.51.100.9"))
+    assert 1.0 <= time.monotonic() - start < 3.0
 
 
 def test_a_locked_address_is_refused_at_once_without_the_delay(client, settings, admin):

@@ -47,7 +47,7 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
     so the page says the lock holds for this address only.
     """
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
-    return render(
+    response = render(
         request,
         "portal/login.html",
         {
@@ -57,3 +57,5 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
         },
         status=429,
     )
+    response["Retry-After"] = str(minutes * 60)
+    return response

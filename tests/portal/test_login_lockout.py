@@ -58,13 +58,14 @@ def test_one_clients_failures_do_not_lock_a_client_at_another_address(
     assert _signed_in(response)
 
 
-def test_the_guessing_address_is_locked_even_with_the_right_password(client, xuhui_clerk):
+def test_the_guessing_address_is_locked_even_with_the_right_password(client, settings, xuhui_clerk):
     for _ in range(20):
         _login(client, "clerk_xh", "wrong", "203.0.113.7")
 
     response = _login(client, "clerk_xh", PASSWORD, "203.0.113.7")
 
     assert response.status_code == 429
+    assert response["Retry-After"] == str(round(settings.AXES_COOLOFF_TIME * 60) * 60)
     page = response.content.decode()
     assert "登录失败次数过多" in page and "其他地址不受影响" in page
     assert "_auth_user_id" not in client.session

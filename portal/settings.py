@@ -116,6 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "portal.login_throttle.UsernameDelayBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -132,16 +133,23 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 
-# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failures the username, and
-# separately the client address, are locked for LOGIN_LOCKOUT_MINUTES.
+# Trusted reverse proxies in front of the app, each appending to X-Forwarded-For. One rule
+# (portal.middleware.client_address) gives the client address to the audit trail, login
+# throttling and the per-address budgets.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Login throttling (django-axes, ADR 0013): after LOGIN_FAILURE_LIMIT failures the
+# (username, address) pair, and separately the address, are locked for
+# LOGIN_LOCKOUT_MINUTES. A username alone is never locked: one guessed from many addresses
+# gets a growing delay of at most LOGIN_DELAY_MAX_SECONDS (portal.login_throttle).
 AXES_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = env("LOGIN_LOCKOUT_MINUTES") / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_address"
 AXES_LOCKOUT_CALLABLE = "portal.views.auth.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+LOGIN_DELAY_MAX_SECONDS = env.float("LOGIN_DELAY_MAX_SECONDS", default=8.0)
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -108,6 +108,21 @@ def _too_many_columns(line: int) -> ValidationError:
     return ValidationError(f"第 {line} 行列数过多：上限 {MAX_COLUMNS} 列。")
 
 
+def _too_big(max_bytes: int) -> ValidationError:
+    return ValidationError(f"文件过大：上限 {max_bytes // (1024 * 1024)} MB。")
+
+
+def upload_bytes(upload, *, max_bytes: int) -> bytes:
+    """The bytes of an uploaded file, refused by its size before it is read into memory
+    (Django spools a large upload to disk, so ``read()`` alone would load all of it)."""
+    if upload.size is not None and upload.size > max_bytes:
+        raise _too_big(max_bytes)
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_big(max_bytes)
+    return data
+
+
 def read_table(name: str, data: bytes, *, max_rows: int, max_bytes: int):
     """(header, rows) of a CSV or .xlsx upload, refusing oversized files up front."""
     header, numbered = read_numbered_table(name, data, max_rows=max_rows, max_bytes=max_bytes)
@@ -123,7 +138,7 @@ def read_numbered_table(name: str, data: bytes, *, max_rows: int, max_bytes: int
     first line past it, whatever the file claims about its size.
     """
     if len(data) > max_bytes:
-        raise ValidationError(f"文件过大：上限 {max_bytes // (1024 * 1024)} MB。")
+        raise _too_big(max_bytes)
     if not data:
         raise ValidationError("文件为空。")
     if name.lower().endswith(".xlsx"):
@@ -251,13 +266,17 @@ def _workbook_parts(archive: zipfile.ZipFile) -> tuple[str, str | None, object]:
 
 def _number_styles(archive: zipfile.ZipFile) -> tuple[set, set]:
     """The style ids whose number format shows a date, and those showing a duration."""
-    if ARC_STYLE not in archive.NameToInfo:
+    try:
+        root = _read_part(archive, ARC_STYLE)
+    except KeyError:
         return set(), set()
-    sheet = Stylesheet.from_tree(_read_part(archive, ARC_STYLE))
+    sheet = Stylesheet.from_tree(root)
     return sheet.date_formats, sheet.timedelta_formats
 
 
 def _shared_strings(archive: zipfile.ZipFile, path: str) -> list[str]:
+    if archive.getinfo(path).file_size > XLSX_MAX_SHARED_STRINGS:
+        raise ValidationError(TOO_MUCH_UNPACKED)
     with archive.open(path) as raw:
         stream = _BoundedStream(raw, XLSX_MAX_SHARED_STRINGS)
         return [_text(item).replace("x005F_", "") for item in _elements(stream, SI_TAG)]
@@ -365,7 +384,10 @@ class _CellReader:
             style = int(cell.get("s") or 0)
             if style not in self.dates:
                 return number
-            return from_excel(number, self.epoch, timedelta=style in self.durations)
+            try:
+                return from_excel(number, self.epoch, timedelta=style in self.durations)
+            except (OverflowError, ValueError):
+                return "#VALUE!"  # a date out of range, shown as openpyxl shows it
         if kind == "s":
             return self.shared[int(value)]
         if kind == "b":

@@ -87,6 +87,25 @@ def test_the_bulk_check_page_shows_the_problem_on_the_form(client, xuhui_clerk, 
     assert not BulkCheck.objects.exists()
 
 
+def test_an_upload_over_the_size_limit_is_refused_by_its_size(client, platform_auth, settings):
+    settings.BULK_CHECK_MAX_BYTES = 1024 * 1024
+    upload = _upload(b"x" * (2 * 1024 * 1024), name="m.csv")
+
+    response = client.post("/api/v1/bulk-checks", {"file": upload}, headers=platform_auth)
+
+    assert response.status_code == 422 and "文件过大：上限 1 MB" in response.json()["message"]
+
+
+def test_an_upload_of_unknown_size_is_read_no_further_than_the_limit():
+    stream = io.BytesIO(b"x" * 10_000)
+    stream.size = None
+
+    with pytest.raises(ValidationError, match="文件过大"):
+        tabular.upload_bytes(stream, max_bytes=100)
+
+    assert stream.tell() == 101
+
+
 def test_a_false_dimension_no_longer_hides_the_rows_below_it(db):
     data = hostile.table(10, dimension="A1:D2")
 

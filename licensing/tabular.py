@@ -42,6 +42,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 #: The widest row read; our tables have at most eight columns. Empty cells beyond it are
 #: ignored, a filled one is refused rather than dropped.
 MAX_COLUMNS = 50
+#: The longest physical line of a CSV upload, in characters; real rows are a few hundred.
+CSV_MAX_LINE = 64 * 1024
 #: Unpacked bytes of all parts of an .xlsx together, as declared and as read from the sheet.
 #: A full 100,000-row bulk check written by Excel or openpyxl unpacks to about 35 MB.
 XLSX_MAX_UNPACKED = 64 * 1024 * 1024
@@ -168,7 +170,7 @@ def _csv_lines(data: bytes, max_rows: int):
     text = decode_text(data)
     if text.count("\n") - 1 > max_rows:
         raise _too_many_rows(max_rows)
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(_physical_lines(text))
     try:
         for line, record in enumerate(reader, start=1):
             if len(record) > MAX_COLUMNS and any(v.strip() for v in record[MAX_COLUMNS:]):
@@ -178,6 +180,23 @@ def _csv_lines(data: bytes, max_rows: int):
         raise ValidationError(
             f"无法读取该 CSV 文件：第 {reader.line_num} 行格式错误（{error}）。"
         ) from error
+
+
+def _physical_lines(text: str):
+    """The text's lines, each ending after its "\\n" as ``StringIO`` gives them, without
+    copying the text into a buffer four bytes a character; a line too long is refused
+    before ``csv`` splits it into fields (a line of commas would be a list of millions)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        if end - start > CSV_MAX_LINE:
+            number = text.count("\n", 0, start) + 1
+            raise ValidationError(
+                f"无法读取该 CSV 文件：第 {number} 行过长（上限 {CSV_MAX_LINE} 个字符）。"
+            )
+        yield text[start:end]
+        start = end
 
 
 def _xlsx_lines(data: bytes, max_rows: int):

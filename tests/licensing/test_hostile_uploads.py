@@ -196,7 +196,8 @@ BROKEN = {
         "第 1 行列数过多",
     ),
     "an .xlsx named .csv": ("x.csv", hostile.table(3), "是 Excel 工作簿而不是 CSV"),
-    "a CSV field of 200,000 characters": ("x.csv", b'a,"' + b"x" * 200_000 + b'"\n', "CSV"),
+    "a CSV field of 200,000 characters": ("x.csv", b'a,"' + b"x" * 200_000 + b'"\n', "行过长"),
+    "a CSV line of a million commas": ("x.csv", b"h\n" + b"," * 1_000_000 + b"\n", "第 2 行过长"),
 }
 
 

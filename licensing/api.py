@@ -1,5 +1,6 @@
 """The register's part of the verification API: a holder's licences by USCC."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import File, Router, Schema, Status, UploadedFile
@@ -7,6 +8,7 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from elicense.api import ApiError, CertificateOut, ErrorOut, certificate_out
 from elicense.models import Certificate, CertificateKind
 from elicense.verification import check_certificate, live_result
+from licensing import tabular
 from licensing.models import BulkCheck, BulkCheckStatus, MarketEntity
 from licensing.services import create_bulk_check
 from portal.identifiers import validate_uscc
@@ -94,8 +96,9 @@ def bulk_check_create(request, file: File[UploadedFile]):
     """CSV (UTF-8, UTF-8 BOM, GB18030) or .xlsx; columns 统一社会信用代码、名称、
     食品经营许可证编号、经营场所; up to 100,000 rows."""
     try:
+        data = tabular.upload_bytes(file, max_bytes=settings.BULK_CHECK_MAX_BYTES)
         check = create_bulk_check(
-            file_name=file.name or "upload.csv", data=file.read(), relying_party=request.auth
+            file_name=file.name or "upload.csv", data=data, relying_party=request.auth
         )
     except ValidationError as error:
         raise ApiError(422, "invalid_file", " ".join(error.messages)) from error

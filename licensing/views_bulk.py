@@ -1,12 +1,14 @@
 """Bulk merchant check pages for enterprise users (platforms, markets, canteens)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from licensing import tabular
 from licensing.api import xlsx_response
 from licensing.models import BulkCheck, BulkCheckStatus
 from licensing.services import create_bulk_check
@@ -35,9 +37,8 @@ def bulkcheck_list(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            check = create_bulk_check(
-                file_name=upload.name, data=upload.read(), acting_user=request.user
-            )
+            data = tabular.upload_bytes(upload, max_bytes=settings.BULK_CHECK_MAX_BYTES)
+            check = create_bulk_check(file_name=upload.name, data=data, acting_user=request.user)
         except ValidationError as error:
             add_service_errors(form, ValidationError({"file": error.messages}))
         else:

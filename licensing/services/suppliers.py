@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from elicense.permissions import require
 from licensing.models import (
     EntityStatus,
     FoodLicence,
@@ -18,7 +19,6 @@ from licensing.models import (
 from licensing.models.suppliers import ALERT_STATES
 from portal.audit import record_event
 from portal.identifiers import validate_food_licence_number, validate_uscc
-from portal.models import Role
 from portal.services import notify_entity
 
 EXPIRY_WARNING = datetime.timedelta(days=30)
@@ -70,8 +70,8 @@ def supplier_state(identifier: str, today: datetime.date) -> tuple[str, str, dat
 
 
 def _require_owner(user) -> str:
-    if user.role != Role.ENTERPRISE or not user.entity_uscc:
-        raise PermissionDenied("只有企业用户可以维护供货者清单。")
+    """The entity whose list ``user`` may keep (``licensing.manage_suppliers``)."""
+    require(user, "licensing.manage_suppliers")
     return user.entity_uscc
 
 

@@ -437,3 +437,15 @@ def test_every_service_refuses_the_agent_itself(world, time_machine, state):
 
     assert let_through == []
     assert AuditEvent.objects.count() == events
+
+
+def test_an_authorised_agent_sees_the_licence_but_not_who_checked_it(client, world):
+    client.force_login(world.agent)
+    agents_page = client.get(reverse("elicense:my_certificates")).content.decode()
+    client.force_login(world.owner)
+    owners_page = client.get(reverse("elicense:my_certificates")).content.decode()
+
+    for page in (agents_page, owners_page):
+        assert "data-presentation-url" in page and world.certificate.number in page
+    assert 'id="h-checks"' in owners_page and 'id="h-scan-logins"' in owners_page
+    assert 'id="h-checks"' not in agents_page and 'id="h-scan-logins"' not in agents_page

@@ -2,26 +2,26 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense.forms import GrantForm, InviteForm, RevokeForm
 from elicense.models import Authorisation
+from elicense.permissions import legal_representatives, require
 from elicense.services.authorisations import grant_authorisation, revoke_authorisation
 from elicense.services.invitations import invite_agent
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
-from portal.models.accounts import EnterpriseCapacity
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def authorisation_list(request):
-    """The legal representative grants and revokes; an agent sees its own grants."""
+    """The legal representative grants and revokes; an agent sees its own grants, each with
+    its state now (``Authorisation.state``): where it learns what it may do and whom to ask."""
     user = require_enterprise(request)
-    is_legal = user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE
+    is_legal = user.has_perm("elicense.manage_authorisations")
     authorisations = Authorisation.objects.of_holder(user.entity_uscc).select_related(
         "agent", "scope", "granted_by", "revoked_by"
     )
@@ -29,8 +29,7 @@ def authorisation_list(request):
         authorisations = authorisations.filter(agent=user)
     form = GrantForm(request.POST or None, holder_uscc=user.entity_uscc) if is_legal else None
     if request.method == "POST":
-        if form is None:
-            raise Http404
+        require(user, "elicense.manage_authorisations")
         if form.is_valid():
             try:
                 grant_authorisation(acting_user=user, **form.cleaned_data)
@@ -47,6 +46,7 @@ def authorisation_list(request):
             "form": form,
             "revoke_form": RevokeForm(),
             "invite_form": InviteForm() if is_legal else None,
+            "legal_representatives": [] if is_legal else legal_representatives(user.entity_uscc),
         },
     )
 
@@ -55,6 +55,7 @@ def authorisation_list(request):
 @require_POST
 def authorisation_revoke(request, pk):
     user = require_enterprise(request)
+    require(user, "elicense.manage_authorisations")
     authorisation = get_object_or_404(Authorisation.objects.of_holder(user.entity_uscc), pk=pk)
     form = RevokeForm(request.POST)
     form.is_valid()
@@ -62,8 +63,6 @@ def authorisation_revoke(request, pk):
         revoke_authorisation(
             acting_user=user, authorisation=authorisation, reason=form.cleaned_data.get("reason")
         )
-    except PermissionDenied as error:
-        raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -76,14 +75,13 @@ def authorisation_revoke(request, pk):
 def agent_invite(request):
     """The legal representative creates an agent account and receives its invitation link."""
     user = require_enterprise(request)
+    require(user, "elicense.manage_authorisations")
     form = InviteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写用户名和姓名。")
         return redirect("elicense:authorisation_list")
     try:
         agent, path = invite_agent(acting_user=user, **form.cleaned_data)
-    except PermissionDenied as error:
-        raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

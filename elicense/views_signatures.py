@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense import crypto
 from elicense.models import EntityKey, Matter, SignedDocument
+from elicense.permissions import require
 from elicense.services.signatures import (
     MAX_DOCUMENT_BYTES,
     rotate_entity_key,
@@ -21,8 +22,6 @@ from elicense.services.signatures import (
 )
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
-from portal.models import Role
-from portal.models.accounts import EnterpriseCapacity
 
 
 def _parse_json(text: str):
@@ -66,20 +65,18 @@ class VerifyForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def document_sign(request):
     """The enterprise user signs business data in the entity's name."""
-    if request.user.role != Role.ENTERPRISE:
-        raise Http404
+    user = require_enterprise(request)
+    require(user, "elicense.sign_document")
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         matter = form.cleaned_data["matter"]
         try:
             document = sign_document(
-                acting_user=request.user,
+                acting_user=user,
                 title=form.cleaned_data["title"],
                 data=form.cleaned_data["data"],
                 matter=matter.path if matter else "",
             )
-        except PermissionDenied as error:
-            raise Http404 from error
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -144,17 +141,12 @@ def entity_keys(request, uscc):
 @login_required
 def key_list(request):
     """The enterprise's signing keys (active and retired); the legal representative may
-    replace the active one, for instance when a device holding access was lost."""
+    replace the active one (the template asks ``elicense.rotate_key``), for instance when a
+    device holding access was lost."""
     user = require_enterprise(request)
+    require(user, "elicense.view_keys")
     keys = EntityKey.objects.filter(holder_uscc=user.entity_uscc).order_by("-created_at")
-    return render(
-        request,
-        "elicense/entitykey_list.html",
-        {
-            "keys": keys,
-            "can_rotate": user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE,
-        },
-    )
+    return render(request, "elicense/entitykey_list.html", {"keys": keys})
 
 
 @login_required
@@ -162,6 +154,7 @@ def key_list(request):
 def key_rotate(request):
     """更换签名密钥: ``rotate_entity_key`` (audited); earlier signatures keep verifying."""
     user = require_enterprise(request)
+    require(user, "elicense.rotate_key")
     if request.POST.get("confirm") != "on":
         messages.error(request, "请先勾选确认，再更换签名密钥。")
         return redirect("elicense:key_list")

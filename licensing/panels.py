@@ -21,10 +21,13 @@ def register_summary(request):
 
 
 def enterprise_summary(request):
-    """The enterprise user's own entity with its current licences."""
+    """The enterprise user's own entity with its current licences; hidden (``allowed``
+    false) from an agent without ``licensing.view_entity``."""
+    if not request.user.has_perm("licensing.view_entity"):
+        return {"allowed": False}
     entity = (
         MarketEntity.objects.visible_to(request.user)
         .prefetch_related(current_food_licences_prefetch())
         .first()
     )
-    return {"entity": entity}
+    return {"allowed": True, "entity": entity}

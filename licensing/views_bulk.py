@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from elicense.permissions import require
 from licensing import tabular
 from licensing.api import xlsx_response
 from licensing.models import BulkCheck, BulkCheckStatus
@@ -25,6 +26,11 @@ class UploadForm(forms.Form):
     )
 
 
+def _require_checker(request):
+    """An enterprise user (404 for anyone else) with ``licensing.run_bulk_check`` (403)."""
+    require(require_enterprise(request), "licensing.run_bulk_check")
+
+
 def _own(request, pk) -> BulkCheck:
     return get_object_or_404(BulkCheck.objects.filter(uploaded_by=request.user), pk=pk)
 
@@ -32,7 +38,7 @@ def _own(request, pk) -> BulkCheck:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bulkcheck_list(request):
-    require_enterprise(request)
+    _require_checker(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -49,13 +55,13 @@ def bulkcheck_list(request):
 
 @login_required
 def bulkcheck_detail(request, pk):
-    require_enterprise(request)
+    _require_checker(request)
     return render(request, "licensing/bulkcheck_detail.html", {"check": _own(request, pk)})
 
 
 @login_required
 def bulkcheck_status(request, pk):
-    require_enterprise(request)
+    _require_checker(request)
     check = _own(request, pk)
     return JsonResponse(
         {
@@ -72,7 +78,7 @@ def bulkcheck_status(request, pk):
 
 @login_required
 def bulkcheck_result(request, pk):
-    require_enterprise(request)
+    _require_checker(request)
     check = _own(request, pk)
     if check.status != BulkCheckStatus.DONE:
         raise Http404("结果尚未生成。")

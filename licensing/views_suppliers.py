@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from elicense.permissions import require
 from licensing.models import Supplier
 from licensing.queries.suppliers import check_suppliers
 from licensing.services import add_supplier, remove_supplier
@@ -27,7 +28,8 @@ class SupplierForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def supplier_list(request):
-    require_enterprise(request)
+    """The entity's suppliers with their licence state; add one by USCC or licence number."""
+    require(require_enterprise(request), "licensing.manage_suppliers")
     form = SupplierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,7 +48,7 @@ def supplier_list(request):
 @login_required
 @require_POST
 def supplier_remove(request, pk):
-    require_enterprise(request)
+    require(require_enterprise(request), "licensing.manage_suppliers")
     supplier = get_object_or_404(Supplier, pk=pk, owner_uscc=request.user.entity_uscc)
     remove_supplier(acting_user=request.user, supplier=supplier)
     messages.success(request, "已从清单中移除。")

@@ -18,6 +18,8 @@ class NavItem:
     url_name: str
     roles: frozenset[str]
     order: int = 100
+    #: A rule the user must also have (``user.has_perm``), declared by the app; "" for none.
+    permission: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,10 @@ class Registry:
     badge_marks: list[BadgeMark] = field(default_factory=list)
     entity_end_handlers: list[Callable] = field(default_factory=list)
 
-    def add_nav(self, *, label, url_name, roles, order=100):
-        self.nav.append(NavItem(label, url_name, frozenset(roles), order))
+    def add_nav(self, *, label, url_name, roles, order=100, permission=""):
+        """A navigation link for ``roles``; with ``permission``, only for users who have it
+        (an agent without a current authorisation is not shown what it may not open)."""
+        self.nav.append(NavItem(label, url_name, frozenset(roles), order, permission))
         self.nav.sort(key=lambda item: item.order)
 
     def add_panel(self, *, template, context, roles, order=100, when=None):
@@ -101,7 +105,12 @@ class Registry:
             handler(event)
 
     def nav_for(self, user):
-        return [item for item in self.nav if _role_of(user) in item.roles]
+        return [
+            item
+            for item in self.nav
+            if _role_of(user) in item.roles
+            and (not item.permission or user.has_perm(item.permission))
+        ]
 
     def panels_for(self, user):
         return [panel for panel in self.panels if _role_of(user) in panel.roles]

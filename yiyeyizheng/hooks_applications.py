@@ -11,6 +11,7 @@ def register() -> None:
         url_name="yiyeyizheng:application_list",
         roles={Role.ENTERPRISE},
         order=61,
+        permission="yiyeyizheng.view_application",
     )
     registry.add_nav(
         label="一业一证受理",

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from elicense.models.licence_state import LicenceState
+from elicense.permissions import require
 from licensing import tabular
 from licensing.models import (
     BulkCheck,
@@ -32,7 +33,13 @@ def _max_bytes() -> int:
 
 @transaction.atomic
 def create_bulk_check(*, file_name: str, data: bytes, acting_user=None, relying_party=None):
-    """Accept an upload after checking size, rows, encoding and header; queue the job."""
+    """Accept an upload after checking size, rows, encoding and header; queue the job.
+
+    A person's upload needs ``licensing.run_bulk_check`` (PermissionDenied otherwise); a
+    relying party's comes through the API, which checked its scope.
+    """
+    if acting_user is not None and relying_party is None:
+        require(acting_user, "licensing.run_bulk_check")
     header, rows = tabular.read_table(file_name, data, max_rows=MAX_ROWS, max_bytes=_max_bytes())
     tabular.require_header(header, HEADER)
     if not rows:

@@ -7,12 +7,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from elicense.permissions import require
 from licensing.models import Supplier, SupplierState
 from licensing.models.suppliers import ALERT_STATES
 from licensing.queries.suppliers import check_suppliers, is_permit_number
 from portal.audit import record_event
 from portal.identifiers import normalise_identifier, validate_food_permit_number, validate_uscc
-from portal.models import Role
 from portal.services import notify_entity
 
 
@@ -32,8 +32,8 @@ def supplier_state(identifier: str, today: datetime.date) -> tuple[str, str, dat
 
 
 def _require_owner(user) -> str:
-    if user.role != Role.ENTERPRISE or not user.entity_uscc:
-        raise PermissionDenied("只有企业用户可以维护供货者清单。")
+    """The entity whose list ``user`` may keep (``licensing.manage_suppliers``)."""
+    require(user, "licensing.manage_suppliers")
     return user.entity_uscc
 
 

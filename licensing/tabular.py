@@ -63,8 +63,8 @@ XLSX_MAX_PARTS = 1000
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-ROW_TAG, C_TAG, V_TAG, IS_TAG, SI_TAG, T_TAG, RUN_TAG = (
-    f"{{{SHEET_MAIN_NS}}}{name}" for name in ("row", "c", "v", "is", "si", "t", "r")
+DATA_TAG, ROW_TAG, C_TAG, V_TAG, IS_TAG, SI_TAG, T_TAG, RUN_TAG = (
+    f"{{{SHEET_MAIN_NS}}}{name}" for name in ("sheetData", "row", "c", "v", "is", "si", "t", "r")
 )
 
 #: A row's start tag with a namespace prefix (``<x:row r="2">``).
@@ -301,8 +301,9 @@ def _shared_strings(archive: zipfile.ZipFile, path: str) -> list[str]:
         return [_text(item).replace("x005F_", "") for item in _elements(stream, SI_TAG)]
 
 
-def _elements(stream, tag: str):
-    """Each ``tag`` element of an XML stream once it is complete, holding nothing else.
+def _elements(stream, tag: str, until: str | None = None):
+    """Each ``tag`` element of an XML stream once it is complete, holding nothing else,
+    up to the end of the first ``until`` element (nothing after it is parsed).
 
     Every other element is dropped from its parent when it ends, so memory stays flat
     whatever the document's length; nesting and the size of one ``tag`` element are bounded.
@@ -326,6 +327,8 @@ def _elements(stream, tag: str):
                 continue
             kept = None
             yield element
+        elif element.tag == until:
+            return
         stack.pop()
         if stack:
             stack[-1].remove(element)
@@ -354,7 +357,7 @@ def _text(node) -> str:
 
 def _sheet_rows(stream, cells: "_CellReader"):
     previous = 0
-    for element in _elements(stream, ROW_TAG):
+    for element in _elements(stream, ROW_TAG, until=DATA_TAG):
         number = element.get("r")
         line = int(float(number)) if number else previous + 1
         if line <= previous:

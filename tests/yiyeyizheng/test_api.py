@@ -122,7 +122,7 @@ def test_the_openapi_schema_documents_every_parameter(client, catalogue):
         assert parameters[name]["description"], name
     assert parameters["district"]["schema"]["enum"][0] == "310101"
     assert len(parameters["district"]["schema"]["enum"]) == 16
-    assert parameters["area_m2"]["schema"] == {"type": "number", "minimum": 0}
+    assert parameters["area_m2"]["schema"] == {"type": "number", "exclusiveMinimum": 0}
     assert parameters["venue"]["schema"]["enum"] == [
         "dance_hall",
         "arcade",

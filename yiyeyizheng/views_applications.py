@@ -177,7 +177,7 @@ def application_edit(request, number: str):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "申请表已保存，办理事项已按填写的经营情况重新确定。")
+            messages.success(request, "申请表已保存。")
             return redirect("yiyeyizheng:application_edit", application.number)
     return render(
         request,

@@ -108,6 +108,12 @@ def test_apply_accept_approve_and_verify_the_composite_licence(
     expect(owner.locator('[data-signed="食品经营许可"]')).to_have_text("许可")
     expect(owner.locator('[data-signed="烟草专卖零售许可"]')).to_have_text("许可")
     shown_digest = owner.locator("[data-sign-digest]").text_content()
+    owner.set_viewport_size({"width": 390, "height": 844})  # the summary reads on a phone
+    owner.get_by_text("技术信息").click()
+    assert owner.evaluate("document.documentElement.scrollWidth") <= 390
+    canonical = owner.locator("[data-sign-canonical]")
+    assert canonical.evaluate("box => box.scrollWidth <= box.clientWidth")  # wrapped, not scrolled
+    owner.set_viewport_size({"width": 1280, "height": 900})
     owner.get_by_role("button", name="以企业电子签名签署并提交").click()
     code = owner.locator("[data-verification-code]").text_content()
     application = Application.objects.get()

@@ -331,3 +331,57 @@ def test_another_entitys_signing_page_is_404(client, draft, xuhui_clerk):
     assert (
         client.get(reverse("yiyeyizheng:application_sign", args=[draft.number])).status_code == 404
     )
+
+
+def test_an_agent_without_a_current_authorisation_sees_no_signing_summary(
+    client, shop, owner, draft
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from elicense.models import Matter
+    from elicense.services.authorisations import grant_authorisation
+    from tests.factories import enterprise_user
+
+    complete(owner, draft)
+    agent = enterprise_user(shop, capacity="agent", username="restaurant_agent")
+    url = reverse("yiyeyizheng:application_sign", args=[draft.number])
+    client.force_login(agent)
+    refused = client.get(url)
+    assert refused.status_code == 403 and draft.number not in refused.content.decode()
+
+    now = timezone.now()
+    grant_authorisation(
+        acting_user=owner,
+        agent=agent,
+        scope=Matter.objects.get(path="电子政务/市场监管/一业一证"),
+        valid_from=now,
+        valid_to=now + datetime.timedelta(days=30),
+    )
+    assert client.get(url).status_code == 200
+
+
+# --- a change decides from its facts too -------------------------------------------------
+def test_a_change_keeps_the_held_items_and_follows_its_new_facts(
+    owner, store_format, xuhui_clerk, samr_reviewer, tobacco_reviewer
+):
+    from tests.yiyeyizheng.conftest import STORE_ANSWERS, licensed
+    from yiyeyizheng.services.changes import start_change
+
+    licence = licensed(owner, xuhui_clerk, store_format, [samr_reviewer, tobacco_reviewer]).licence
+    change = start_change(
+        acting_user=owner,
+        licence=licence,
+        answers={**STORE_ANSWERS, "sells_drugs": "true"},
+        form_data={},
+    )
+    assert chosen(change) == ["食品经营许可", "烟草专卖零售许可", "药品零售企业经营许可"]
+
+    services.save_draft(
+        acting_user=owner, application=change, form_data={}, answers={"sells_drugs": "false"}
+    )
+
+    change.refresh_from_db()
+    assert change.answers["sells_drugs"] == "false"
+    assert chosen(change) == ["食品经营许可", "烟草专卖零售许可"]

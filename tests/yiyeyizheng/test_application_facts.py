@@ -385,3 +385,32 @@ def test_a_change_keeps_the_held_items_and_follows_its_new_facts(
     change.refresh_from_db()
     assert change.answers["sells_drugs"] == "false"
     assert chosen(change) == ["食品经营许可", "烟草专卖零售许可"]
+
+
+def test_a_correction_is_signed_from_its_summary_too(
+    client, owner, store_format, xuhui_clerk, samr_reviewer
+):
+    from yiyeyizheng.models import ReviewStatus
+    from yiyeyizheng.services.reviews import request_item_correction
+
+    application = submitted(owner, store_format)
+    services.accept_application(acting_user=xuhui_clerk, application=application)
+    food = application.reviews.get(department__code="samr_district")
+    request_item_correction(acting_user=samr_reviewer, review=food, reason="补充平面图")
+    add_attachment(
+        acting_user=owner, application=application, purpose="floor_plan", upload=pdf_upload()
+    )
+    client.force_login(owner)
+
+    page = client.get(reverse("yiyeyizheng:application_sign", args=[application.number]))
+
+    assert "签名并提交补正" in page.content.decode()
+    assert 'data-signed="经营场所平面图"' in page.content.decode()
+    digest = page.context["summary"].digest
+    client.post(
+        reverse("yiyeyizheng:application_correct", args=[application.number]), {"digest": digest}
+    )
+    application.refresh_from_db()
+    food.refresh_from_db()
+    assert food.status == ReviewStatus.PENDING
+    assert application.signed_document.digest == digest

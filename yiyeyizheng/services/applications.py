@@ -303,10 +303,17 @@ class SigningSummary:
         return canonical_bytes(self.data).decode()
 
 
+def digest_of(data: dict) -> str:
+    """SHA-256 of the canonical JSON: what ``sign_document`` stores as the document's digest."""
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()
+
+
 def _redecide_stored(application: Application) -> None:
-    """Decide the items again from the stored facts, in memory. Stored facts that can no
-    longer be true (written before today's checks) keep the old decisions: ``missing()``
-    names those facts and refuses the signature anyway."""
+    """Decide the items again from the stored facts, in memory, while the facts may change.
+    Stored facts that can no longer be true (written before today's checks) keep the old
+    decisions: ``missing()`` names those facts and refuses the signature anyway."""
+    if not facts_editable(application):
+        return
     try:
         application.decisions = redecide(application, application.answers)
     except ValidationError:
@@ -320,7 +327,7 @@ def signing_summary(application: Application) -> SigningSummary:
     data = signing_data(application)
     return SigningSummary(
         data=data,
-        digest=hashlib.sha256(canonical_bytes(data)).hexdigest(),
+        digest=digest_of(data),
         problems=application.missing(),
     )
 
@@ -329,9 +336,7 @@ def _sign(acting_user, application: Application, *, title: str, shown_digest: st
     """Sign what the applicant was shown; refuse if the data changed since (another tab,
     another user, an upload)."""
     data = signing_data(application)
-    if shown_digest is not None and hashlib.sha256(canonical_bytes(data)).hexdigest() != (
-        shown_digest
-    ):
+    if shown_digest is not None and digest_of(data) != shown_digest:
         raise ValidationError("申请内容在您核对之后有变化，请重新核对签署内容后再签署。")
     matter = SIGNING_MATTER if acting_user.enterprise_capacity == EnterpriseCapacity.AGENT else ""
     return sign_document(acting_user=acting_user, title=title, data=data, matter=matter)

@@ -132,6 +132,7 @@ def application_detail(request, number: str):
             "editable": application.is_unsubmitted(),
             "needs_correction": any(r.status == "correction_requested" for r in reviews),
             "missing": application.missing() if application.is_unsubmitted() else [],
+            "wrong": application.fact_problems() if application.is_clerk_of(user) else [],
         },
     )
 

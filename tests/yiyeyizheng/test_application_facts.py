@@ -414,3 +414,27 @@ def test_a_correction_is_signed_from_its_summary_too(
     food.refresh_from_db()
     assert food.status == ReviewStatus.PENDING
     assert application.signed_document.digest == digest
+
+
+def test_the_window_is_warned_and_cannot_accept_impossible_facts(
+    client, owner, store_format, xuhui_clerk
+):
+    """Signed before the checks existed: area −20 m², phone "abc"."""
+    application = submitted(owner, store_format)
+    Application.objects.filter(pk=application.pk).update(
+        answers={**application.answers, "area_m2": "-20"},
+        form_data={**application.form_data, "contact_phone": "abc"},
+    )
+    client.force_login(xuhui_clerk)
+    url = reverse("yiyeyizheng:application_detail", args=[application.number])
+    html = client.get(url).content.decode()
+    assert "data-wrong-facts" in html and "经营面积不能为负数" in html
+
+    page = client.post(
+        reverse("yiyeyizheng:application_accept", args=[application.number]), follow=True
+    )
+
+    assert "不能受理，请退回补正" in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert not application.reviews.exists()

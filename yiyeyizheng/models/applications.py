@@ -223,7 +223,10 @@ class Application(models.Model):
 
     def fact_problems(self) -> list[str]:
         """Facts and form values that cannot be true: a blank fact an item rests on, an area
-        of zero or less, a phone number that is not one."""
+        of zero or less, a phone number that is not one. A cancellation or reissue states no
+        facts of its own (it carries the licence's)."""
+        if self.kind not in (ApplicationKind.NEW, ApplicationKind.CHANGE):
+            return []
         problems = [
             f"未填写“{label}”（决定{'、'.join(f'“{p}”' for p in permits)}是否须办理）"
             for label, permits in self.unstated_facts().items()

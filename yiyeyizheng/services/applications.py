@@ -431,12 +431,17 @@ def accept_application(*, acting_user, application: Application) -> Application:
     """一口受理: route every item to every department concerned at once (parallel reviews).
 
     For a change only the affected items are routed; a cancellation or reissue (and a
-    change affecting nothing) has nothing to review and is decided at once.
+    change affecting nothing) has nothing to review and is decided at once. Facts that
+    cannot be true (an application signed before they were checked) are refused: the clerk
+    returns it for correction instead.
     """
     from yiyeyizheng.services import reviews as review_services
 
     application = lock(application)
     _require_clerk(acting_user, application, application.accept)
+    problems = application.fact_problems()
+    if problems:
+        raise ValidationError(f"申请内容有误，不能受理，请退回补正：{'；'.join(problems)}。")
     now = timezone.now()
     application.accept(by=acting_user, at=now)
     application.save()

@@ -58,8 +58,8 @@ def _boolean(name: str) -> dict:
 QUERY_PARAMETERS = [
     _parameter(
         "area_m2",
-        "经营面积（平方米），不小于 0；“N 平方米以上”含 N 本身。",
-        {"type": "number", "minimum": 0},
+        "经营面积（平方米），大于 0；“N 平方米以上”含 N 本身。",
+        {"type": "number", "exclusiveMinimum": 0},
     ),
     _parameter(
         "district",

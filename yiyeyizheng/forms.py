@@ -6,6 +6,7 @@ from django import forms
 
 from yiyeyizheng.questions import ACTIVITIES, FIXED_QUESTIONS, QUESTION_ORDER, Question, question
 from yiyeyizheng.rules import Answers
+from yiyeyizheng.validators import validate_area
 
 UNANSWERED = ("", "未回答")
 BOOLEAN_VALUES = {"true": True, "false": False}
@@ -15,22 +16,21 @@ def _boolean(value):
     return BOOLEAN_VALUES[value]
 
 
-def _field(q: Question, widgets: bool) -> forms.Field:
+def answer_field(q: Question, widgets: bool) -> forms.Field:
     common = {"label": q.label, "required": False, "help_text": q.help_text}
     if q.type == "decimal":
         return forms.DecimalField(
-            min_value=Decimal(0),
             max_value=Decimal("10000000"),
+            validators=[validate_area],
             max_digits=12,
             decimal_places=2,
             error_messages={
                 "invalid": "请输入数字（平方米）。",
-                "min_value": "经营面积不能为负数。",
                 "max_value": "经营面积过大。",
                 "max_digits": "经营面积过大。",
                 "max_decimal_places": "经营面积最多保留两位小数。",
             },
-            widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
             **common,
         )
     invalid = {"invalid_choice": "“%(value)s”不是可选的值。"}
@@ -56,7 +56,7 @@ class AnswersForm(forms.Form):
             questions += [question(key) for key in ACTIVITIES]
         self.questions = questions
         for q in questions:
-            self.fields[q.key] = _field(q, widgets)
+            self.fields[q.key] = answer_field(q, widgets)
 
     def answers(self) -> Answers:
         data = self.cleaned_data

@@ -1,21 +1,33 @@
 """Forms of the application workflow (the services do the checking that matters)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from yiyeyizheng.forms import answer_field
 from yiyeyizheng.models import AttachmentPurpose
 from yiyeyizheng.models.applications import FORM_FIELDS
+from yiyeyizheng.validators import normalise_phone
 
 
 class ApplicationForm(forms.Form):
-    premises_address = forms.CharField(label=FORM_FIELDS["premises_address"], max_length=200)
-    area_m2 = forms.CharField(label=FORM_FIELDS["area_m2"], max_length=20, required=False)
-    contact_name = forms.CharField(label=FORM_FIELDS["contact_name"], max_length=50)
-    contact_phone = forms.CharField(label=FORM_FIELDS["contact_phone"], max_length=20)
+    """The application form: the applicant's own fields, the facts of the business (the
+    questions the format's rules ask, so the same facts decide the items) and the optional
+    items to tick. The services check all of it again."""
 
-    def __init__(self, *args, optional_items=(), **kwargs):
+    premises_address = forms.CharField(label=FORM_FIELDS["premises_address"], max_length=200)
+    contact_name = forms.CharField(label=FORM_FIELDS["contact_name"], max_length=50)
+    contact_phone = forms.CharField(
+        label=FORM_FIELDS["contact_phone"], max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, questions=(), optional_items=(), **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = f"请填写“{field.label}”。"
+        self.fact_names = [q.key for q in questions]
+        for q in questions:
+            self.fields[q.key] = answer_field(q, widgets=True)
         if optional_items:
             self.fields["chosen_optional"] = forms.MultipleChoiceField(
                 label="按需办理的事项（勾选要一并申请的）",
@@ -23,6 +35,16 @@ class ApplicationForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
+
+    def clean_contact_phone(self):
+        try:
+            return normalise_phone(self.cleaned_data["contact_phone"])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+    def facts(self):
+        """The facts' bound fields, for the form's 经营情况 section."""
+        return [self[name] for name in self.fact_names]
 
 
 class AttachmentForm(forms.Form):

@@ -179,3 +179,23 @@ def answer_label(key: str, value) -> str:
     if key == "boiler":
         return f"锅炉：{BOILERS.get(value, value)}"
     return f"{question(key).label.rstrip('？')}：{'是' if value else '否'}"
+
+
+def answer_rows(answers: dict[str, str]) -> list[tuple[str, str]]:
+    """Stored answers (strings, as a questionnaire link carries them) as (question, answer)
+    in Chinese, in question order."""
+    keys = [*QUESTION_ORDER, *(activity.key for activity in ACTIVITY_LIST)]
+    rows = []
+    for key in keys:
+        value = answers.get(key)
+        if value in (None, ""):
+            continue
+        q = question(key)
+        if q.type == "decimal":
+            shown = f"{value} 平方米"
+        elif q.type == "bool":
+            shown = {"true": "是", "false": "否"}.get(value, value)
+        else:
+            shown = dict(q.choices).get(value, value)
+        rows.append((q.label, shown))
+    return rows

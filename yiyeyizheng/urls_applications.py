@@ -26,6 +26,7 @@ urlpatterns = [
         applications.attachment_delete,
         name="attachment_delete",
     ),
+    path("applications/<str:number>/sign/", applications.application_sign, name="application_sign"),
     path(
         "applications/<str:number>/submit/",
         applications.application_submit,

@@ -26,12 +26,15 @@ from yiyeyizheng.models import (
     CompositeLicence,
     ItemReview,
 )
+from yiyeyizheng.models.applications import FORM_FIELDS
 from yiyeyizheng.progress import timeline
-from yiyeyizheng.rules import OPTIONAL, questions_for
+from yiyeyizheng.questions import FIXED_QUESTIONS
+from yiyeyizheng.rules import questions_for
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import attachments as attachment_services
 from yiyeyizheng.services import changes
 from yiyeyizheng.services.answers import clean_answers
+from yiyeyizheng.signing import signing_rows
 
 
 def _applicant(request):
@@ -83,8 +86,8 @@ def application_start(request, seq: int):
         {
             "format": business_format,
             "answers": answers,
-            "decisions": decisions,
-            "optional": [d for d in decisions if d["decision"] == OPTIONAL],
+            "decisions": shown_decisions(decisions),
+            "optional": [d for d in decisions if services.tickable(d)],
             "error": error,
         },
     )
@@ -140,6 +143,7 @@ def application_detail(request, number: str):
             "editable": application.is_unsubmitted(),
             "needs_correction": any(r.status == "correction_requested" for r in reviews),
             "missing": application.missing() if application.is_unsubmitted() else [],
+            "wrong": application.fact_problems() if application.is_clerk_of(user) else [],
         },
     )
 
@@ -147,27 +151,38 @@ def application_detail(request, number: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, number: str):
+    """The form: the applicant's fields, the facts of the business and the optional items;
+    saving decides the items again from the facts."""
     user = _applicant(request)
     application = visible_application(request, number)
     if not application.is_editable():
         return redirect("yiyeyizheng:application_detail", application.number)
+    facts = services.facts_editable(application)
+    questions = questions_for(_format_of(application)) if facts else []
     optional = (
-        [d for d in application.decisions if d["decision"] == OPTIONAL]
-        if application.kind == "new" and application.is_unsubmitted() else []
+        [d for d in application.decisions if services.tickable(d)]
+        if application.kind == "new" and facts else []
     )  # fmt: skip
     initial = {
         **application.form_data,
+        **application.answers,
         "chosen_optional": [str(d["item_id"]) for d in optional if d["chosen"]],
     }
     form = ApplicationForm(
-        request.POST if request.method == "POST" else None, initial=initial, optional_items=optional
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        questions=questions,
+        optional_items=optional,
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        chosen = data.pop("chosen_optional", None)
+        data = {field: form.cleaned_data[field] for field in FORM_FIELDS}
         try:
             services.save_draft(
-                acting_user=user, application=application, form_data=data, chosen_optional=chosen
+                acting_user=user,
+                application=application,
+                form_data=data,
+                answers=request.POST if facts else None,
+                chosen_optional=form.cleaned_data.get("chosen_optional"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -185,7 +200,43 @@ def application_edit(request, number: str):
             "attachment_form": AttachmentForm(),
             "attachments": application.attachments.all(),
             "facts": services.register_facts(application.entity),
+            "decisions": shown_decisions(application.decisions),
             "missing": application.missing(),
+        },
+    )
+
+
+def shown_decisions(decisions: list[dict]) -> list[dict]:
+    """Decisions with the blank facts they wait on named in Chinese (``waiting``)."""
+    return [
+        {**d, "waiting": "、".join(FIXED_QUESTIONS[k].label for k in d.get("awaiting", ()))}
+        for d in decisions
+    ]
+
+
+def _format_of(application: Application) -> BusinessFormat:
+    return BusinessFormat.objects.with_items().get(pk=application.business_format_id)
+
+
+@login_required
+def application_sign(request, number: str):
+    """签署: a summary of exactly what the entity's signature will cover, with its digest;
+    the button posts that digest, so what is signed is what was shown."""
+    user = _applicant(request)
+    application = visible_application(request, number)
+    services.require_applicant(user, application.entity_uscc)
+    correcting = application.awaits_correction()
+    if not (application.is_unsubmitted() or correcting):
+        return redirect("yiyeyizheng:application_detail", application.number)
+    summary = services.signing_summary(application)
+    return render(
+        request,
+        "yiyeyizheng/application_sign.html",
+        {
+            "application": application,
+            "summary": summary,
+            "rows": signing_rows(summary.data),
+            "correcting": correcting,
         },
     )
 
@@ -247,11 +298,11 @@ def attachment_download(request, number: str, pk: int):
     )
 
 
-def _act(request, number, action, success):
+def _act(request, number, action, success, **kwargs):
     user = _applicant(request)
     application = visible_application(request, number)
     try:
-        action(acting_user=user, application=application)
+        action(acting_user=user, application=application, **kwargs)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
     else:
@@ -259,13 +310,27 @@ def _act(request, number, action, success):
     return redirect("yiyeyizheng:application_detail", application.number)
 
 
+def _shown_digest(request, number: str) -> str | None:
+    """The digest of the summary the applicant saw; without it, back to the summary."""
+    digest = request.POST.get("digest", "").strip()
+    if not digest:
+        messages.error(request, "请先核对签署内容，再签署提交。")
+        return None
+    return digest
+
+
 @login_required
 @require_POST
 def application_submit(request, number: str):
-    """Sign with the entity's electronic signature, then submit."""
+    """Sign with the entity's electronic signature exactly what the summary showed, then
+    submit."""
+    digest = _shown_digest(request, number)
+    if digest is None:
+        return redirect("yiyeyizheng:application_sign", number)
     return _act(
         request, number, services.submit_application,
         lambda a: f"已以企业电子签名签署并提交。办件进度查询码：{a.verification_code}",
+        shown_digest=digest,
     )  # fmt: skip
 
 
@@ -278,10 +343,15 @@ def application_withdraw(request, number: str):
 @login_required
 @require_POST
 def application_correct(request, number: str):
-    """Answer departments' correction requests (re-signed; the reviews resume)."""
+    """Answer departments' correction requests (re-signed as the summary showed; the reviews
+    resume)."""
+    digest = _shown_digest(request, number)
+    if digest is None:
+        return redirect("yiyeyizheng:application_sign", number)
     return _act(
-        request, number, services.correct_application, lambda a: "补正已提交，相关部门将继续审查。"
-    )
+        request, number, services.correct_application,
+        lambda a: "补正已提交，相关部门将继续审查。", shown_digest=digest,
+    )  # fmt: skip
 
 
 def _own_licence(request, pk: int) -> CompositeLicence:

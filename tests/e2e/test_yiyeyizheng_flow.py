@@ -1,9 +1,9 @@
 """In headless Chromium: a convenience store applies for its composite licence (一业一证),
 the window accepts, two departments approve, and the licence shows and verifies by QR.
 
-Starts at the application page with the questionnaire answers in the query string (the link
-the questionnaire result page carries), for 便利店 selling food and tobacco: two items, two
-district departments.
+Starts at the questionnaire for 便利店 selling food and tobacco (two items, two district
+departments); a phone number that is not one is refused on the form, and the owner signs after
+reading the summary of exactly what is signed.
 """
 
 import io
@@ -97,11 +97,28 @@ def test_apply_accept_approve_and_verify_the_composite_licence(
     owner.get_by_label("文件（PDF、JPEG 或 PNG）").set_input_files(str(proof))
     owner.get_by_role("button", name="上传").click()
     expect(owner.get_by_text("材料已上传。")).to_be_visible()
+    owner.get_by_label("联系电话").fill("abc")
+    owner.get_by_role("button", name="保存草稿").click()
+    expect(owner.get_by_text("联系电话格式不正确")).to_be_visible()
+    owner.get_by_label("联系电话").fill("13800000000")
+    owner.get_by_role("button", name="保存草稿").click()
     owner.get_by_role("link", name="返回申请").click()
+    owner.get_by_role("link", name="核对并签署提交").click()
+    expect(owner.locator('[data-signed="联系电话"]')).to_have_text("13800000000")
+    expect(owner.locator('[data-signed="食品经营许可"]')).to_have_text("许可")
+    expect(owner.locator('[data-signed="烟草专卖零售许可"]')).to_have_text("许可")
+    shown_digest = owner.locator("[data-sign-digest]").text_content()
+    owner.set_viewport_size({"width": 390, "height": 844})  # the summary reads on a phone
+    owner.get_by_text("技术信息").click()
+    assert owner.evaluate("document.documentElement.scrollWidth") <= 390
+    canonical = owner.locator("[data-sign-canonical]")
+    assert canonical.evaluate("box => box.scrollWidth <= box.clientWidth")  # wrapped, not scrolled
+    owner.set_viewport_size({"width": 1280, "height": 900})
     owner.get_by_role("button", name="以企业电子签名签署并提交").click()
     code = owner.locator("[data-verification-code]").text_content()
     application = Application.objects.get()
     assert application.status == "submitted" and application.verification_code == code
+    assert application.signed_document.digest == shown_digest
 
     window = browser.new_context(locale="zh-CN")
     clerk = window.new_page()

@@ -73,6 +73,7 @@ def test_an_unanswered_conditional_item_is_optional_naming_the_missing_answer(cl
     [
         ({"colour": "red"}, "unknown_parameter", "colour"),
         ({"area_m2": "-1"}, "invalid_parameter", "area_m2"),
+        ({"area_m2": "0"}, "invalid_parameter", "area_m2"),
         ({"area_m2": "lots"}, "invalid_parameter", "area_m2"),
         ({"district": "310199"}, "invalid_parameter", "district"),
         ({"district": "110101"}, "invalid_parameter", "district"),
@@ -122,7 +123,7 @@ def test_the_openapi_schema_documents_every_parameter(client, catalogue):
         assert parameters[name]["description"], name
     assert parameters["district"]["schema"]["enum"][0] == "310101"
     assert len(parameters["district"]["schema"]["enum"]) == 16
-    assert parameters["area_m2"]["schema"] == {"type": "number", "minimum": 0}
+    assert parameters["area_m2"]["schema"] == {"type": "number", "exclusiveMinimum": 0}
     assert parameters["venue"]["schema"]["enum"] == [
         "dance_hall",
         "arcade",

@@ -28,11 +28,16 @@ def test_the_whole_application_on_the_pages(client, owner, shop, catalogue, xuhu
         reverse("yiyeyizheng:attachment_upload", args=[application.number]),
         {"purpose": "premises_proof", "file": pdf_upload()},
     )
+    summary = client.get(reverse("yiyeyizheng:application_sign", args=[application.number]))
+    digest = summary.context["summary"].digest
     page = client.post(
-        reverse("yiyeyizheng:application_submit", args=[application.number]), follow=True
+        reverse("yiyeyizheng:application_submit", args=[application.number]),
+        {"digest": digest},
+        follow=True,
     ).content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+    assert application.signed_document.digest == digest
     assert application.verification_code in page
     client.force_login(xuhui_clerk)
     queue = client.get(reverse("yiyeyizheng:clerk_queue")).content.decode()

@@ -10,17 +10,20 @@ acting user are FSM ``permission`` callables; the services check them with
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from portal.models import Role
-from yiyeyizheng.questions import ACTIVITY_LIST, QUESTION_ORDER, question
+from yiyeyizheng.questions import FIXED_QUESTIONS, answer_rows
+from yiyeyizheng.validators import normalise_phone, validate_area
 
-#: The form fields an applicant fills in; everything else comes from the register.
+#: The form fields an applicant fills in; everything else comes from the register, and the
+#: facts of the business (area, venue, activities …) are the application's ``answers``: one
+#: set of facts feeds both the form and the decisions.
 FORM_FIELDS = {
     "premises_address": "经营场所",
-    "area_m2": "经营面积（平方米）",
     "contact_name": "联系人",
     "contact_phone": "联系电话",
 }
@@ -198,35 +201,58 @@ class Application(models.Model):
         ]
 
     def answer_rows(self) -> list[tuple[str, str]]:
-        """The questionnaire answers the decisions rest on, as (question, answer) in Chinese."""
-        keys = [*QUESTION_ORDER, *(activity.key for activity in ACTIVITY_LIST)]
-        rows = []
-        for key in keys:
-            value = self.answers.get(key)
-            if value in (None, ""):
-                continue
-            q = question(key)
-            if q.type == "decimal":
-                shown = f"{value} 平方米"
-            elif q.type == "bool":
-                shown = {"true": "是", "false": "否"}.get(value, value)
-            else:
-                shown = dict(q.choices).get(value, value)
-            rows.append((q.label, shown))
-        return rows
+        """The facts the decisions rest on, as (question, answer) in Chinese."""
+        return answer_rows(self.answers)
 
     # --- what the guards read -----------------------------------------------------------
     def chosen_items(self) -> list[dict]:
         """The decisions the application asks for: required items and chosen optional ones."""
         return [d for d in self.decisions if d.get("chosen")]
 
+    def unstated_facts(self) -> dict[str, list[str]]:
+        """The facts left blank that a needed item's decision rests on: fact label → permits.
+
+        Blank, they would leave a conditional item (消防安全检查 from 300 m², say) as an
+        optional box; only 按需办理 items may be optional, so these must be stated first.
+        """
+        waiting: dict[str, list[str]] = {}
+        for decision in self.decisions:
+            for key in decision.get("awaiting", ()):
+                waiting.setdefault(FIXED_QUESTIONS[key].label, []).append(decision["permit"])
+        return waiting
+
+    def fact_problems(self) -> list[str]:
+        """Facts and form values that cannot be true: a blank fact an item rests on, an area
+        of zero or less, a phone number that is not one. A cancellation or reissue states no
+        facts of its own (it carries the licence's)."""
+        if self.kind not in (ApplicationKind.NEW, ApplicationKind.CHANGE):
+            return []
+        problems = [
+            f"未填写“{label}”（决定{'、'.join(f'“{p}”' for p in permits)}是否须办理）"
+            for label, permits in self.unstated_facts().items()
+        ]
+        area = self.answers.get("area_m2")
+        if area not in (None, ""):
+            try:
+                validate_area(area)
+            except ValidationError as error:
+                problems.append(f"“{FIXED_QUESTIONS['area_m2'].label}”：{error.messages[0]}")
+        phone = str(self.form_data.get("contact_phone") or "").strip()
+        if phone:
+            try:
+                normalise_phone(phone)
+            except ValidationError as error:
+                problems.append(error.messages[0].rstrip("。"))
+        return problems
+
     def missing(self) -> list[str]:
-        """Chinese descriptions of what is still missing before submission."""
+        """Chinese descriptions of what is still missing or wrong before submission."""
         problems = []
         if self.kind in (ApplicationKind.NEW, ApplicationKind.CHANGE):
             for field in REQUIRED_FORM_FIELDS:
                 if not str(self.form_data.get(field) or "").strip():
                     problems.append(f"未填写“{FORM_FIELDS[field]}”")
+            problems += self.fact_problems()
             if not self.chosen_items():
                 problems.append("没有需要办理的事项")
         have = set(self.attachments.values_list("purpose", flat=True))

@@ -6,13 +6,16 @@ to its departments at once) or returns with one consolidated notice; the applica
 Each function is one transaction with its audit event and notices.
 """
 
+import hashlib
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from elicense.permissions import is_agent, is_enterprise_user, require
-from elicense.services.signatures import sign_document
+from elicense.services.signatures import canonical_bytes, sign_document
 from licensing.models import MarketEntity
 from licensing.services.common import require_active
 from portal.audit import diff, record_event
@@ -20,14 +23,17 @@ from yiyeyizheng.models import (
     Application,
     ApplicationKind,
     ApplicationStatus,
+    BusinessFormat,
     CatalogueVersion,
     ReviewStatus,
 )
 from yiyeyizheng.models.applications import FORM_FIELDS, SIGNING_MATTER
-from yiyeyizheng.rules import OPTIONAL, REQUIRED, decide
+from yiyeyizheng.questions import QUESTION_ORDER
+from yiyeyizheng.rules import NOT_REQUIRED, OPTIONAL, REQUIRED, decide, questions_for, rule_keys
 from yiyeyizheng.services import notify, numbering
 from yiyeyizheng.services.answers import clean_answers, to_answers
 from yiyeyizheng.services.routing import affected_items, review_due_date, route
+from yiyeyizheng.validators import normalise_phone
 
 MAX_FIELD_LENGTH = 200
 
@@ -44,8 +50,10 @@ def lock(application: Application) -> Application:
     return Application.objects.select_for_update().get(pk=application.pk)
 
 
-def _chosen(decision: str, item_id: int, chosen_optional) -> bool:
-    return decision == REQUIRED or (decision == OPTIONAL and item_id in chosen_optional)
+def tickable(decision: dict) -> bool:
+    """An item the applicant may tick or leave: optional (按需办理, or a rule not yet set) and
+    not waiting on a fact of the business. A required item is never optional."""
+    return decision["decision"] == OPTIONAL and not decision.get("awaiting")
 
 
 def _item_ids(chosen_optional) -> set[int]:
@@ -56,33 +64,65 @@ def _item_ids(chosen_optional) -> set[int]:
     return {int(value) for value in values}
 
 
+def _awaiting(item, decision: str, answers: dict) -> list[str]:
+    """The facts of the business (not 按需办理 activities) this item's rule reads and the
+    answers leave blank, unless the item is not needed whatever they are."""
+    if decision == NOT_REQUIRED:
+        return []
+    keys = dict.fromkeys(rule_keys(item.rule or {}))
+    return [key for key in QUESTION_ORDER if key in keys and key not in answers]
+
+
 def decisions_snapshot(business_format, answers: dict, chosen_optional=()) -> list[dict]:
     """Every item's decision for these answers, frozen as data: what the application asks for
-    (``chosen``: required items, and the optional ones the applicant ticked)."""
+    (``chosen``: required items, and the tickable optional ones the applicant ticked;
+    ``awaiting``: the blank facts the decision still rests on)."""
     chosen_optional = _item_ids(chosen_optional)
     snapshot = []
     for decision in decide(business_format, to_answers(answers)):
         item = decision.item
-        snapshot.append(
-            {
-                "item_id": item.pk,
-                "position": item.position,
-                "permit": item.permit.name,
-                "decision": decision.decision,
-                "kind": decision.kind,
-                "reason": decision.reason,
-                "departments": [d.name for d in item.departments.all()],
-                "chosen": _chosen(decision.decision, item.pk, chosen_optional),
-            }
+        entry = {
+            "item_id": item.pk,
+            "position": item.position,
+            "permit": item.permit.name,
+            "decision": decision.decision,
+            "kind": decision.kind,
+            "reason": decision.reason,
+            "departments": [d.name for d in item.departments.all()],
+            "awaiting": _awaiting(item, decision.decision, answers),
+        }
+        entry["chosen"] = decision.decision == REQUIRED or (
+            tickable(entry) and item.pk in chosen_optional
         )
+        snapshot.append(entry)
     return snapshot
 
 
-def prefill(entity: MarketEntity, answers: dict) -> dict:
+def redecide(application: Application, answers: dict, chosen_optional=None) -> list[dict]:
+    """The decisions of a new or change application for these facts (``answers``, cleaned).
+
+    Optional items keep the ticks they had unless ``chosen_optional`` is given; a change keeps
+    the optional items its licence holds. Cancellations and reissues carry the licence's items
+    and are not re-decided.
+    """
+    if application.kind not in (ApplicationKind.NEW, ApplicationKind.CHANGE):
+        return application.decisions
+    if chosen_optional is None:
+        chosen_optional = [d["item_id"] for d in application.decisions if d.get("chosen")]
+    business_format = BusinessFormat.objects.with_items().get(pk=application.business_format_id)
+    decisions = decisions_snapshot(business_format, answers, chosen_optional)
+    if application.kind == ApplicationKind.CHANGE:
+        held = {item["permit"] for item in application.licence.items}
+        decisions = [
+            {**d, "chosen": d["chosen"] or (tickable(d) and d["permit"] in held)} for d in decisions
+        ]
+    return decisions
+
+
+def prefill(entity: MarketEntity) -> dict:
     """The form as the register already knows it (一表申请: nothing asked twice)."""
     return {
         "premises_address": entity.address,
-        "area_m2": answers.get("area_m2", ""),
         "contact_name": entity.legal_person_name,
         "contact_phone": "",
     }
@@ -102,7 +142,8 @@ def register_facts(entity: MarketEntity) -> dict:
 
 
 def _clean_form(form_data: dict) -> dict:
-    """The given form fields, stripped and bounded (fields not given are left alone)."""
+    """The given form fields, stripped and bounded, the phone number checked and normalised
+    (fields not given are left alone; a blank one is for ``missing()`` to report)."""
     cleaned = {}
     for field, label in FORM_FIELDS.items():
         if field not in form_data:
@@ -110,6 +151,11 @@ def _clean_form(form_data: dict) -> dict:
         value = str(form_data.get(field) or "").strip()
         if len(value) > MAX_FIELD_LENGTH:
             raise ValidationError({field: f"“{label}”不能超过{MAX_FIELD_LENGTH}个字。"})
+        if field == "contact_phone" and value:
+            try:
+                value = normalise_phone(value)
+            except ValidationError as error:
+                raise ValidationError({field: error.messages}) from None
         cleaned[field] = value
     return cleaned
 
@@ -130,6 +176,10 @@ def start_application(*, acting_user, business_format, answers, chosen_optional=
     if business_format.version != CatalogueVersion.current():
         raise ValidationError("该经营业态不属于现行目录，请重新进行问卷。")
     cleaned = clean_answers(business_format, answers)
+    if "district" not in cleaned and any(
+        q.key == "district" for q in questions_for(business_format)
+    ):
+        cleaned["district"] = entity.district.code  # the register knows it: not asked twice
     application = Application.objects.create(
         number=numbering.application_number(timezone.localdate()),
         kind=ApplicationKind.NEW,
@@ -141,7 +191,7 @@ def start_application(*, acting_user, business_format, answers, chosen_optional=
         district=entity.district,
         applicant=acting_user,
         answers=cleaned,
-        form_data=prefill(entity, cleaned),
+        form_data=prefill(entity),
         decisions=decisions_snapshot(business_format, cleaned, chosen_optional),
     )
     record_event(
@@ -158,30 +208,55 @@ def _require_editable(application: Application) -> None:
         raise ValidationError(f"申请{application.get_status_display()}，不能修改。")
 
 
+def facts_editable(application: Application) -> bool:
+    """The facts (and so the items) may change on a new or change application the applicant
+    still holds; once accepted, the departments review what was accepted."""
+    return application.kind in (ApplicationKind.NEW, ApplicationKind.CHANGE) and (
+        application.is_unsubmitted()
+    )
+
+
+def _merged_answers(application: Application, answers) -> dict[str, str]:
+    """The stored facts with those given replacing them (a blank one clears it), checked as
+    the questionnaire checks them; facts not given are kept."""
+    keys = [q.key for q in questions_for(application.business_format)]
+    given = {key: answers[key] for key in keys if key in answers}
+    return clean_answers(application.business_format, {**application.answers, **given})
+
+
 @transaction.atomic
 def save_draft(
-    *, acting_user, application: Application, form_data: dict, chosen_optional=None
+    *, acting_user, application: Application, form_data: dict, answers=None, chosen_optional=None
 ) -> Application:
-    """Save the applicant's form (and the optional items ticked) on a draft or returned one."""
+    """Save the applicant's form, the facts of the business (those ``answers`` gives) and the
+    optional items ticked, on a draft or returned application; or the form alone while a
+    department awaits a correction.
+
+    The items are decided again from the facts on every save, so a changed area re-decides
+    and a required item is chosen whatever the post says. Writes ``yyz_application.saved``.
+    """
     application = lock(application)
     require_applicant(acting_user, application.entity_uscc)
     _require_editable(application)
-    before = dict(application.form_data)
+    before_form, before_answers = dict(application.form_data), dict(application.answers)
+    before_chosen = [d["permit"] for d in application.chosen_items()]
     application.form_data = {**application.form_data, **_clean_form(form_data)}
-    changes = diff(before, application.form_data)
-    before_acceptance = application.status != ApplicationStatus.ACCEPTED
-    if (
-        chosen_optional is not None
-        and application.kind == ApplicationKind.NEW
-        and before_acceptance
-    ):
-        chosen = _item_ids(chosen_optional)
-        application.decisions = [
-            {**d, "chosen": _chosen(d["decision"], d["item_id"], chosen)}
-            for d in application.decisions
-        ]
-        changes["chosen"] = sorted(chosen)
-    application.save(update_fields=["form_data", "decisions"])
+    changes = diff(before_form, application.form_data)
+    if facts_editable(application):
+        if answers is not None:
+            application.answers = _merged_answers(application, answers)
+        application.decisions = redecide(
+            application,
+            application.answers,
+            None if chosen_optional is None else _item_ids(chosen_optional),
+        )
+        changes.update(diff(before_answers, application.answers))
+        chosen = [d["permit"] for d in application.chosen_items()]
+        if chosen != before_chosen:
+            changes["items"] = [before_chosen, chosen]
+    elif answers is not None and _merged_answers(application, answers) != application.answers:
+        raise ValidationError("申请已受理，经营情况（面积、场所、经营活动等）不能再修改。")
+    application.save(update_fields=["form_data", "answers", "decisions"])
     record_event(
         actor=acting_user, action="yyz_application.saved", obj=application, changes=changes
     )
@@ -189,7 +264,8 @@ def save_draft(
 
 
 def signing_data(application: Application) -> dict:
-    """The canonical data the entity signs: who, what, which items, the form, the files."""
+    """The canonical data the entity signs: who, what, which items, the facts, the form, the
+    files."""
     return {
         "application": application.number,
         "kind": application.kind,
@@ -203,28 +279,86 @@ def signing_data(application: Application) -> dict:
         "reason": application.reason,
         "attachments": [
             {"purpose": a.purpose, "name": a.original_name, "size": a.size}
-            for a in application.attachments.all()
+            for a in application.attachments.order_by("pk")
         ],
     }
 
 
+@dataclass(frozen=True)
+class SigningSummary:
+    """What signing would sign now: the data, its SHA-256 (the signed document's ``digest``),
+    and what still stops it."""
+
+    data: dict
+    digest: str
+    problems: list[str]
+
+    @property
+    def canonical(self) -> str:
+        return canonical_bytes(self.data).decode()
+
+
+def digest_of(data: dict) -> str:
+    """SHA-256 of the canonical JSON: what ``sign_document`` stores as the document's digest."""
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()
+
+
+def _redecide_stored(application: Application) -> None:
+    """Decide the items again from the stored facts, in memory, while the facts may change.
+    Stored facts that can no longer be true (written before today's checks) keep the old
+    decisions: ``missing()`` names those facts and refuses the signature anyway."""
+    if not facts_editable(application):
+        return
+    try:
+        application.decisions = redecide(application, application.answers)
+    except ValidationError:
+        return
+
+
+def signing_summary(application: Application) -> SigningSummary:
+    """The summary the signing page shows; reads only (the items are decided again from the
+    facts in memory, exactly as ``submit_application`` will before it signs)."""
+    _redecide_stored(application)
+    data = signing_data(application)
+    return SigningSummary(
+        data=data,
+        digest=digest_of(data),
+        problems=application.missing(),
+    )
+
+
+def _sign(acting_user, application: Application, *, title: str, shown_digest: str | None):
+    """Sign what the applicant was shown; refuse if the data changed since (another tab,
+    another user, an upload)."""
+    data = signing_data(application)
+    if shown_digest is not None and digest_of(data) != shown_digest:
+        raise ValidationError("申请内容在您核对之后有变化，请重新核对签署内容后再签署。")
+    matter = SIGNING_MATTER if is_agent(acting_user) else ""
+    return sign_document(acting_user=acting_user, title=title, data=data, matter=matter)
+
+
 @transaction.atomic
-def submit_application(*, acting_user, application: Application) -> Application:
-    """Sign the canonical application data with the entity's electronic signature, then
-    submit (提交): the district's window is told. Writes ``yyz_application.submitted``."""
+def submit_application(
+    *, acting_user, application: Application, shown_digest: str | None = None
+) -> Application:
+    """Decide the items again from the facts, sign the canonical application data with the
+    entity's electronic signature, then submit (提交): the district's window is told.
+
+    Refused while anything is missing or impossible (``Application.missing``), and, given
+    ``shown_digest`` (the signing page's), when the data is no longer what was shown.
+    Writes ``yyz_application.submitted``.
+    """
     application = lock(application)
     require_applicant(acting_user, application.entity_uscc)
     _require_editable(application)
+    _redecide_stored(application)
     problems = application.missing()
     if problems:
         raise ValidationError(f"申请尚不完整：{'；'.join(problems)}。")
-    matter = SIGNING_MATTER if is_agent(acting_user) else ""
-    document = sign_document(
-        acting_user=acting_user,
-        title=f"一业一证申请 {application.number}",
-        data=signing_data(application),
-        matter=matter,
-    )
+    document = _sign(
+        acting_user, application, title=f"一业一证申请 {application.number}",
+        shown_digest=shown_digest,
+    )  # fmt: skip
     application.signed_document = document
     previous = application.status
     application.submit(at=timezone.now())
@@ -292,12 +426,17 @@ def accept_application(*, acting_user, application: Application) -> Application:
     """一口受理: route every item to every department concerned at once (parallel reviews).
 
     For a change only the affected items are routed; a cancellation or reissue (and a
-    change affecting nothing) has nothing to review and is decided at once.
+    change affecting nothing) has nothing to review and is decided at once. Facts that
+    cannot be true (an application signed before they were checked) are refused: the clerk
+    returns it for correction instead.
     """
     from yiyeyizheng.services import reviews as review_services
 
     application = lock(application)
     _require_clerk(acting_user, application, application.accept)
+    problems = application.fact_problems()
+    if problems:
+        raise ValidationError(f"申请内容有误，不能受理，请退回补正：{'；'.join(problems)}。")
     now = timezone.now()
     application.accept(by=acting_user, at=now)
     application.save()
@@ -323,11 +462,12 @@ def accept_application(*, acting_user, application: Application) -> Application:
 
 @transaction.atomic
 def correct_application(
-    *, acting_user, application: Application, form_data: dict | None = None
-) -> Application:
+    *, acting_user, application: Application, form_data: dict | None = None,
+    shown_digest: str | None = None,
+) -> Application:  # fmt: skip
     """The applicant answers departments' correction requests (补正): the form is updated and
-    signed again (complete, as at submission), and each review that asked goes back to
-    pending with a new time limit."""
+    signed again (complete, as at submission; given ``shown_digest``, only the data shown),
+    and each review that asked goes back to pending with a new time limit."""
     application = lock(application)
     require_applicant(acting_user, application.entity_uscc)
     waiting = list(
@@ -341,13 +481,10 @@ def correct_application(
     problems = application.missing()
     if problems:
         raise ValidationError(f"补正后的申请仍不完整：{'；'.join(problems)}。")
-    matter = SIGNING_MATTER if is_agent(acting_user) else ""
-    application.signed_document = sign_document(
-        acting_user=acting_user,
-        title=f"一业一证申请 {application.number}（补正）",
-        data=signing_data(application),
-        matter=matter,
-    )
+    application.signed_document = _sign(
+        acting_user, application, title=f"一业一证申请 {application.number}（补正）",
+        shown_digest=shown_digest,
+    )  # fmt: skip
     application.save(update_fields=["form_data", "signed_document"])
     due = review_due_date(timezone.localdate())
     for review in waiting:

@@ -16,13 +16,14 @@ from yiyeyizheng.models import (
     CompositeLicence,
     LicenceStatus,
 )
-from yiyeyizheng.rules import OPTIONAL
+from yiyeyizheng.models.applications import FORM_FIELDS
 from yiyeyizheng.services import numbering
 from yiyeyizheng.services.answers import clean_answers
 from yiyeyizheng.services.applications import (
     _clean_form,
     decisions_snapshot,
     require_applicant,
+    tickable,
 )
 
 OPEN = [
@@ -71,10 +72,12 @@ def _create(acting_user, licence, kind, *, answers, form_data, decisions, reason
 
 
 def _last_form(licence: CompositeLicence) -> dict:
-    """The form of the application that issued this version (contacts are asked once)."""
+    """The form of the application that issued this version (contacts are asked once; an
+    area kept in the form by older applications is dropped: the area is a fact, in answers)."""
     issuing = Application.objects.filter(licence=licence, status=ApplicationStatus.LICENSED)
     last = issuing.order_by("-closed_at").first()
-    return {**(last.form_data if last else {}), "premises_address": licence.premises_address}
+    form = {k: v for k, v in (last.form_data if last else {}).items() if k in FORM_FIELDS}
+    return {**form, "premises_address": licence.premises_address}
 
 
 def _licence_decisions(licence: CompositeLicence) -> list[dict]:
@@ -98,14 +101,9 @@ def start_change(
     held = {item["permit"] for item in licence.items}
     decisions = decisions_snapshot(licence.business_format, cleaned, chosen_optional)
     decisions = [
-        {**d, "chosen": d["chosen"] or (d["decision"] == OPTIONAL and d["permit"] in held)}
-        for d in decisions
+        {**d, "chosen": d["chosen"] or (tickable(d) and d["permit"] in held)} for d in decisions
     ]
-    form = {
-        **_last_form(licence),
-        "area_m2": cleaned.get("area_m2", ""),
-        **_clean_form(form_data),
-    }
+    form = {**_last_form(licence), **_clean_form(form_data)}
     return _create(
         acting_user, licence, ApplicationKind.CHANGE,
         answers=cleaned, form_data=form, decisions=decisions, reason="变更",

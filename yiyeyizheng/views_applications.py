@@ -311,7 +311,9 @@ def _act(request, number, action, success, **kwargs):
 
 
 def _shown_digest(request, number: str) -> str | None:
-    """The digest of the summary the applicant saw; without it, back to the summary."""
+    """The digest of the summary the applicant saw; without it, back to the summary (asked
+    after the applicant's rule, so a refused agent is told why, not sent to the summary)."""
+    _applicant(request)
     digest = request.POST.get("digest", "").strip()
     if not digest:
         messages.error(request, "请先核对签署内容，再签署提交。")

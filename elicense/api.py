@@ -23,6 +23,7 @@ from elicense.services.relying_parties import party_for_key
 from elicense.services.signatures import verify_signature
 from elicense.verification import verify_token
 from elicense.views_badges import badge_snippet
+from portal.identifiers import normalise_identifier
 
 
 class ApiError(Exception):
@@ -185,7 +186,9 @@ def badge(request, body: BadgeIn):
     """An embeddable badge for one shop on this platform, linking to the holder's page."""
     try:
         issued = issue_badge(
-            relying_party=request.auth, holder_uscc=body.uscc.strip().upper(), shop_id=body.shop_id
+            relying_party=request.auth,
+            holder_uscc=normalise_identifier(body.uscc),
+            shop_id=body.shop_id,
         )
     except NoCertificates as error:
         raise ApiError(404, "not_found", "未找到该主体的电子证照。") from error
@@ -236,7 +239,7 @@ class EntityKeyOut(Schema):
 )
 def signature_verify(request, body: SignatureIn):
     """Check a signature over canonical JSON against the entity's keys; who signed, when."""
-    uscc = body.uscc.strip().upper()
+    uscc = normalise_identifier(body.uscc)
     valid, message, key = verify_signature(
         holder_uscc=uscc, data=body.data, signature=body.signature
     )
@@ -272,7 +275,7 @@ def signature_verify(request, body: SignatureIn):
     summary="企业电子签名公钥",
 )
 def entity_keys(request, uscc: str):
-    keys = EntityKey.objects.filter(holder_uscc=uscc.strip().upper()).order_by("-created_at")
+    keys = EntityKey.objects.filter(holder_uscc=normalise_identifier(uscc)).order_by("-created_at")
     if not keys:
         raise ApiError(404, "not_found", "未找到该主体的签名密钥。")
     return [{**crypto.jwk(key.kid, key.public_key), "status": key.status} for key in keys]

@@ -21,6 +21,7 @@ from elicense.services.signatures import (
 )
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from portal.identifiers import normalise_identifier
 from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
 
@@ -51,12 +52,12 @@ class SignForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    uscc = forms.CharField(label="签名主体统一社会信用代码", max_length=18)
+    uscc = forms.CharField(label="签名主体统一社会信用代码", max_length=40)
     data = forms.CharField(label="签名数据（JSON）", widget=forms.Textarea(attrs={"rows": 6}))
     signature = forms.CharField(label="签名（JWS）", widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_uscc(self):
-        return self.cleaned_data["uscc"].strip().upper()
+        return normalise_identifier(self.cleaned_data["uscc"])
 
     def clean_data(self):
         return _parse_json(self.cleaned_data["data"])
@@ -133,7 +134,7 @@ def document_verify(request):
 @cache_control(public=True, max_age=300)
 def entity_keys(request, uscc):
     """Public: the entity's signing keys (active and retired) as a JWK Set."""
-    keys = EntityKey.objects.filter(holder_uscc=uscc.upper()).order_by("-created_at")
+    keys = EntityKey.objects.filter(holder_uscc=normalise_identifier(uscc)).order_by("-created_at")
     if not keys:
         raise Http404
     return JsonResponse(

@@ -4,8 +4,10 @@
 full-width to half-width, upper case) and either return the normalised value or raise
 ``ValidationError`` with a Chinese message that says exactly what is wrong, and a stable
 ``code``. Pure functions: no database, usable in forms, the API and file imports alike.
+``names_equal`` is the one rule for "the name (or address) typed is the registered one".
 """
 
+import unicodedata
 from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
@@ -60,6 +62,21 @@ def normalise_identifier(value: str | None) -> str:
     Inner whitespace is kept, so that validation reports it instead of guessing.
     """
     return str(value or "").translate(_FOLD).strip()
+
+
+def _comparable_name(text: str | None) -> str:
+    # NFKC folds full-width letters, digits and brackets（）to half-width; casefold and
+    # dropping every space leave only what a reader would call the name.
+    return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def names_equal(a: str | None, b: str | None) -> bool:
+    """Whether two entity names (or addresses) are the same name as a reader sees it.
+
+    Full-width and half-width forms, letter case, spaces and the bracket style differ in
+    what people type but not in the name: 上海某(徐汇)餐饮 is 上海某（徐汇）餐饮.
+    """
+    return _comparable_name(a) == _comparable_name(b)
 
 
 def _shown(char: str) -> str:

@@ -1,6 +1,5 @@
 """Bulk merchant checks: validate an upload, then check every row in a Celery job."""
 
-import unicodedata
 from collections import Counter
 
 from django.conf import settings
@@ -19,7 +18,12 @@ from licensing.models import (
     Verdict,
 )
 from portal.audit import record_event
-from portal.identifiers import validate_food_licence_number, validate_uscc
+from portal.identifiers import (
+    names_equal,
+    normalise_identifier,
+    validate_food_licence_number,
+    validate_uscc,
+)
 
 HEADER = ("统一社会信用代码", "名称", "食品经营许可证编号", "经营场所")
 RESULT_HEADER = ("行号", *HEADER, "审查结论", "说明")
@@ -57,14 +61,6 @@ def create_bulk_check(*, file_name: str, data: bytes, acting_user=None, relying_
     return check
 
 
-def _same_text(a: str, b: str) -> bool:
-    def norm(text):
-        text = unicodedata.normalize("NFKC", text or "")
-        return "".join(text.split()).replace("(", "（").replace(")", "）")
-
-    return norm(a) == norm(b)
-
-
 def _verdict(row, entities, licences) -> tuple[str, str]:
     uscc_text, name, number_text, address = (row + ["", "", "", ""])[:4]
     try:
@@ -84,16 +80,16 @@ def _verdict(row, entities, licences) -> tuple[str, str]:
         return Verdict.LICENCE_EXPIRED, f"有效期至{licence.valid_to:%Y-%m-%d}"
     if licence.status != FoodLicenceStatus.ACTIVE:
         return Verdict.LICENCE_CANCELLED, licence.end_reason or licence.get_status_display()
-    if not _same_text(name, entity.name):
+    if not names_equal(name, entity.name):
         return Verdict.NAME_MISMATCH, f"登记名称为“{entity.name}”"
-    if not _same_text(address, licence.premises_address):
+    if not names_equal(address, licence.premises_address):
         return Verdict.ADDRESS_MISMATCH, f"许可经营场所为“{licence.premises_address}”"
     return Verdict.MATCH, ""
 
 
 def _lookups(chunk):
-    usccs = {r[0].strip().upper() for r in chunk if r}
-    numbers = {r[2].strip().upper() for r in chunk if len(r) > 2}
+    usccs = {normalise_identifier(r[0]) for r in chunk if r}
+    numbers = {normalise_identifier(r[2]) for r in chunk if len(r) > 2}
     entities = {e.uscc: e for e in MarketEntity.objects.filter(uscc__in=usccs)}
     licences = {
         fl.number: fl for fl in FoodLicence.objects.filter(number__in=numbers, is_current=True)

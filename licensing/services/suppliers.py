@@ -17,7 +17,11 @@ from licensing.models import (
 )
 from licensing.models.suppliers import ALERT_STATES
 from portal.audit import record_event
-from portal.identifiers import validate_food_licence_number, validate_uscc
+from portal.identifiers import (
+    normalise_identifier,
+    validate_food_licence_number,
+    validate_uscc,
+)
 from portal.models import Role
 from portal.services import notify_entity
 
@@ -26,10 +30,10 @@ EXPIRY_WARNING = datetime.timedelta(days=30)
 
 def normalise_supplier_identifier(text: str) -> str:
     """A USCC or a food-licence number, normalised; a Chinese error otherwise."""
-    text = (text or "").strip()
-    if text.upper().startswith("JY"):
-        return validate_food_licence_number(text)
-    return validate_uscc(text)
+    identifier = normalise_identifier(text)
+    if identifier.startswith("JY"):
+        return validate_food_licence_number(identifier)
+    return validate_uscc(identifier)
 
 
 def _licence_state(licence: FoodLicence, today) -> str:

@@ -16,6 +16,7 @@ from portal.identifiers import (
     food_licence_check_digit,
     make_food_licence_number,
     make_uscc,
+    names_equal,
     normalise_identifier,
     organisation_code_check_character,
     uscc_check_character,
@@ -256,3 +257,20 @@ def test_full_width_food_licence_number_is_normalised():
 def test_make_food_licence_number_rejects_malformed_parts(kwargs):
     with pytest.raises(ValueError):
         make_food_licence_number(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("typed", "registered"),
+    [
+        ("上海好味道餐饮(徐汇)有限公司", "上海好味道餐饮（徐汇）有限公司"),
+        (" 上海好味道 餐饮有限公司\u3000", "上海好味道餐饮有限公司"),
+        ("上海ＡＢＣ餐饮有限公司", "上海ABC餐饮有限公司"),
+    ],
+)
+def test_names_equal_ignores_width_spaces_and_bracket_style(typed, registered):
+    assert names_equal(typed, registered) and names_equal(registered, typed)
+
+
+def test_names_equal_still_tells_different_names_apart():
+    assert not names_equal("上海好味道餐饮有限公司", "上海坏味道餐饮有限公司")
+    assert not names_equal("", "上海好味道餐饮有限公司")

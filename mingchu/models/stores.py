@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, FSMField, transition
 
@@ -45,33 +45,32 @@ class DemoStoreQuerySet(DistrictScopedQuerySet):
         选点 = selected by then; 视频安装 = reached 视频对接 by then; 对接平台 = connected to a
         platform by then; 完成建设 = completed by then. This is the one definition of the
         figures: monthly reports and the city roll-up pass the month's last day, so a past
-        month reads as it stood at 23:59 that day whatever happened since.
+        month reads as it stood at 23:59 that day whatever happened since. A store has one
+        history row per stage it reached (``advance_store_stage`` only moves forward), so
+        joined rows are counted without DISTINCT.
         """
         on = on or timezone.localdate()
-        stores = self.order_by().values("pk")
+        stores = self.order_by()
         progress: dict[str, dict[str, int]] = {}
 
         def count(rows, figure_of):
             for row in rows:
                 figures = progress.setdefault(
-                    row["store__district_id"], dict.fromkeys(REGISTRY_FIGURES, 0)
+                    row["district_id"], dict.fromkeys(REGISTRY_FIGURES, 0)
                 )
                 figures[figure_of(row)] = row["n"]
 
         reached = (
-            StageChange.objects.order_by()
-            .filter(store__in=stores, stage__in=list(STAGE_FIGURES), on__lte=on)
-            .values("store__district_id", "stage")
-            .annotate(n=Count("store_id", distinct=True))
+            stores.filter(stage_history__stage__in=list(STAGE_FIGURES), stage_history__on__lte=on)
+            .values("district_id", "stage_history__stage")
+            .annotate(n=Count("pk"))
         )
-        count(reached, lambda row: STAGE_FIGURES[row["stage"]])
-        connected = (
-            PlatformConnection.objects.order_by()
-            .filter(store__in=stores, connected_on__lte=on)
-            .values("store__district_id")
-            .annotate(n=Count("store_id", distinct=True))
+        count(reached, lambda row: STAGE_FIGURES[row["stage_history__stage"]])
+        connected = PlatformConnection.objects.filter(store=OuterRef("pk"), connected_on__lte=on)
+        connected_rows = (
+            stores.filter(Exists(connected)).values("district_id").annotate(n=Count("pk"))
         )
-        count(connected, lambda row: "platform_connected")
+        count(connected_rows, lambda row: "platform_connected")
         return progress
 
 

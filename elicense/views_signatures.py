@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,9 +22,13 @@ from elicense.services.signatures import (
 )
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
 from portal.identifiers import normalise_identifier
 from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
+
+#: Signing is answered once per form token (portal.idempotency).
+SIGN = "elicense.document.sign"
 
 
 def _parse_json(text: str):
@@ -69,22 +74,29 @@ def document_sign(request):
     """The enterprise user signs business data in the entity's name."""
     if request.user.role != Role.ENTERPRISE:
         raise Http404
+    if request.method == "POST" and (replay := replay_form(request, action=SIGN)):
+        return replay
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         matter = form.cleaned_data["matter"]
         try:
-            document = sign_document(
-                acting_user=request.user,
-                title=form.cleaned_data["title"],
-                data=form.cleaned_data["data"],
-                matter=matter.path if matter else "",
+            once = submit_form_once(
+                request,
+                action=SIGN,
+                create=lambda: sign_document(
+                    acting_user=request.user,
+                    title=form.cleaned_data["title"],
+                    data=form.cleaned_data["data"],
+                    matter=matter.path if matter else "",
+                ),
+                url=lambda document: reverse("elicense:document_detail", args=[document.public_id]),
             )
         except PermissionDenied as error:
             raise Http404 from error
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("elicense:document_detail", public_id=document.public_id)
+            return redirect(once.url)
     return render(request, "elicense/document_sign.html", {"form": form})
 
 

@@ -5,12 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from licensing.models import Supplier
 from licensing.services import add_supplier, remove_supplier
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
+
+#: Adding is answered once per form token (portal.idempotency).
+ADD = "licensing.supplier.add"
 
 
 class SupplierForm(forms.Form):
@@ -26,15 +31,24 @@ class SupplierForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def supplier_list(request):
     require_enterprise(request)
+    if request.method == "POST" and (replay := replay_form(request, action=ADD)):
+        return replay
     form = SupplierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            supplier = add_supplier(acting_user=request.user, **form.cleaned_data)
+            once = submit_form_once(
+                request,
+                action=ADD,
+                create=lambda: add_supplier(acting_user=request.user, **form.cleaned_data),
+                url=lambda _: reverse("licensing:supplier_list"),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"已添加：{supplier}（{supplier.get_state_display()}）")
-            return redirect("licensing:supplier_list")
+            if not once.replayed:
+                supplier = once.created
+                messages.success(request, f"已添加：{supplier}（{supplier.get_state_display()}）")
+            return redirect(once.url)
     suppliers = Supplier.objects.filter(owner_uscc=request.user.entity_uscc)
     return render(request, "licensing/supplier_list.html", {"form": form, "suppliers": suppliers})
 

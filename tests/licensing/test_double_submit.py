@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from elicense import ratelimit
 from elicense.services.relying_parties import create_relying_party
-from licensing.models import BulkCheck, FoodLicence, MarketEntity
+from licensing.models import BulkCheck, FoodLicence, MarketEntity, Supplier
 from licensing.services.bulk import HEADER
 from tests.conftest import require
 from tests.double_submit import form_token
@@ -217,3 +217,18 @@ def test_a_malformed_key_is_422_in_chinese(client, party_key, bad_key):
 
     assert response.status_code == 422 and response.json()["code"] == "invalid_idempotency_key"
     assert not BulkCheck.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_supplier_added_twice_from_one_page_is_listed_once_without_an_error(client, xuhui_clerk):
+    canteen = enterprise_user(register(xuhui_clerk, name="上海某学校后勤服务有限公司"))
+    supplier = register(xuhui_clerk, name="上海新鲜蔬菜配送有限公司")
+    client.force_login(canteen)
+    url = reverse("licensing:supplier_list")
+    data = {"identifier": supplier.uscc, "note": "", "form_token": form_token(client, url)}
+
+    client.post(url, data)
+    again = client.post(url, data, follow=True)
+
+    assert Supplier.objects.count() == 1
+    assert "已在清单中" not in again.content.decode()

@@ -1,0 +1,32 @@
+"""Double submit on the demo-store registry: a store selected twice from one form is one store."""
+
+import pytest
+from django.urls import reverse
+
+from mingchu.models import DemoStore
+from portal.models import District, Role
+from tests.double_submit import form_token
+from tests.factories import UserFactory, issue_food, register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_store_form_posted_twice_selects_one_store(client, reference_data, xuhui_clerk):
+    officer = UserFactory(role=Role.DISTRICT_OFFICER, district=District.objects.get(code="310104"))
+    licence = issue_food(xuhui_clerk, register(xuhui_clerk, name="上海双击测试餐饮有限公司"))
+    client.force_login(officer)
+    url = reverse("mingchu:store_list")
+    data = {
+        "food_licence_number": licence.number,
+        "location_type": "other",
+        "expected_completion": "2027-10",
+        "form_token": form_token(client, url),
+    }
+
+    first = client.post(url, data)
+    again = client.post(url, data, follow=True)
+
+    assert DemoStore.objects.count() == 1
+    assert first.url == url and again.redirect_chain[-1][0] == url
+    page = again.content.decode()
+    assert "该表单已经提交过" in page and "该店已登记为示范店" not in page

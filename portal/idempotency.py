@@ -45,16 +45,14 @@ class IdempotencyKeyError(ValidationError):
 class Once:
     """The answer to a create that runs once.
 
-    ``created`` is the object this request made, or None when an earlier request with the
-    same key made it; ``result`` is the answer either way (for forms, ``{"url": ...}``).
+    ``created`` is what this request's create returned, or None when ``replayed`` (an
+    earlier request with the same key made it); ``result`` is the answer either way (for
+    forms, ``{"url": ...}``).
     """
 
     result: dict
+    replayed: bool
     created: Any = None
-
-    @property
-    def replayed(self) -> bool:
-        return self.created is None
 
     @property
     def url(self) -> str:
@@ -114,12 +112,12 @@ def run_once(
         if key:
             earlier = _claim(owner=owner, key=key, action=action, digest=digest)
             if earlier is not None:
-                return Once(result=earlier.result)
+                return Once(result=earlier.result, replayed=True)
         created = create()
         answer = result(created)
         if key:
             SubmissionKey.objects.filter(owner=owner, key=key).update(result=answer)
-        return Once(result=answer, created=created)
+        return Once(result=answer, replayed=False, created=created)
 
 
 def user_owner(user) -> str:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from mingchu.models import DemoStore
+from mingchu.models import DemoStore, DistrictQuota
 from portal.models import District, Role
 from tests.double_submit import form_token
 from tests.factories import UserFactory, issue_food, register
@@ -30,3 +30,18 @@ def test_a_store_form_posted_twice_selects_one_store(client, reference_data, xuh
     assert first.url == url and again.redirect_chain[-1][0] == url
     page = again.content.decode()
     assert "该表单已经提交过" in page and "该店已登记为示范店" not in page
+
+
+def test_a_new_year_posted_twice_sets_the_quotas_once_without_an_error(client, quotas, city):
+    client.force_login(city)
+    url = reverse("mingchu:quota_year_new")
+    data = {"year": "2023", "reason": "2023年方案", "form_token": form_token(client, url)}
+    for code in District.objects.values_list("code", flat=True):
+        data |= {f"food_court_{code}": 1, f"other_areas_{code}": 4}
+
+    client.post(url, data)
+    again = client.post(url, data, follow=True)
+
+    assert again.redirect_chain[-1][0].endswith("?year=2023")
+    assert "2023年的布点已设定" not in again.content.decode()
+    assert DistrictQuota.objects.filter(year=2023).count() == 16

@@ -1,9 +1,12 @@
 """Double submit on the demo-store registry: a store selected twice from one form is one store."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
-from mingchu.models import DemoStore, DistrictQuota
+from mingchu.models import DemoStore, DistrictQuota, MonthlyReport
+from mingchu.reports import SHANGHAI
 from portal.models import District, Role
 from tests.double_submit import form_token
 from tests.factories import UserFactory, issue_food, register
@@ -45,3 +48,15 @@ def test_a_new_year_posted_twice_sets_the_quotas_once_without_an_error(client, q
     assert again.redirect_chain[-1][0].endswith("?year=2023")
     assert "2023年的布点已设定" not in again.content.decode()
     assert DistrictQuota.objects.filter(year=2023).count() == 16
+
+
+def test_a_months_report_opened_twice_is_one_report(client, reference_data, time_machine):
+    """open_report is get-or-create on (district, month): no token needed."""
+    time_machine.move_to(datetime.datetime(2022, 9, 20, 10, tzinfo=SHANGHAI), tick=False)
+    officer = UserFactory(role=Role.DISTRICT_OFFICER, district=District.objects.get(code="310104"))
+    client.force_login(officer)
+
+    answers = [client.post(reverse("mingchu:report_open")) for _ in range(2)]
+
+    report = MonthlyReport.objects.get()
+    assert {a.url for a in answers} == {reverse("mingchu:report_edit", args=[report.pk])}

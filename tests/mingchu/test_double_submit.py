@@ -1,4 +1,4 @@
-"""Double submit on the demo-store registry: a store selected twice from one form is one store."""
+"""Double submit in 明厨亮灶: one store, one year of quotas, one report, however often sent."""
 
 import datetime
 

@@ -232,3 +232,29 @@ def test_a_supplier_added_twice_from_one_page_is_listed_once_without_an_error(cl
 
     assert Supplier.objects.count() == 1
     assert "已在清单中" not in again.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_api_calls_with_one_key_at_the_same_moment_start_one_check(party_key):
+    require(connection.vendor == "postgresql", "concurrent transactions need PostgreSQL")
+    barrier, answers, errors = threading.Barrier(2), [], []
+
+    def call():
+        try:
+            barrier.wait(timeout=30)
+            answers.append(_api_upload(Client(), party_key, _upload(), "retry-42"))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert [a.status_code for a in answers] == [202, 202]
+    assert answers[0].json() == answers[1].json()
+    assert BulkCheck.objects.count() == 1

@@ -3,15 +3,16 @@
 from django import template
 from django.utils.html import format_html
 
-from portal.idempotency import FORM_TOKEN_FIELD, new_form_token, posted_form_token
+from portal.idempotency import FORM_TOKEN_FIELD, new_form_token
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def form_token(context):
-    """A fresh token for a new form; the posted one when the form is shown again with
-    errors (nothing was created, so the token is still unused)."""
-    request = context.get("request")
-    token = (posted_form_token(request) if request is not None else "") or new_form_token()
-    return format_html('<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, token)
+@register.simple_tag
+def form_token():
+    """A fresh token each time the form is shown. A form shown again with errors gets a new
+    one too: nothing was created under the old one, and on a page with several forms each
+    keeps its own."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, new_form_token()
+    )

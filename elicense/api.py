@@ -21,7 +21,7 @@ from elicense.services.badges import NoCertificates, issue_badge
 from elicense.services.documents import public_url
 from elicense.services.relying_parties import party_for_key
 from elicense.services.signatures import verify_signature
-from elicense.verification import verify_token
+from elicense.verification import live_result, verify_token
 from elicense.views_badges import badge_snippet
 from portal.idempotency import (
     REPLAYED_HEADER,
@@ -135,7 +135,9 @@ def verify(request, body: TokenIn):
     return {
         "result": outcome.result,
         "message": outcome.message,
-        "certificate": certificate_out(certificate, certificate.status) if certificate else None,
+        "certificate": certificate_out(certificate, live_result(certificate))
+        if certificate
+        else None,
         "presenter": outcome.presenter,
     }
 

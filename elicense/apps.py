@@ -6,12 +6,17 @@ class ElicenseConfig(AppConfig):
     verbose_name = "电子证照"
 
     def ready(self):
+        from elicense import permissions  # noqa: F401 - registers the app's rules
         from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role
 
         registry.add_nav(
-            label="电子证照", url_name="elicense:my_certificates", roles={Role.ENTERPRISE}, order=5
+            label="电子证照",
+            url_name="elicense:my_certificates",
+            roles={Role.ENTERPRISE},
+            order=5,
+            permission="elicense.view_certificates",
         )
         registry.add_nav(
             label="授权管理",
@@ -24,6 +29,7 @@ class ElicenseConfig(AppConfig):
             url_name="elicense:document_sign",
             roles={Role.ENTERPRISE},
             order=7,
+            permission="elicense.sign_document",
         )
         registry.add_nav(
             label="扫码验照",
@@ -32,6 +38,15 @@ class ElicenseConfig(AppConfig):
             order=30,
         )
         registry.add_login_panel(template="elicense/login_panel.html")
+        from elicense.panels import agent_authorisations
+
+        registry.add_panel(
+            template="elicense/panel_agent.html",
+            context=agent_authorisations,
+            roles={Role.ENTERPRISE},
+            order=5,
+            when=lambda context: context["is_agent"],
+        )
         register_action_labels(
             {
                 "certificate.issued": "电子证照签发",

@@ -7,30 +7,35 @@ Every call is logged as a ``Verification`` so the holder sees who checked it.
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import jwt
+from django.conf import settings
 from django.utils import timezone
 
 from elicense import crypto
 from elicense.models import (
     Certificate,
-    CertificateStatus,
     SigningKey,
     Verification,
     VerificationChannel,
 )
 from elicense.models import VerificationResult as Result
+from elicense.models.licence_state import LicenceState
 from elicense.models.presentations import CODE_ALPHABET, CODE_LENGTH
 from elicense.services import presentations
 from portal.audit import current_client_address
 
-STATUS_RESULTS = {
-    CertificateStatus.ACTIVE: Result.VALID,
-    CertificateStatus.PENDING_SIGNATURE: Result.PENDING,
-    CertificateStatus.SUPERSEDED: Result.SUPERSEDED,
-    CertificateStatus.REVOKED: Result.REVOKED,
-    CertificateStatus.CANCELLED: Result.CANCELLED,
-    CertificateStatus.EXPIRED: Result.EXPIRED,
+#: The verification result of each licence state; a licence 30日内到期 is still valid.
+STATE_RESULTS = {
+    LicenceState.PENDING: Result.PENDING,
+    LicenceState.NOT_YET_VALID: Result.NOT_YET_VALID,
+    LicenceState.VALID: Result.VALID,
+    LicenceState.EXPIRING: Result.VALID,
+    LicenceState.EXPIRED: Result.EXPIRED,
+    LicenceState.SUPERSEDED: Result.SUPERSEDED,
+    LicenceState.CANCELLED: Result.CANCELLED,
+    LicenceState.REVOKED: Result.REVOKED,
 }
 
 
@@ -54,12 +59,8 @@ class Outcome:
 
 
 def live_result(certificate: Certificate, *, today=None) -> Result:
-    """The certificate's status now: an active one past its validity counts as expired."""
-    today = today or timezone.localdate()
-    if certificate.status == CertificateStatus.ACTIVE and certificate.valid_to:
-        if certificate.valid_to < today:
-            return Result.EXPIRED
-    return STATUS_RESULTS[CertificateStatus(certificate.status)]
+    """The certificate's status now, as a verification result (``licence_state``)."""
+    return STATE_RESULTS[certificate.state_on(today)]
 
 
 _PUBLIC_KEYS: dict = {}
@@ -171,7 +172,21 @@ def _check_presentation(code: str, verifier_label: str, matter: str | None = Non
     )
 
 
-def _check_display_url(match) -> Outcome:
+def own_hosts() -> set[str]:
+    """The host names whose display-QR URLs are this portal's (``PUBLIC_BASE_URL`` and aliases)."""
+    hosts = {urlsplit(settings.PUBLIC_BASE_URL).hostname or ""}
+    hosts.update(alias.strip().lower() for alias in settings.PUBLIC_HOST_ALIASES)
+    return hosts - {""}
+
+
+def _check_display_url(text: str, match) -> Outcome:
+    """A display-QR URL verifies only on this portal's own host: a copy of the path on another
+    host may be a counterfeit page, so it is reported as such (without naming the holder)."""
+    bare_path = text.startswith("/") and not text.startswith("//")
+    if not bare_path:
+        host = urlsplit(text if "://" in text else f"//{text}").hostname or ""
+        if host.lower() not in own_hosts():
+            return Outcome(Result.FOREIGN_DOMAIN, detail=f"二维码指向“{host or '未知网站'}”")
     certificate = Certificate.objects.filter(public_id=match["public_id"]).first()
     if certificate is None:
         return Outcome(Result.NOT_FOUND)
@@ -204,7 +219,7 @@ def verify_token(
     elif text.count(".") == 2 and "/" not in text:
         outcome = _check_jws(text)
     elif match := DISPLAY_URL.search(text):
-        outcome = _check_display_url(match)
+        outcome = _check_display_url(text, match)
     else:
         outcome = Outcome(Result.MALFORMED)
     log_verification(

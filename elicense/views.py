@@ -20,10 +20,12 @@ from elicense.models import (
     Verification,
 )
 from elicense.pdf import pdf_path, printable_context
+from elicense.permissions import require
 from elicense.services import issue_presentation_code
 from elicense.services.documents import pdf_ready, public_url
 from elicense.tasks import render_certificate_pdf as render_task
 from elicense.verification import check_certificate, live_result, verify_token
+from portal.access import require_enterprise
 from portal.models import Role
 
 #: Who may use the scan page: window staff and the bureau's officers.
@@ -91,10 +93,11 @@ def holder_frame(request, public_id):
 
 @login_required
 def my_certificates(request):
-    """The enterprise's e-licence page: its certificates and the display QR."""
-    if request.user.role != Role.ENTERPRISE:
-        raise Http404
-    current = holder_certificates(request.user.entity_uscc)
+    """The enterprise's e-licence page: its certificates and the display QR; the checks and
+    scan-login records for the legal representative only (the template asks)."""
+    user = require_enterprise(request)
+    require(user, "elicense.view_certificates")
+    current = holder_certificates(user.entity_uscc)
     if not current:
         raise Http404("本企业暂无电子证照。")
     main = current[0][0]
@@ -106,11 +109,12 @@ def my_certificates(request):
             "main": main,
             "display_url": public_url(main),
             "display_qr": qr.svg(public_url(main), title="亮照二维码"),
-            "verifications": Verification.objects.of_holder(
-                request.user.entity_uscc
-            ).select_related("certificate")[:20],
+            # lazy: read only when the template's {% has_perm %} shows them
+            "verifications": Verification.objects.of_holder(user.entity_uscc).select_related(
+                "certificate"
+            )[:20],
             "scan_logins": LoginChallenge.objects.filter(
-                user__entity_uscc=request.user.entity_uscc, status=ChallengeStatus.CONSUMED
+                user__entity_uscc=user.entity_uscc, status=ChallengeStatus.CONSUMED
             ).select_related("user")[:20],
         },
     )
@@ -119,11 +123,13 @@ def my_certificates(request):
 @login_required
 @require_POST
 def presentation_code(request):
-    """A fresh presentation code for the enterprise's page (JSON: code, QR, lifetime)."""
+    """A fresh presentation code for the enterprise's page (JSON: code, QR, lifetime); a
+    refusal answers 403 with its reason, which the page shows."""
+    require_enterprise(request)
     try:
         code, presentation = issue_presentation_code(acting_user=request.user)
     except PermissionDenied as error:
-        raise Http404 from error
+        return JsonResponse({"error": str(error)}, status=403)
     except ValidationError as error:
         return JsonResponse({"error": error.messages[0]}, status=409)
     return JsonResponse(
@@ -171,12 +177,14 @@ def _clerk_label(user) -> str:
 
 
 def _own_certificate(request, public_id) -> Certificate:
-    """A certificate the user may print: its holder's enterprise users, or city-wide staff."""
+    """A certificate the user may print: its holder's enterprise users (404 for anyone
+    else's), or city-wide staff; then ``elicense.print_certificate`` (403 with the reason)."""
     certificate = get_object_or_404(Certificate, public_id=public_id)
     user = request.user
     own = user.role == Role.ENTERPRISE and user.entity_uscc == certificate.holder_uscc
     if not (own or user.is_city_wide) or not certificate.signature:
         raise Http404
+    require(user, "elicense.print_certificate")
     return certificate
 
 

@@ -2,20 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense.forms import GrantForm, InviteForm, RevokeForm
 from elicense.models import Authorisation
+from elicense.permissions import legal_representatives, require
 from elicense.services.authorisations import grant_authorisation, revoke_authorisation
 from elicense.services.invitations import invite_agent
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
-from portal.models.accounts import EnterpriseCapacity
 
 #: Grants are answered once per form token (portal.idempotency).
 GRANT = "elicense.authorisation.grant"
@@ -24,9 +23,10 @@ GRANT = "elicense.authorisation.grant"
 @login_required
 @require_http_methods(["GET", "POST"])
 def authorisation_list(request):
-    """The legal representative grants and revokes; an agent sees its own grants."""
+    """The legal representative grants and revokes; an agent sees its own grants, each with
+    its state now (``Authorisation.state``): where it learns what it may do and whom to ask."""
     user = require_enterprise(request)
-    is_legal = user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE
+    is_legal = user.has_perm("elicense.manage_authorisations")
     authorisations = Authorisation.objects.of_holder(user.entity_uscc).select_related(
         "agent", "scope", "granted_by", "revoked_by"
     )
@@ -34,8 +34,7 @@ def authorisation_list(request):
         authorisations = authorisations.filter(agent=user)
     form = GrantForm(request.POST or None, holder_uscc=user.entity_uscc) if is_legal else None
     if request.method == "POST":
-        if form is None:
-            raise Http404
+        require(user, "elicense.manage_authorisations")
         if replay := replay_form(request, action=GRANT):
             return replay
         if form.is_valid():
@@ -60,6 +59,7 @@ def authorisation_list(request):
             "form": form,
             "revoke_form": RevokeForm(),
             "invite_form": InviteForm() if is_legal else None,
+            "legal_representatives": [] if is_legal else legal_representatives(user.entity_uscc),
         },
     )
 
@@ -68,6 +68,7 @@ def authorisation_list(request):
 @require_POST
 def authorisation_revoke(request, pk):
     user = require_enterprise(request)
+    require(user, "elicense.manage_authorisations")
     authorisation = get_object_or_404(Authorisation.objects.of_holder(user.entity_uscc), pk=pk)
     form = RevokeForm(request.POST)
     form.is_valid()
@@ -75,8 +76,6 @@ def authorisation_revoke(request, pk):
         revoke_authorisation(
             acting_user=user, authorisation=authorisation, reason=form.cleaned_data.get("reason")
         )
-    except PermissionDenied as error:
-        raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -89,14 +88,13 @@ def authorisation_revoke(request, pk):
 def agent_invite(request):
     """The legal representative creates an agent account and receives its invitation link."""
     user = require_enterprise(request)
+    require(user, "elicense.manage_authorisations")
     form = InviteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写用户名和姓名。")
         return redirect("elicense:authorisation_list")
     try:
         agent, path = invite_agent(acting_user=user, **form.cleaned_data)
-    except PermissionDenied as error:
-        raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

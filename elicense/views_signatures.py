@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense import crypto
 from elicense.models import EntityKey, Matter, SignedDocument
+from elicense.permissions import require
 from elicense.services.signatures import (
     MAX_DOCUMENT_BYTES,
     rotate_entity_key,
@@ -24,8 +25,6 @@ from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
 from portal.identifiers import normalise_identifier
-from portal.models import Role
-from portal.models.accounts import EnterpriseCapacity
 
 #: Signing is answered once per form token (portal.idempotency).
 SIGN = "elicense.document.sign"
@@ -72,8 +71,8 @@ class VerifyForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def document_sign(request):
     """The enterprise user signs business data in the entity's name."""
-    if request.user.role != Role.ENTERPRISE:
-        raise Http404
+    user = require_enterprise(request)
+    require(user, "elicense.sign_document")
     if request.method == "POST" and (replay := replay_form(request, action=SIGN)):
         return replay
     form = SignForm(request.POST or None)
@@ -84,15 +83,13 @@ def document_sign(request):
                 request,
                 action=SIGN,
                 create=lambda: sign_document(
-                    acting_user=request.user,
+                    acting_user=user,
                     title=form.cleaned_data["title"],
                     data=form.cleaned_data["data"],
                     matter=matter.path if matter else "",
                 ),
                 url=lambda document: reverse("elicense:document_detail", args=[document.public_id]),
             )
-        except PermissionDenied as error:
-            raise Http404 from error
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -157,17 +154,12 @@ def entity_keys(request, uscc):
 @login_required
 def key_list(request):
     """The enterprise's signing keys (active and retired); the legal representative may
-    replace the active one, for instance when a device holding access was lost."""
+    replace the active one (the template asks ``elicense.rotate_key``), for instance when a
+    device holding access was lost."""
     user = require_enterprise(request)
+    require(user, "elicense.view_keys")
     keys = EntityKey.objects.filter(holder_uscc=user.entity_uscc).order_by("-created_at")
-    return render(
-        request,
-        "elicense/entitykey_list.html",
-        {
-            "keys": keys,
-            "can_rotate": user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE,
-        },
-    )
+    return render(request, "elicense/entitykey_list.html", {"keys": keys})
 
 
 @login_required
@@ -175,6 +167,7 @@ def key_list(request):
 def key_rotate(request):
     """更换签名密钥: ``rotate_entity_key`` (audited); earlier signatures keep verifying."""
     user = require_enterprise(request)
+    require(user, "elicense.rotate_key")
     if request.POST.get("confirm") != "on":
         messages.error(request, "请先勾选确认，再更换签名密钥。")
         return redirect("elicense:key_list")

@@ -1,5 +1,6 @@
 """The register's part of the verification API: a holder's licences by USCC."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import File, Router, Schema, Status, UploadedFile
@@ -7,6 +8,7 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from elicense.api import ApiError, CertificateOut, ErrorOut, certificate_out
 from elicense.models import Certificate, CertificateKind
 from elicense.verification import check_certificate, live_result
+from licensing import tabular
 from licensing.models import BulkCheck, BulkCheckStatus, MarketEntity
 from licensing.services import create_bulk_check
 from portal.idempotency import (
@@ -104,8 +106,9 @@ def bulk_check_create(request, response: HttpResponse, file: File[UploadedFile])
     With an ``Idempotency-Key`` header, a repeat with the same key and file answers the
     first task again (header ``Idempotent-Replayed: true``) instead of starting another;
     the same key with another file is 422 ``idempotency_key_reused``."""
-    name, data = file.name or "upload.csv", file.read()
+    name = file.name or "upload.csv"
     try:
+        data = tabular.upload_bytes(file, max_bytes=settings.BULK_CHECK_MAX_BYTES)
         once = run_once(
             owner=f"party:{request.auth.pk}",
             key=api_idempotency_key(request),

@@ -6,6 +6,7 @@ class LicensingConfig(AppConfig):
     verbose_name = "登记注册"
 
     def ready(self):
+        from licensing import permissions  # noqa: F401 - registers the app's rules
         from licensing.panels import enterprise_summary, register_summary
         from portal.audit import register_action_labels
         from portal.hooks import registry
@@ -22,19 +23,25 @@ class LicensingConfig(AppConfig):
             label="主体查询", url_name="licensing:entity_list", roles=readers, order=20
         )
         registry.add_nav(
-            label="本企业证照", url_name="licensing:my_entity", roles={Role.ENTERPRISE}, order=10
+            label="本企业证照",
+            url_name="licensing:my_entity",
+            roles={Role.ENTERPRISE},
+            order=10,
+            permission="licensing.view_entity",
         )
         registry.add_nav(
             label="供货者查验",
             url_name="licensing:supplier_list",
             roles={Role.ENTERPRISE},
             order=11,
+            permission="licensing.manage_suppliers",
         )
         registry.add_nav(
             label="批量资质审查",
             url_name="licensing:bulkcheck_list",
             roles={Role.ENTERPRISE},
             order=12,
+            permission="licensing.run_bulk_check",
         )
         registry.add_panel(
             template="licensing/panel_register.html",
@@ -47,6 +54,7 @@ class LicensingConfig(AppConfig):
             context=enterprise_summary,
             roles={Role.ENTERPRISE},
             order=10,
+            when=lambda context: context["allowed"],
         )
         register_action_labels(
             {
@@ -61,6 +69,7 @@ class LicensingConfig(AppConfig):
                 "food_licence.changed": "食品经营许可变更",
                 "food_licence.cancelled": "食品经营许可注销",
                 "food_licence.expired": "食品经营许可证到期",
+                "food_licence.carried": "行业综合许可证载明食品经营许可",
                 "supplier.added": "添加供货者",
                 "supplier.removed": "移除供货者",
                 "bulk_check.created": "上传批量审查",

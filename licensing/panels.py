@@ -1,10 +1,8 @@
 """The register's blocks on the role home pages."""
 
-import datetime
-
 from django.utils import timezone
 
-from licensing.models import EntityStatus, FoodLicence, FoodLicenceStatus, MarketEntity
+from licensing.models import EntityStatus, FoodLicence, MarketEntity
 from licensing.models.licences import current_food_licences_prefetch
 
 
@@ -16,20 +14,20 @@ def register_summary(request):
     food = FoodLicence.objects.visible_to(user).current()
     return {
         "active_entities": entities.filter(status=EntityStatus.ACTIVE).count(),
-        "active_food_licences": food.filter(status=FoodLicenceStatus.ACTIVE).count(),
-        "expiring_food_licences": food.filter(
-            status=FoodLicenceStatus.ACTIVE,
-            valid_to__lte=today + datetime.timedelta(days=30),
-        ).count(),
+        "active_food_licences": food.in_force(today).count(),
+        "expiring_food_licences": food.expiring(today).count(),
         "recent_entities": entities.select_related("district").order_by("-created_at", "-id")[:5],
     }
 
 
 def enterprise_summary(request):
-    """The enterprise user's own entity with its current licences."""
+    """The enterprise user's own entity with its current licences; hidden (``allowed``
+    false) from an agent without ``licensing.view_entity``."""
+    if not request.user.has_perm("licensing.view_entity"):
+        return {"allowed": False}
     entity = (
         MarketEntity.objects.visible_to(request.user)
         .prefetch_related(current_food_licences_prefetch())
         .first()
     )
-    return {"entity": entity}
+    return {"allowed": True, "entity": entity}

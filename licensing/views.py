@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from elicense.permissions import require
 from licensing import services
 from licensing.forms import (
     EntityChangeForm,
@@ -22,6 +23,7 @@ from licensing.forms import (
 )
 from licensing.models import BusinessLicence, FoodLicence, MarketEntity
 from licensing.models.licences import current_food_licences_prefetch
+from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
 from portal.models import AuditEvent, Role
@@ -55,6 +57,7 @@ def _manageable_food_licence(request, pk):
 @login_required
 def entity_list(request):
     """Search the register (USCC, name or food-licence number) within the user's scope."""
+    require(request.user, "licensing.view_entity")
     form = SearchForm(request.GET or None)
     entities = MarketEntity.objects.visible_to(request.user)
     if form.is_valid():
@@ -73,6 +76,7 @@ def entity_list(request):
 @login_required
 def entity_detail(request, pk):
     """An entity with all its licences, their versions and its audit history."""
+    require(request.user, "licensing.view_entity")
     entity = get_object_or_404(
         MarketEntity.objects.visible_to(request.user)
         .select_related("district")
@@ -125,8 +129,7 @@ def entity_detail(request, pk):
 @login_required
 def my_entity(request):
     """The enterprise user's own entity."""
-    if request.user.role != Role.ENTERPRISE:
-        raise Http404
+    require(require_enterprise(request), "licensing.view_entity")
     entity = get_object_or_404(MarketEntity.objects.visible_to(request.user))
     return redirect("licensing:entity_detail", pk=entity.pk)
 

@@ -1,6 +1,7 @@
 """Bulk merchant check pages for enterprise users (platforms, markets, canteens)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -8,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from elicense.permissions import require
+from licensing import tabular
 from licensing.api import xlsx_response
 from licensing.models import BulkCheck, BulkCheckStatus
 from licensing.services import create_bulk_check
@@ -28,6 +31,11 @@ class UploadForm(forms.Form):
     )
 
 
+def _require_checker(request):
+    """An enterprise user (404 for anyone else) with ``licensing.run_bulk_check`` (403)."""
+    require(require_enterprise(request), "licensing.run_bulk_check")
+
+
 def _own(request, pk) -> BulkCheck:
     return get_object_or_404(BulkCheck.objects.filter(uploaded_by=request.user), pk=pk)
 
@@ -35,18 +43,19 @@ def _own(request, pk) -> BulkCheck:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bulkcheck_list(request):
-    require_enterprise(request)
+    _require_checker(request)
     if request.method == "POST" and (replay := replay_form(request, action=UPLOAD)):
         return replay
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            data = tabular.upload_bytes(upload, max_bytes=settings.BULK_CHECK_MAX_BYTES)
             once = submit_form_once(
                 request,
                 action=UPLOAD,
                 create=lambda: create_bulk_check(
-                    file_name=upload.name, data=upload.read(), acting_user=request.user
+                    file_name=upload.name, data=data, acting_user=request.user
                 ),
                 url=lambda check: reverse("licensing:bulkcheck_detail", args=[check.pk]),
             )
@@ -60,13 +69,13 @@ def bulkcheck_list(request):
 
 @login_required
 def bulkcheck_detail(request, pk):
-    require_enterprise(request)
+    _require_checker(request)
     return render(request, "licensing/bulkcheck_detail.html", {"check": _own(request, pk)})
 
 
 @login_required
 def bulkcheck_status(request, pk):
-    require_enterprise(request)
+    _require_checker(request)
     check = _own(request, pk)
     return JsonResponse(
         {
@@ -83,7 +92,7 @@ def bulkcheck_status(request, pk):
 
 @login_required
 def bulkcheck_result(request, pk):
-    require_enterprise(request)
+    _require_checker(request)
     check = _own(request, pk)
     if check.status != BulkCheckStatus.DONE:
         raise Http404("结果尚未生成。")

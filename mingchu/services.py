@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from licensing.models import FoodLicence, FoodLicenceStatus, FoodSubjectType
+from licensing.models import FoodLicence, FoodSubjectType
 from mingchu.models import (
     Camera,
     ControlPoint,
@@ -17,7 +17,7 @@ from mingchu.models import (
 )
 from mingchu.models.quotas import QUOTA_FIELDS, YEARS
 from portal.audit import diff, record_event
-from portal.identifiers import validate_food_licence_number
+from portal.identifiers import validate_food_permit_number
 from portal.models import District, Role
 
 
@@ -147,7 +147,7 @@ def register_demo_store(
     if acting_user.role != Role.DISTRICT_OFFICER or not acting_user.district_id:
         raise PermissionDenied("只有区局人员可以登记示范店。")
     try:
-        number = validate_food_licence_number(food_licence_number)
+        number = validate_food_permit_number(food_licence_number)
     except ValidationError as error:
         raise ValidationError({"food_licence_number": error.messages}) from error
     licence = FoodLicence.objects.filter(number=number, is_current=True).first()
@@ -155,8 +155,8 @@ def register_demo_store(
         raise ValidationError({"food_licence_number": "登记中没有该食品经营许可证。"})
     if licence.subject_type not in (FoodSubjectType.CATERING, FoodSubjectType.CANTEEN):
         raise ValidationError({"food_licence_number": "示范店须持餐饮服务或单位食堂许可证。"})
-    if licence.status != FoodLicenceStatus.ACTIVE:
-        raise ValidationError({"food_licence_number": f"该许可证{licence.get_status_display()}。"})
+    if not licence.state.in_force:
+        raise ValidationError({"food_licence_number": f"该许可证{licence.state.label}。"})
     if licence.district_id != acting_user.district_id:
         raise ValidationError({"food_licence_number": f"该许可证属于{licence.district}。"})
     if DemoStore.objects.filter(year=year, food_licence_number=number).exists():

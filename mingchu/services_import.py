@@ -23,7 +23,7 @@ from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, 
 from mingchu.models.quotas import YEARS
 from mingchu.services import advance_store_stage, register_demo_store, update_demo_store
 from portal.audit import record_event
-from portal.identifiers import names_equal, validate_food_licence_number
+from portal.identifiers import same_text, validate_food_permit_number
 from portal.models import Role
 
 TITLE = "各区示范店建设情况统计表"
@@ -149,7 +149,7 @@ def _check_cells(row: TableRow) -> tuple[dict, list[RowError]]:
     if not values["name"]:
         error("单位名称", "请填写单位名称。")
     try:
-        values["number"] = validate_food_licence_number(row.cells["许可证号"])
+        values["number"] = validate_food_permit_number(row.cells["许可证号"])
     except ValidationError as caught:
         error("许可证号", caught.messages[0])
     values["stage"] = STAGE_BY_LABEL.get(_compact(row.cells["建设进度"]))
@@ -172,7 +172,7 @@ def _apply_row(
     """Register or update the row's store and advance it to the row's stage."""
     errors = []
     licence = FoodLicence.objects.filter(number=values["number"], is_current=True).first()
-    if licence is not None and not names_equal(licence.operator_name, values["name"]):
+    if licence is not None and not same_text(licence.operator_name, values["name"]):
         message = f"与许可证上的经营者名称“{licence.operator_name}”不一致。"
         return [RowError(row.line, "单位名称", message)]
     target = values["stage"]

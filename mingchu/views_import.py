@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from licensing import tabular
 from mingchu.models import DemoStore
 from mingchu.services_import import (
     HEADER,
@@ -47,9 +48,8 @@ def store_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_BYTES:
-                raise ValidationError(f"文件过大：上限 {MAX_BYTES // (1024 * 1024)} MB。")
-            rows = read_store_table(upload.name, upload.read())
+            data = tabular.upload_bytes(upload, max_bytes=MAX_BYTES)
+            rows = read_store_table(upload.name, data)
             summary = import_store_table(acting_user=request.user, rows=rows)
         except StoreImportError as error:
             row_errors = error.row_errors

@@ -3,7 +3,9 @@
 Apps register navigation items and home-page panels in ``AppConfig.ready()``; the portal
 shows those the signed-in user's role may see. Apps also add links to the public home page,
 and marks on the shop-page badge (``elicense`` asks; ``mingchu`` answers for 明厨亮灶).
-This keeps the dependency direction of DESIGN.md §3: portal knows no app above it.
+Registers above ``licensing`` hear when an entity ends (注销, 吊销), so that their licences
+end in the same transaction (``licensing`` asks; ``yiyeyizheng`` answers for composite
+licences). This keeps the dependency direction of DESIGN.md §3: portal knows no app above it.
 """
 
 from collections.abc import Callable
@@ -16,6 +18,8 @@ class NavItem:
     url_name: str
     roles: frozenset[str]
     order: int = 100
+    #: A rule the user must also have (``user.has_perm``), declared by the app; "" for none.
+    permission: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,16 @@ class BadgeMark:
     provider: Callable
 
 
+@dataclass(frozen=True)
+class EntityEnded:
+    """A market entity was cancelled (``how="cancel"``) or revoked (``how="revoke"``)."""
+
+    uscc: str
+    how: str
+    reason: str
+    acting_user: object
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
@@ -51,9 +65,12 @@ class Registry:
     login_panels: list[str] = field(default_factory=list)
     public_links: list[PublicLink] = field(default_factory=list)
     badge_marks: list[BadgeMark] = field(default_factory=list)
+    entity_end_handlers: list[Callable] = field(default_factory=list)
 
-    def add_nav(self, *, label, url_name, roles, order=100):
-        self.nav.append(NavItem(label, url_name, frozenset(roles), order))
+    def add_nav(self, *, label, url_name, roles, order=100, permission=""):
+        """A navigation link for ``roles``; with ``permission``, only for users who have it
+        (an agent without a current authorisation is not shown what it may not open)."""
+        self.nav.append(NavItem(label, url_name, frozenset(roles), order, permission))
         self.nav.sort(key=lambda item: item.order)
 
     def add_panel(self, *, template, context, roles, order=100, when=None):
@@ -78,8 +95,22 @@ class Registry:
     def badge_marks_for(self, holder_uscc: str) -> set[str]:
         return {mark.slot for mark in self.badge_marks if mark.provider(holder_uscc)}
 
+    def add_entity_end_handler(self, handler):
+        """``handler(event: EntityEnded)`` ends the app's licences of the entity; it runs
+        inside the ending transaction, so it must not commit or swallow errors."""
+        self.entity_end_handlers.append(handler)
+
+    def entity_ended(self, event: EntityEnded) -> None:
+        for handler in self.entity_end_handlers:
+            handler(event)
+
     def nav_for(self, user):
-        return [item for item in self.nav if _role_of(user) in item.roles]
+        return [
+            item
+            for item in self.nav
+            if _role_of(user) in item.roles
+            and (not item.permission or user.has_perm(item.permission))
+        ]
 
     def panels_for(self, user):
         return [panel for panel in self.panels if _role_of(user) in panel.roles]

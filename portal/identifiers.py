@@ -4,7 +4,7 @@
 full-width to half-width, upper case) and either return the normalised value or raise
 ``ValidationError`` with a Chinese message that says exactly what is wrong, and a stable
 ``code``. Pure functions: no database, usable in forms, the API and file imports alike.
-``names_equal`` is the one rule for "the name (or address) typed is the registered one".
+``same_text`` is the one rule for "the name (or address) typed is the registered one".
 """
 
 import unicodedata
@@ -62,21 +62,6 @@ def normalise_identifier(value: str | None) -> str:
     Inner whitespace is kept, so that validation reports it instead of guessing.
     """
     return str(value or "").translate(_FOLD).strip()
-
-
-def _comparable_name(text: str | None) -> str:
-    # NFKC folds full-width letters, digits and brackets（）to half-width; casefold and
-    # dropping every space leave only what a reader would call the name.
-    return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
-
-
-def names_equal(a: str | None, b: str | None) -> bool:
-    """Whether two entity names (or addresses) are the same name as a reader sees it.
-
-    Full-width and half-width forms, letter case, spaces and the bracket style differ in
-    what people type but not in the name: 上海某(徐汇)餐饮 is 上海某（徐汇）餐饮.
-    """
-    return _comparable_name(a) == _comparable_name(b)
 
 
 def _shown(char: str) -> str:
@@ -224,3 +209,44 @@ def make_food_licence_number(*, subject_type: int, division: str, serial: int) -
         raise ValueError(f"serial must be 0..999999, got {serial}")
     first13 = f"{subject_type}{division}{serial:06d}"
     return f"JY{first13}{food_licence_check_digit(first13)}"
+
+
+#: 行业综合许可证 numbers: 沪综许 + 6-digit district code + year + 5-digit serial.
+COMPOSITE_LICENCE_PREFIX = "沪综许"
+COMPOSITE_LICENCE_LENGTH = len(COMPOSITE_LICENCE_PREFIX) + 6 + 4 + 5
+
+
+def validate_composite_licence_number(value: str | None) -> str:
+    """Return the normalised composite licence number or raise ``ValidationError``."""
+    number = normalise_identifier(value)
+    if not number.startswith(COMPOSITE_LICENCE_PREFIX):
+        raise ValidationError("行业综合许可证编号应以“沪综许”开头。", code="prefix")
+    digits = number[len(COMPOSITE_LICENCE_PREFIX) :]
+    if len(number) != COMPOSITE_LICENCE_LENGTH or not all(c in DIGITS for c in digits):
+        raise ValidationError(
+            "行业综合许可证编号应为“沪综许”加15位数字（区划代码、年份、流水号）。", code="length"
+        )
+    return number
+
+
+def validate_food_permit_number(value: str | None) -> str:
+    """A food operation licence number, or the number of the composite licence that carries
+    the food permit (一业一证: the composite licence proves it equally)."""
+    number = normalise_identifier(value)
+    if number.startswith(COMPOSITE_LICENCE_PREFIX):
+        return validate_composite_licence_number(number)
+    return validate_food_licence_number(number)
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """The one rule for "names (or addresses) are equal", as a reader sees them.
+
+    Full-width and half-width forms (NFKC, which also makes （） and () alike), letter case
+    and whitespace differ in what people type but not in the name: 上海某(徐汇)餐饮 is
+    上海某（徐汇）餐饮.
+    """
+
+    def norm(text):
+        return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+    return norm(a) == norm(b)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "rules",
     "portal",
     "elicense",
     "licensing",
@@ -116,6 +117,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "portal.login_throttle.UsernameDelayBackend",
+    # django-rules: the apps' named predicates (permissions.py) answer user.has_perm first.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -132,16 +136,23 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 
-# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failures the username, and
-# separately the client address, are locked for LOGIN_LOCKOUT_MINUTES.
+# Trusted reverse proxies in front of the app, each appending to X-Forwarded-For. One rule
+# (portal.middleware.client_address) gives the client address to the audit trail, login
+# throttling and the per-address budgets.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Login throttling (django-axes, ADR 0013): after LOGIN_FAILURE_LIMIT failures the
+# (username, address) pair, and separately the address, are locked for
+# LOGIN_LOCKOUT_MINUTES. A username alone is never locked: one guessed from many addresses
+# gets a growing delay of at most LOGIN_DELAY_MAX_SECONDS (portal.login_throttle).
 AXES_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = env("LOGIN_LOCKOUT_MINUTES") / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_address"
 AXES_LOCKOUT_CALLABLE = "portal.views.auth.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+LOGIN_DELAY_MAX_SECONDS = env.float("LOGIN_DELAY_MAX_SECONDS", default=8.0)
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -267,6 +278,9 @@ BULK_CHECK_MAX_BYTES = env.int("BULK_CHECK_MAX_BYTES", default=20 * 1024 * 1024)
 ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")
 PRESENTATION_CODE_SECONDS = env.int("PRESENTATION_CODE_SECONDS", default=120)
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Other host names under which this portal's display QR codes are genuine (an old domain,
+# an intranet name). A display-QR URL on any other host verifies as foreign_domain.
+PUBLIC_HOST_ALIASES = env.list("PUBLIC_HOST_ALIASES", default=[])
 
 # --- 互联网＋明厨亮灶 ---------------------------------------------------------------------
 #: Days before the monthly report's due date (the 30th) from which unsubmitted districts

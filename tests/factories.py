@@ -55,7 +55,7 @@ class RegistrationFactory(factory.DictFactory):
     entity_type = EntityType.LLC_NATURAL
     legal_person_name = "王伟"
     registered_capital = 100
-    established_on = datetime.date(2020, 5, 1)
+    established_on = datetime.date(2018, 5, 1)
     operating_period_to = None
     address = "上海市徐汇区漕溪北路88号"
     business_scope = "餐饮服务；食品销售。"

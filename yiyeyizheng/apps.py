@@ -9,6 +9,7 @@ class YiyeyizhengConfig(AppConfig):
         from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role
+        from yiyeyizheng import permissions  # noqa: F401 - registers the app's rules
 
         registry.add_nav(
             label="一业一证办事指南",

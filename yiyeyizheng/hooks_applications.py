@@ -11,6 +11,7 @@ def register() -> None:
         url_name="yiyeyizheng:application_list",
         roles={Role.ENTERPRISE},
         order=61,
+        permission="yiyeyizheng.view_application",
     )
     registry.add_nav(
         label="一业一证受理",
@@ -31,6 +32,9 @@ def register() -> None:
         order=62,
     )
     from yiyeyizheng.panels_applications import clerk_summary, reviewer_summary
+    from yiyeyizheng.services.licences import end_licences_of_entity
+
+    registry.add_entity_end_handler(end_licences_of_entity)
 
     registry.add_panel(
         template="yiyeyizheng/panel_clerk.html",
@@ -65,5 +69,6 @@ def register() -> None:
             "yyz_review.overdue_reminded": "逾期提醒",
             "yyz_licence.issued": "核发行业综合许可证",
             "yyz_licence.cancelled": "注销行业综合许可证",
+            "yyz_licence.revoked": "吊销行业综合许可证",
         }
     )

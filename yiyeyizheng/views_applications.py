@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from elicense.permissions import require
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
@@ -44,6 +45,13 @@ def _edit_url(application: Application) -> str:
     return reverse("yiyeyizheng:application_edit", args=[application.number])
 
 
+def _applicant(request):
+    """The enterprise user (404 for anyone else) who may apply (403 with the reason)."""
+    user = require_enterprise(request)
+    require(user, "yiyeyizheng.apply")
+    return user
+
+
 def _format(seq: int):
     version = CatalogueVersion.current()
     business_format = (
@@ -58,7 +66,7 @@ def _format(seq: int):
 @require_http_methods(["GET", "POST"])
 def application_start(request, seq: int):
     """Confirm the items a questionnaire result gives, then create the draft."""
-    user = require_enterprise(request)
+    user = _applicant(request)
     business_format = _format(seq)
     source = request.POST if request.method == "POST" else request.GET
     error = None
@@ -103,7 +111,9 @@ def application_start(request, seq: int):
 
 @login_required
 def application_list(request):
+    """The entity's composite licences and applications."""
     user = require_enterprise(request)
+    require(user, "yiyeyizheng.view_application")
     applications = (
         Application.objects.visible_to(user).select_related("business_format").order_by("-pk")
     )
@@ -127,6 +137,7 @@ def visible_application(request, number: str) -> Application:
 @login_required
 def application_detail(request, number: str):
     """The application with its items, reviews and timeline; actions by role."""
+    require(request.user, "yiyeyizheng.view_application")
     application = visible_application(request, number)
     user = request.user
     reviews = application.reviews.select_related("department", "district")
@@ -155,7 +166,7 @@ def application_detail(request, number: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, number: str):
-    user = require_enterprise(request)
+    user = _applicant(request)
     application = visible_application(request, number)
     if not application.is_editable():
         return redirect("yiyeyizheng:application_detail", application.number)
@@ -201,7 +212,7 @@ def application_edit(request, number: str):
 @login_required
 @require_POST
 def attachment_upload(request, number: str):
-    user = require_enterprise(request)
+    user = _applicant(request)
     application = visible_application(request, number)
     if replay := replay_form(request, action=ATTACH):
         return replay
@@ -237,7 +248,7 @@ def attachment_upload(request, number: str):
 @login_required
 @require_POST
 def attachment_delete(request, number: str, pk: int):
-    user = require_enterprise(request)
+    user = _applicant(request)
     application = visible_application(request, number)
     attachment = get_object_or_404(Attachment, pk=pk, application=application)
     try:
@@ -252,6 +263,7 @@ def attachment_delete(request, number: str, pk: int):
 @login_required
 def attachment_download(request, number: str, pk: int):
     """Only the entity's users, the district's clerks and the departments concerned."""
+    require(request.user, "yiyeyizheng.view_application")
     application = visible_application(request, number)
     attachment = get_object_or_404(Attachment, pk=pk, application=application)
     return FileResponse(
@@ -263,7 +275,7 @@ def attachment_download(request, number: str, pk: int):
 
 
 def _act(request, number, action, success):
-    user = require_enterprise(request)
+    user = _applicant(request)
     application = visible_application(request, number)
     try:
         action(acting_user=user, application=application)
@@ -300,7 +312,7 @@ def application_correct(request, number: str):
 
 
 def _own_licence(request, pk: int) -> CompositeLicence:
-    require_enterprise(request)
+    _applicant(request)
     return get_object_or_404(CompositeLicence.objects.visible_to(request.user).active(), pk=pk)
 
 

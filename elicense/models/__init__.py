@@ -1,4 +1,9 @@
-from elicense.models.authorisations import Authorisation, AuthorisationStatus, Matter
+from elicense.models.authorisations import (
+    Authorisation,
+    AuthorisationState,
+    AuthorisationStatus,
+    Matter,
+)
 from elicense.models.badges import Badge
 from elicense.models.certificates import Certificate, CertificateKind, CertificateStatus
 from elicense.models.keys import SigningKey, SigningKeyStatus
@@ -15,6 +20,7 @@ from elicense.models.verifications import (
 __all__ = [
     "Badge",
     "Authorisation",
+    "AuthorisationState",
     "AuthorisationStatus",
     "Matter",
     "Certificate",

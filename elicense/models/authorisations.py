@@ -32,7 +32,19 @@ class Matter(models.Model):
 
 
 class AuthorisationStatus(models.TextChoices):
+    """The stored lifecycle column: only the legal representative's act of revoking moves it.
+    Whether an authorisation holds at a moment is ``Authorisation.state_at``."""
+
     ACTIVE = "active", "有效"
+    REVOKED = "revoked", "已撤销"
+
+
+class AuthorisationState(models.TextChoices):
+    """What an authorisation is at a moment: the answer every page, check and list shows."""
+
+    CURRENT = "active", "有效"
+    NOT_YET = "not_yet", "尚未生效"
+    EXPIRED = "expired", "已到期"
     REVOKED = "revoked", "已撤销"
 
 
@@ -41,16 +53,22 @@ class AuthorisationQuerySet(models.QuerySet):
         return self.filter(holder_uscc=uscc)
 
     def current(self, at=None):
+        """Those whose ``state_at(at)`` is CURRENT, as one SQL filter (the same rule)."""
         at = at or timezone.now()
-        return self.filter(status=AuthorisationStatus.ACTIVE, valid_from__lte=at, valid_to__gt=at)
+        not_revoked = Q(status=AuthorisationStatus.ACTIVE) | Q(revoked_at__gt=at)
+        return self.filter(not_revoked, valid_from__lte=at, valid_to__gt=at)
+
+    def current_of(self, *, holder_uscc: str, agent):
+        """The agent's current authorisations from the holder, the longest-running first."""
+        return (
+            self.of_holder(holder_uscc).filter(agent=agent).current()
+            .select_related("scope").order_by("-valid_to")
+        )  # fmt: skip
 
     def covering(self, *, holder_uscc: str, agent, matter: str):
         """The agent's current authorisation from the holder whose scope covers ``matter``
         (the longest-running first), or None."""
-        candidates = (
-            self.of_holder(holder_uscc).filter(agent=agent).current()
-            .select_related("scope").order_by("-valid_to")
-        )  # fmt: skip
+        candidates = self.current_of(holder_uscc=holder_uscc, agent=agent)
         return next((a for a in candidates if a.scope.covers(matter)), None)
 
 
@@ -94,15 +112,24 @@ class Authorisation(models.Model):
     def __str__(self):
         return f"{self.agent} · {self.scope.path} · 至{timezone.localtime(self.valid_to):%Y-%m-%d}"
 
-    def state_at(self, at) -> str:
-        """active, revoked, expired or not_yet at the moment ``at``."""
+    def state_at(self, at) -> AuthorisationState:
+        """The one answer to "does it hold at ``at``": revoked, expired, not yet or current.
+
+        ``AuthorisationQuerySet.current`` is the same rule in SQL; the listing, the
+        permission predicates and verification all ask one of the two.
+        """
         if self.status == AuthorisationStatus.REVOKED and self.revoked_at <= at:
-            return "revoked"
+            return AuthorisationState.REVOKED
         if at >= self.valid_to:
-            return "expired"
+            return AuthorisationState.EXPIRED
         if at < self.valid_from:
-            return "not_yet"
-        return "active"
+            return AuthorisationState.NOT_YET
+        return AuthorisationState.CURRENT
+
+    @property
+    def state(self) -> AuthorisationState:
+        """``state_at`` now."""
+        return self.state_at(timezone.now())
 
     @transition(field=status, source=AuthorisationStatus.ACTIVE, target=AuthorisationStatus.REVOKED)
     def revoke(self, *, by, at, reason):

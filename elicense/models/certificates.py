@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
+from elicense.models.licence_state import LicenceState, in_force_filter, licence_state
+
 
 def new_public_id() -> str:
     """A random, unguessable id for public URLs (96 bits)."""
@@ -55,6 +57,10 @@ class CertificateQuerySet(models.QuerySet):
 
     def for_source(self, source: str):
         return self.filter(source=source)
+
+    def in_force(self, today):
+        """Certificates whose ``state`` is in force on ``today`` (the same rule as a filter)."""
+        return self.filter(in_force_filter(today, open_ended=True))
 
     def shown_for_holder(self, uscc: str):
         """What the holder's page shows: its current certificates, business licence first."""
@@ -134,6 +140,16 @@ class Certificate(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE
+
+    def state_on(self, today=None) -> LicenceState:
+        return licence_state(
+            status=self.status, valid_from=self.valid_from, valid_to=self.valid_to, today=today
+        )
+
+    @property
+    def state(self) -> LicenceState:
+        """The certificate's status today (one truth: ``licence_state``)."""
+        return self.state_on()
 
     @transition(
         field=status, source=CertificateStatus.PENDING_SIGNATURE, target=CertificateStatus.ACTIVE

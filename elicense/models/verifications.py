@@ -26,6 +26,8 @@ class VerificationResult(models.TextChoices):
     SUPERSEDED = "superseded", "证照已换发新版，此版本已失效"
     CANCELLED = "cancelled", "证照已注销"
     EXPIRED = "expired", "证照已过有效期"
+    NOT_YET_VALID = "not_yet_valid", "证照尚未到生效日期"
+    FOREIGN_DOMAIN = "foreign_domain", "该二维码不是本平台的地址，可能是伪造的，请勿信任"
     PENDING = "pending", "证照正在签发，请稍后再试"
     NOT_FOUND = "not_found", "未找到该证照"
     MALFORMED = "malformed", "无法识别的码，请确认扫描的是电子证照二维码"

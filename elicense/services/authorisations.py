@@ -5,24 +5,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from elicense.models import Authorisation
+from elicense.permissions import require
 from portal.audit import record_event
 from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
 
 
-def _require_legal_representative(user) -> None:
-    if not (
-        user.role == Role.ENTERPRISE
-        and user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE
-        and user.entity_uscc
-    ):
-        raise PermissionDenied("只有法定代表人（负责人）可以授权或撤销授权。")
-
-
 @transaction.atomic
 def grant_authorisation(*, acting_user, agent, scope, valid_from, valid_to) -> Authorisation:
     """The legal representative authorises an agent of the same entity for a scope and period."""
-    _require_legal_representative(acting_user)
+    require(acting_user, "elicense.manage_authorisations")
     errors = {}
     if agent.role != Role.ENTERPRISE or agent.entity_uscc != acting_user.entity_uscc:
         errors["agent"] = "被授权人必须是本企业的用户。"
@@ -56,7 +48,7 @@ def grant_authorisation(*, acting_user, agent, scope, valid_from, valid_to) -> A
 @transaction.atomic
 def revoke_authorisation(*, acting_user, authorisation, reason) -> Authorisation:
     """Withdraw an authorisation; presentations under it fail from this instant."""
-    _require_legal_representative(acting_user)
+    require(acting_user, "elicense.manage_authorisations")
     authorisation = Authorisation.objects.select_for_update().get(pk=authorisation.pk)
     if authorisation.holder_uscc != acting_user.entity_uscc:
         raise PermissionDenied("不能撤销其他主体的授权。")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from elicense.services.authorisations import _require_legal_representative
+from elicense.permissions import require
 from portal.audit import record_event
 from portal.models import Role, User
 from portal.models.accounts import EnterpriseCapacity
@@ -22,7 +22,7 @@ def invite_agent(
     Returns the user and the invitation path where the agent sets a password (Django's
     password-reset token: single use, expires with PASSWORD_RESET_TIMEOUT).
     """
-    _require_legal_representative(acting_user)
+    require(acting_user, "elicense.manage_authorisations")
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "该用户名已被使用。"})

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from elicense.models import Authorisation, Certificate, CertificateKind, PresentationCode
 from elicense.models.presentations import CODE_ALPHABET, CODE_LENGTH, hash_code
+from elicense.permissions import is_legal_representative, refusal, require
 from portal.audit import record_event
-from portal.models import Role
-from portal.models.accounts import EnterpriseCapacity
 
 
 def new_code() -> str:
@@ -31,15 +30,16 @@ def holder_main_certificate(uscc: str) -> Certificate | None:
 
 
 def _presenting_authorisation(user, authorisation):
-    """An agent presents under one of its current authorisations; a legal rep needs none."""
-    if user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE:
+    """An agent presents under one of its current authorisations (the one named, or the
+    longest-running); a legal representative needs none."""
+    if is_legal_representative(user):
         return None
-    current = Authorisation.objects.of_holder(user.entity_uscc).filter(agent=user).current()
+    current = Authorisation.objects.current_of(holder_uscc=user.entity_uscc, agent=user)
     if authorisation is not None:
         current = current.filter(pk=authorisation.pk)
-    chosen = current.select_related("scope").order_by("-valid_to").first()
+    chosen = current.first()
     if chosen is None:
-        raise ValidationError("您没有有效的授权，不能代表企业出示电子营业执照。")
+        raise PermissionDenied(refusal(user, "elicense.present"))
     return chosen
 
 
@@ -50,8 +50,7 @@ def issue_presentation_code(*, acting_user, authorisation=None) -> tuple[str, Pr
     An agent's code carries the authorisation it presents under. Returns the code
     itself, which is never stored: only its hash is.
     """
-    if acting_user.role != Role.ENTERPRISE or not acting_user.entity_uscc:
-        raise PermissionDenied("只有企业用户可以出示电子营业执照。")
+    require(acting_user, "elicense.present")
     certificate = holder_main_certificate(acting_user.entity_uscc)
     if certificate is None or not certificate.is_live:
         raise ValidationError("本企业没有有效的电子营业执照，不能出示。")

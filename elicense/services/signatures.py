@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from elicense import crypto
 from elicense.models import Authorisation, EntityKey, SignedDocument, SigningKeyStatus
+from elicense.permissions import is_administrator, is_legal_representative, require
 from portal.audit import record_event
-from portal.models import Role
-from portal.models.accounts import EnterpriseCapacity
 
 MAX_DOCUMENT_BYTES = 64 * 1024
 
@@ -47,17 +46,9 @@ def ensure_entity_key(*, holder_uscc: str, acting_user=None) -> EntityKey:
 @transaction.atomic
 def rotate_entity_key(*, acting_user, holder_uscc: str) -> EntityKey:
     """Retire the entity's key and create a new one; old signatures keep verifying."""
-    allowed = (
-        acting_user.role == Role.ADMINISTRATOR
-        or acting_user.is_superuser
-        or (
-            acting_user.role == Role.ENTERPRISE
-            and acting_user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE
-            and acting_user.entity_uscc == holder_uscc
-        )
-    )
-    if not allowed:
-        raise PermissionDenied("只有法定代表人（负责人）或系统管理员可以更换签名密钥。")
+    require(acting_user, "elicense.rotate_key")
+    if not is_administrator(acting_user) and acting_user.entity_uscc != holder_uscc:
+        raise PermissionDenied("只能更换本企业的签名密钥。")
     now = timezone.now()
     for key in EntityKey.objects.select_for_update().filter(
         holder_uscc=holder_uscc, status=SigningKeyStatus.ACTIVE
@@ -69,10 +60,13 @@ def rotate_entity_key(*, acting_user, holder_uscc: str) -> EntityKey:
 
 
 def _signing_authorisation(user, matter: str):
-    """A legal representative signs for the entity; an agent only within a current scope."""
-    if user.role != Role.ENTERPRISE or not user.entity_uscc:
-        raise PermissionDenied("只有企业用户可以以企业名义签名。")
-    if user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE:
+    """A legal representative signs for the entity; an agent only within a current scope.
+
+    An agent with no current authorisation at all is refused (PermissionDenied); one whose
+    authorisations do not cover the chosen matter is told so on the matter field.
+    """
+    require(user, "elicense.sign_document")
+    if is_legal_representative(user):
         return None
     if not matter:
         raise ValidationError({"matter": "经办人签名须选择所办事项。"})

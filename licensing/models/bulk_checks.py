@@ -18,6 +18,7 @@ class Verdict(models.TextChoices):
     ADDRESS_MISMATCH = "address_mismatch", "地址不符"
     LICENCE_MISSING = "licence_missing", "许可证不存在"
     LICENCE_EXPIRED = "licence_expired", "许可证已过期"
+    LICENCE_NOT_YET_VALID = "licence_not_yet_valid", "许可证尚未生效"
     LICENCE_CANCELLED = "licence_cancelled", "许可证已注销"
     ENTITY_ENDED = "entity_ended", "执照已注销或吊销"
     BAD_NUMBER = "bad_number", "编号格式错误"

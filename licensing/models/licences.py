@@ -5,6 +5,12 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django_fsm import FSMField, transition
 
+from elicense.models.licence_state import (
+    LicenceState,
+    expiring_filter,
+    in_force_filter,
+    licence_state,
+)
 from licensing.models.entities import MarketEntity
 
 
@@ -51,6 +57,19 @@ class BusinessLicence(models.Model):
 
     def __str__(self):
         return f"营业执照 {self.face.get('name', '')} 第{self.version}版"
+
+    def state_on(self, today=None) -> LicenceState:
+        """Valid from the founding date to the end of the operating period (营业期限)."""
+        return licence_state(
+            status=self.status,
+            valid_from=self.entity.established_on,
+            valid_to=self.entity.operating_period_to,
+            today=today,
+        )
+
+    @property
+    def state(self) -> LicenceState:
+        return self.state_on()
 
     @transition(
         field=status, source=BusinessLicenceStatus.ACTIVE, target=BusinessLicenceStatus.SUPERSEDED
@@ -115,6 +134,14 @@ class FoodLicenceQuerySet(models.QuerySet):
     def due_to_expire(self, today):
         return self.filter(status=FoodLicenceStatus.ACTIVE, valid_to__lt=today)
 
+    def in_force(self, today):
+        """Current versions whose ``state`` is in force on ``today`` (valid or expiring)."""
+        return self.filter(in_force_filter(today), is_current=True)
+
+    def expiring(self, today):
+        """Current versions in force that end within 30 days (30日内到期)."""
+        return self.filter(expiring_filter(today), is_current=True)
+
 
 class FoodLicence(models.Model):
     """One version of a food operation licence, linked to its holder by the USCC.
@@ -123,9 +150,19 @@ class FoodLicence(models.Model):
     numbers are allocated through ``FoodLicenceSerial`` and never reused.
     """
 
-    number = models.CharField("许可证编号", max_length=16, db_index=True)
+    number = models.CharField(
+        "许可证编号",
+        max_length=30,
+        db_index=True,
+        help_text="JY编号；纳入行业综合许可证的，为综合许可证编号。",
+    )
     version = models.PositiveIntegerField("版本", default=1)
     is_current = models.BooleanField("最新版本", default=True)
+    in_composite = models.BooleanField(
+        "纳入行业综合许可证",
+        default=False,
+        help_text="一业一证：由行业综合许可证载明，不单独发证（无单独的电子证照）。",
+    )
     entity = models.ForeignKey(
         MarketEntity,
         verbose_name="经营者",
@@ -176,7 +213,18 @@ class FoodLicence(models.Model):
         return [FoodBusinessItem(item).label for item in self.business_items]
 
     def is_active(self) -> bool:
+        """Not yet ended by a decision (the daily task may still have to expire it)."""
         return self.status == FoodLicenceStatus.ACTIVE
+
+    def state_on(self, today=None) -> LicenceState:
+        return licence_state(
+            status=self.status, valid_from=self.valid_from, valid_to=self.valid_to, today=today
+        )
+
+    @property
+    def state(self) -> LicenceState:
+        """The licence's status today: what every page, list, count and check shows."""
+        return self.state_on()
 
     @transition(field=status, source=FoodLicenceStatus.ACTIVE, target=FoodLicenceStatus.SUPERSEDED)
     def supersede(self, *, at):

@@ -7,6 +7,7 @@ class SupplierState(models.TextChoices):
     VALID = "valid", "证照有效"
     EXPIRING = "expiring", "许可证30日内到期"
     EXPIRED = "expired", "许可证已过期"
+    NOT_YET_VALID = "not_yet_valid", "许可证尚未生效"
     CANCELLED = "cancelled", "许可证已注销"
     ENTITY_ENDED = "entity_ended", "执照已注销或吊销"
     NOT_FOUND = "not_found", "未找到"
@@ -16,6 +17,7 @@ class SupplierState(models.TextChoices):
 ALERT_STATES = {
     SupplierState.EXPIRING,
     SupplierState.EXPIRED,
+    SupplierState.NOT_YET_VALID,
     SupplierState.CANCELLED,
     SupplierState.ENTITY_ENDED,
     SupplierState.NOT_FOUND,
@@ -28,6 +30,8 @@ class Supplier(models.Model):
     owner_uscc = models.CharField("所属主体", max_length=18, db_index=True)
     identifier = models.CharField("统一社会信用代码或许可证编号", max_length=18)
     note = models.CharField("备注", max_length=100, blank=True)
+    # The state last alerted on (the daily re-check alerts when it changes); pages show the
+    # register's answer today (licensing.queries.suppliers), never this column.
     state = models.CharField(
         "最近查验结果", max_length=20, choices=SupplierState.choices, blank=True
     )

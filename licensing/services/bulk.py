@@ -7,21 +7,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.models.licence_state import LicenceState
+from elicense.permissions import require
 from licensing import tabular
 from licensing.models import (
     BulkCheck,
     BulkCheckStatus,
     EntityStatus,
     FoodLicence,
-    FoodLicenceStatus,
     MarketEntity,
     Verdict,
 )
 from portal.audit import record_event
 from portal.identifiers import (
-    names_equal,
     normalise_identifier,
-    validate_food_licence_number,
+    same_text,
+    validate_food_permit_number,
     validate_uscc,
 )
 
@@ -37,7 +38,13 @@ def _max_bytes() -> int:
 
 @transaction.atomic
 def create_bulk_check(*, file_name: str, data: bytes, acting_user=None, relying_party=None):
-    """Accept an upload after checking size, rows, encoding and header; queue the job."""
+    """Accept an upload after checking size, rows, encoding and header; queue the job.
+
+    A person's upload needs ``licensing.run_bulk_check`` (PermissionDenied otherwise); a
+    relying party's comes through the API, which checked its scope.
+    """
+    if acting_user is not None and relying_party is None:
+        require(acting_user, "licensing.run_bulk_check")
     header, rows = tabular.read_table(file_name, data, max_rows=MAX_ROWS, max_bytes=_max_bytes())
     tabular.require_header(header, HEADER)
     if not rows:
@@ -65,7 +72,7 @@ def _verdict(row, entities, licences) -> tuple[str, str]:
     uscc_text, name, number_text, address = (row + ["", "", "", ""])[:4]
     try:
         uscc = validate_uscc(uscc_text)
-        number = validate_food_licence_number(number_text)
+        number = validate_food_permit_number(number_text)
     except ValidationError as error:
         return Verdict.BAD_NUMBER, error.messages[0]
     entity = entities.get(uscc)
@@ -76,13 +83,17 @@ def _verdict(row, entities, licences) -> tuple[str, str]:
     licence = licences.get(number)
     if licence is None or licence.holder_uscc != uscc:
         return Verdict.LICENCE_MISSING, "许可证不存在或与统一社会信用代码不对应"
-    if licence.status == FoodLicenceStatus.EXPIRED or licence.valid_to < timezone.localdate():
-        return Verdict.LICENCE_EXPIRED, f"有效期至{licence.valid_to:%Y-%m-%d}"
-    if licence.status != FoodLicenceStatus.ACTIVE:
-        return Verdict.LICENCE_CANCELLED, licence.end_reason or licence.get_status_display()
-    if not names_equal(name, entity.name):
+    state = licence.state
+    period = f"有效期{licence.valid_from:%Y-%m-%d}至{licence.valid_to:%Y-%m-%d}"
+    if state == LicenceState.EXPIRED:
+        return Verdict.LICENCE_EXPIRED, period
+    if state == LicenceState.NOT_YET_VALID:
+        return Verdict.LICENCE_NOT_YET_VALID, period
+    if not state.in_force:
+        return Verdict.LICENCE_CANCELLED, licence.end_reason or state.label
+    if not same_text(name, entity.name):
         return Verdict.NAME_MISMATCH, f"登记名称为“{entity.name}”"
-    if not names_equal(address, licence.premises_address):
+    if not same_text(address, licence.premises_address):
         return Verdict.ADDRESS_MISMATCH, f"许可经营场所为“{licence.premises_address}”"
     return Verdict.MATCH, ""
 

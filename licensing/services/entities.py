@@ -14,6 +14,7 @@ from licensing.services.common import (
     require_active,
     require_clerk_of,
 )
+from portal import hooks
 from portal.audit import diff, record_event
 
 #: The registration items a change of registration (变更登记) may alter.
@@ -153,7 +154,8 @@ def change_registration(*, acting_user, entity, **changes) -> MarketEntity:
         acting_user=acting_user, entity=entity, reason="变更登记", previous=current
     )
     if {"name", "legal_person_name"} & changed.keys():
-        for licence in entity.food_licences.filter(is_current=True, status="active"):
+        standalone = entity.food_licences.filter(is_current=True, in_composite=False)
+        for licence in standalone.filter(status="active"):
             food.reissue_for_entity_change(acting_user=acting_user, licence=licence, entity=entity)
     return entity
 
@@ -181,12 +183,18 @@ def _end_entity(*, acting_user, entity, reason, transition_name, action) -> Mark
     ended = f"主体已{entity.get_status_display()}"
     for food_licence in entity.food_licences.filter(is_current=True, status="active"):
         food.end_food_licence(acting_user=acting_user, licence=food_licence, reason=ended, at=now)
+    hooks.registry.entity_ended(
+        hooks.EntityEnded(
+            uscc=entity.uscc, how=transition_name, reason=ended, acting_user=acting_user
+        )
+    )
     return entity
 
 
 @transaction.atomic
 def cancel_entity(*, acting_user, entity, reason) -> MarketEntity:
-    """Cancel the entity (注销登记): its business and food licences end with it."""
+    """Cancel the entity (注销登记): every licence it holds (business, food, composite) ends
+    with it, in this transaction."""
     return _end_entity(
         acting_user=acting_user,
         entity=entity,
@@ -198,7 +206,8 @@ def cancel_entity(*, acting_user, entity, reason) -> MarketEntity:
 
 @transaction.atomic
 def revoke_entity(*, acting_user, entity, reason) -> MarketEntity:
-    """Revoke the business licence (吊销营业执照): licences end, the entity is 吊销."""
+    """Revoke the business licence (吊销营业执照): the entity is 吊销 and every licence it
+    holds ends with it, in this transaction (composite licences are 吊销 too)."""
     return _end_entity(
         acting_user=acting_user,
         entity=entity,

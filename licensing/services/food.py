@@ -15,7 +15,7 @@ from licensing.models import (
 )
 from licensing.services.common import authority_name, lock_entity, require_active, require_clerk_of
 from portal.audit import diff, record_event
-from portal.identifiers import make_food_licence_number
+from portal.identifiers import make_food_licence_number, same_text
 
 MAX_SERIAL = 999_999
 
@@ -97,7 +97,12 @@ def issue_food_licence(
         raise ValidationError({"subject_type": "请选择主体业态。"})
     items = _clean_items(business_items)
     address = _clean_address(premises_address)
+    _refuse_if_composite_covers(entity, address)
     valid_from = valid_from or timezone.localdate()
+    if valid_from < entity.established_on:
+        raise ValidationError(
+            {"valid_from": f"有效期不能早于主体成立日期（{entity.established_on:%Y年%m月%d日}）。"}
+        )
     licence = FoodLicence.objects.create(
         number=allocate_food_licence_number(division=entity.district_id, subject_type=subject_type),
         entity=entity,
@@ -125,6 +130,19 @@ def issue_food_licence(
     return licence
 
 
+def _refuse_if_composite_covers(entity, address: str) -> None:
+    """单轨制: while a composite licence carries the food permit for these premises, the
+    window issues no separate food licence for them."""
+    for carried in entity.food_licences.filter(is_current=True, in_composite=True):
+        if carried.state.in_force and same_text(carried.premises_address, address):
+            raise ValidationError(
+                {
+                    "premises_address": f"该经营场所的食品经营许可已纳入行业综合许可证"
+                    f"（{carried.number}），不再单独发证；如需变更请办理一业一证变更。"
+                }
+            )
+
+
 def _lock_current(licence: FoodLicence) -> FoodLicence:
     licence = (
         FoodLicence.objects.select_for_update()
@@ -133,6 +151,10 @@ def _lock_current(licence: FoodLicence) -> FoodLicence:
     )
     if not licence.is_current or not licence.is_active():
         raise ValidationError(f"该许可证{licence.get_status_display()}，不能办理此业务。")
+    if licence.in_composite:
+        raise ValidationError(
+            f"该食品经营许可纳入行业综合许可证（{licence.number}），请通过一业一证办理变更或注销。"
+        )
     return licence
 
 
@@ -202,9 +224,79 @@ def reissue_for_entity_change(*, acting_user, licence, entity) -> FoodLicence:
     )
 
 
+def carry_food_permit(
+    *,
+    acting_user,
+    entity,
+    number,
+    subject_type,
+    business_items,
+    premises_address,
+    valid_from,
+    valid_to,
+    issuing_authority,
+    reason,
+) -> FoodLicence:
+    """Record the food permit a composite licence carries (一业一证) as a food licence.
+
+    Called by the composite licence's services inside their transaction, for each version
+    that includes an approved 食品经营许可: the first version creates it under the composite
+    licence's number, later ones supersede the previous version. No certificate of its own:
+    the composite licence's certificate proves it (同等证明力).
+    """
+    previous = (
+        FoodLicence.objects.select_for_update().filter(number=number, is_current=True).first()
+    )
+    if previous is not None and previous.is_active():
+        previous.supersede(at=timezone.now())
+        previous.save()
+    elif previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    licence = FoodLicence.objects.create(
+        number=number,
+        version=previous.version + 1 if previous else 1,
+        in_composite=True,
+        entity=entity,
+        holder_uscc=entity.uscc,
+        operator_name=entity.name,
+        legal_person_name=entity.legal_person_name,
+        subject_type=subject_type,
+        business_items=_clean_items(business_items),
+        premises_address=_clean_address(premises_address),
+        district=entity.district,
+        issuing_authority=issuing_authority,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        issued_at=timezone.now(),
+        issued_by=acting_user,
+        reason=reason,
+    )
+    record_event(
+        actor=acting_user,
+        action="food_licence.carried",
+        obj=licence,
+        changes={"number": number, "version": licence.version, **_snapshot(licence)},
+    )
+    return licence
+
+
+def end_carried_food_permit(*, acting_user, number, reason) -> FoodLicence | None:
+    """End the food permit of a composite licence with it (注销 or 吊销), in the caller's
+    transaction; nothing to do when the composite licence carried none."""
+    licence = (
+        FoodLicence.objects.select_for_update()
+        .filter(number=number, is_current=True, in_composite=True)
+        .first()
+    )
+    if licence is None or not licence.is_active():
+        return licence
+    return end_food_licence(acting_user=acting_user, licence=licence, reason=reason, at=None)
+
+
 def end_food_licence(*, acting_user, licence, reason, at) -> FoodLicence:
     """Cancel one licence inside the caller's transaction and audit it."""
-    licence.cancel(at=at, reason=reason)
+    licence.cancel(at=at or timezone.now(), reason=reason)
     licence.save()
     record_event(
         actor=acting_user, action="food_licence.cancelled", obj=licence, changes={"reason": reason}

@@ -7,75 +7,33 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from licensing.models import (
-    EntityStatus,
-    FoodLicence,
-    FoodLicenceStatus,
-    MarketEntity,
-    Supplier,
-    SupplierState,
-)
+from elicense.permissions import require
+from licensing.models import Supplier, SupplierState
 from licensing.models.suppliers import ALERT_STATES
+from licensing.queries.suppliers import check_suppliers, is_permit_number
 from portal.audit import record_event
-from portal.identifiers import (
-    normalise_identifier,
-    validate_food_licence_number,
-    validate_uscc,
-)
-from portal.models import Role
+from portal.identifiers import normalise_identifier, validate_food_permit_number, validate_uscc
 from portal.services import notify_entity
-
-EXPIRY_WARNING = datetime.timedelta(days=30)
 
 
 def normalise_supplier_identifier(text: str) -> str:
-    """A USCC or a food-licence number, normalised; a Chinese error otherwise."""
-    identifier = normalise_identifier(text)
-    if identifier.startswith("JY"):
-        return validate_food_licence_number(identifier)
-    return validate_uscc(identifier)
-
-
-def _licence_state(licence: FoodLicence, today) -> str:
-    if licence.status == FoodLicenceStatus.CANCELLED:
-        return SupplierState.CANCELLED
-    if licence.status == FoodLicenceStatus.EXPIRED or licence.valid_to < today:
-        return SupplierState.EXPIRED
-    if licence.valid_to - today <= EXPIRY_WARNING:
-        return SupplierState.EXPIRING
-    return SupplierState.VALID
+    """A USCC, a food-licence or composite-licence number, normalised; a Chinese error
+    otherwise."""
+    text = normalise_identifier(text)
+    if is_permit_number(text):
+        return validate_food_permit_number(text)
+    return validate_uscc(text)
 
 
 def supplier_state(identifier: str, today: datetime.date) -> tuple[str, str, datetime.date | None]:
-    """(state, name, licence valid_to) of a supplier as the register says now."""
-    if identifier.startswith("JY"):
-        licence = (
-            FoodLicence.objects.filter(number=identifier, is_current=True)
-            .select_related("entity")
-            .first()
-        )
-        if licence is None:
-            return SupplierState.NOT_FOUND, "", None
-        if licence.entity.status != EntityStatus.ACTIVE:
-            return SupplierState.ENTITY_ENDED, licence.operator_name, licence.valid_to
-        return _licence_state(licence, today), licence.operator_name, licence.valid_to
-    entity = MarketEntity.objects.filter(uscc=identifier).first()
-    if entity is None:
-        return SupplierState.NOT_FOUND, "", None
-    if entity.status != EntityStatus.ACTIVE:
-        return SupplierState.ENTITY_ENDED, entity.name, None
-    licences = list(entity.food_licences.filter(is_current=True).order_by("valid_to"))
-    active = [fl for fl in licences if fl.status == FoodLicenceStatus.ACTIVE]
-    if licences and not active:
-        return _licence_state(licences[-1], today), entity.name, licences[-1].valid_to
-    if active:
-        return _licence_state(active[0], today), entity.name, active[0].valid_to
-    return SupplierState.VALID, entity.name, None
+    """(state, name, licence valid_to) of one supplier as the register says now."""
+    check = check_suppliers([identifier], today)[identifier]
+    return check.state, check.name, check.valid_to
 
 
 def _require_owner(user) -> str:
-    if user.role != Role.ENTERPRISE or not user.entity_uscc:
-        raise PermissionDenied("只有企业用户可以维护供货者清单。")
+    """The entity whose list ``user`` may keep (``licensing.manage_suppliers``)."""
+    require(user, "licensing.manage_suppliers")
     return user.entity_uscc
 
 

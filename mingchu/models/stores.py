@@ -80,7 +80,7 @@ class DemoStore(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     unit_name = models.CharField("单位名称", max_length=100)
     address = models.CharField("地址", max_length=200)
-    food_licence_number = models.CharField("许可证号", max_length=16)
+    food_licence_number = models.CharField("许可证号", max_length=30)
     holder_uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
     district = models.ForeignKey(
         "portal.District", verbose_name="区", on_delete=models.PROTECT, related_name="+"

@@ -9,7 +9,10 @@ from django.urls import reverse_lazy
 from portal.forms import LoginForm
 from portal.hooks import registry
 
-LOCKOUT_MESSAGE = "登录失败次数过多，该账户或地址已被锁定{minutes}分钟，请稍后再试。"
+LOCKOUT_MESSAGE = (
+    "登录失败次数过多，已暂停从您当前的网络地址登录{minutes}分钟，其他地址不受影响。"
+    "请稍后再试；如需立即解除，请联系系统管理员。"
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -38,9 +41,13 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
 
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
-    """What a locked-out account or address sees instead of another attempt (HTTP 429)."""
+    """What a locked-out address sees instead of another attempt (HTTP 429).
+
+    Axes locks (username, address) pairs and addresses, never a username alone (ADR 0013),
+    so the page says the lock holds for this address only.
+    """
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
-    return render(
+    response = render(
         request,
         "portal/login.html",
         {
@@ -50,3 +57,5 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
         },
         status=429,
     )
+    response["Retry-After"] = str(minutes * 60)
+    return response

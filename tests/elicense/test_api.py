@@ -203,3 +203,22 @@ def test_create_relying_party_command_prints_a_working_key(client, restaurant, c
 def test_a_command_created_party_with_a_huge_peak_still_fits(db):
     party, _ = create_relying_party(name="大平台", peak_qps=100_000)
     assert party.yearly_volume <= 2_147_483_647
+
+
+def test_a_display_qr_on_another_host_is_foreign_domain(
+    client, party_and_key, restaurant, settings
+):
+    _, key = party_and_key
+    settings.PUBLIC_BASE_URL, settings.PUBLIC_HOST_ALIASES = "https://zz.sh.gov.cn", ["zz.old.cn"]
+    public_id = Certificate.objects.get(kind="business_licence").public_id
+
+    def result(url):
+        return _post(client, "/tokens/verify", {"token": url}, key).json()
+
+    foreign = result(f"http://evil.example/v/{public_id}/")
+    assert foreign["result"] == "foreign_domain" and foreign["certificate"] is None
+    assert "可能是伪造的" in foreign["message"]
+    assert result(f"evil.example/v/{public_id}/")["result"] == "foreign_domain"
+    assert result(f"https://zz.sh.gov.cn/v/{public_id}/")["result"] == "valid"
+    assert result(f"https://ZZ.OLD.CN/v/{public_id}/")["result"] == "valid"
+    assert result(f"/v/{public_id}/")["result"] == "valid"

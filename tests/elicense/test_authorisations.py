@@ -92,7 +92,7 @@ def test_a_revoked_authorisation_fails_within_the_same_second(agent, legal_rep, 
 def test_an_agent_without_a_current_authorisation_gets_no_code(agent, legal_rep, authorisation):
     revoke_authorisation(acting_user=legal_rep, authorisation=authorisation, reason="离职")
 
-    with pytest.raises(ValidationError, match="没有有效的授权"):
+    with pytest.raises(PermissionDenied, match="您的授权已于2026-11-22 10:00被撤销"):
         services.issue_presentation_code(acting_user=agent)
 
 
@@ -153,7 +153,9 @@ def test_legal_rep_grants_and_revokes_through_the_page(client, legal_rep, agent,
 
 def test_agents_cannot_grant_through_the_page(client, agent):
     client.force_login(agent)
-    assert client.post(reverse("elicense:authorisation_list"), {}).status_code == 404
+    response = client.post(reverse("elicense:authorisation_list"), {})
+    assert response.status_code == 403
+    assert "只有法定代表人（负责人）可以授权、撤销授权或邀请经办人" in response.content.decode()
 
 
 def test_legal_rep_invites_a_new_agent_who_sets_a_password_once(client, legal_rep, holder):
@@ -183,6 +185,9 @@ def test_legal_rep_invites_a_new_agent_who_sets_a_password_once(client, legal_re
 
 
 def test_agents_cannot_invite(client, agent):
+    from portal.models import User
+
     client.force_login(agent)
     response = client.post(reverse("elicense:agent_invite"), {"username": "x1", "full_name": "某"})
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert not User.objects.filter(username="x1").exists()

@@ -1,9 +1,13 @@
 """The enterprise's signing-key page: keys listed; the legal representative replaces the key."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from elicense.models import EntityKey
+from elicense.models import EntityKey, Matter
+from elicense.services.authorisations import grant_authorisation
 from portal.models import AuditEvent
 from tests.factories import enterprise_user, register
 
@@ -37,14 +41,24 @@ def test_without_the_confirmation_nothing_changes(client, entity):
     assert EntityKey.objects.filter(holder_uscc=entity.uscc).count() == 1
 
 
-def test_an_agent_sees_the_keys_but_cannot_replace_them(client, entity):
-    client.force_login(enterprise_user(entity, capacity="agent", username="agent_keys"))
+def test_an_authorised_agent_sees_the_keys_but_cannot_replace_them(client, entity):
+    legal = enterprise_user(entity, full_name="钱法人")
+    agent = enterprise_user(entity, capacity="agent", username="agent_keys")
+    now = timezone.now()
+    grant_authorisation(
+        acting_user=legal,
+        agent=agent,
+        scope=Matter.objects.get(path="电子政务/市场监管"),
+        valid_from=now,
+        valid_to=now + datetime.timedelta(days=30),
+    )
+    client.force_login(agent)
 
     page = client.get(reverse("elicense:key_list")).content.decode()
     refused = client.post(reverse("elicense:key_rotate"), {"confirm": "on"}, follow=True)
 
     assert "data-key-status=" in page and "更换签名密钥</button>" not in page
-    assert "只有法定代表人" in refused.content.decode()
+    assert refused.status_code == 403 and "只有法定代表人" in refused.content.decode()
     assert EntityKey.objects.filter(holder_uscc=entity.uscc).count() == 1
 
 

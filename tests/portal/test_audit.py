@@ -28,7 +28,7 @@ def test_audit_row_records_actor_and_client_address(client, xuhui_clerk):
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_recorded(client, settings, xuhui_clerk):
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.PROXY_COUNT = 1
     client.force_login(xuhui_clerk)
 
     _register_via_page(client, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")

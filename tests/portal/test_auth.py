@@ -31,7 +31,7 @@ def test_wrong_password_gets_a_chinese_message(client, xuhui_clerk):
     assert "用户名或密码不正确" in response.content.decode()
 
 
-def test_repeated_failures_lock_the_account(client, settings, xuhui_clerk):
+def test_repeated_failures_lock_the_account_from_that_address(client, settings, xuhui_clerk):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, "clerk_xh", "wrong")
 

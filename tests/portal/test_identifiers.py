@@ -16,9 +16,9 @@ from portal.identifiers import (
     food_licence_check_digit,
     make_food_licence_number,
     make_uscc,
-    names_equal,
     normalise_identifier,
     organisation_code_check_character,
+    same_text,
     uscc_check_character,
     validate_food_licence_number,
     validate_uscc,
@@ -267,10 +267,10 @@ def test_make_food_licence_number_rejects_malformed_parts(kwargs):
         ("上海ＡＢＣ餐饮有限公司", "上海ABC餐饮有限公司"),
     ],
 )
-def test_names_equal_ignores_width_spaces_and_bracket_style(typed, registered):
-    assert names_equal(typed, registered) and names_equal(registered, typed)
+def test_same_text_ignores_width_case_spaces_and_bracket_style(typed, registered):
+    assert same_text(typed, registered) and same_text(registered, typed)
 
 
-def test_names_equal_still_tells_different_names_apart():
-    assert not names_equal("上海好味道餐饮有限公司", "上海坏味道餐饮有限公司")
-    assert not names_equal("", "上海好味道餐饮有限公司")
+def test_same_text_still_tells_different_names_apart():
+    assert not same_text("上海好味道餐饮有限公司", "上海坏味道餐饮有限公司")
+    assert not same_text("", "上海好味道餐饮有限公司")

@@ -12,7 +12,8 @@ asserts what any user would notice first:
   heading);
 * a link a signed-in user is shown opens for them: no 403 or 404, no second login;
 * nobody but the administrator is shown a link into the Django admin;
-* an anonymous visitor never reads a staff page: it is sent to the login page, or not found.
+* an anonymous visitor never reads a staff page: it is sent to the login page, or not found;
+* every licence status badge (``data-licence-ref``) says what ``licence_state`` says today.
 
 Slow pages (over 300 ms) and query-heavy ones (over 30 queries) are printed, not asserted:
 run with ``-s`` to see them.
@@ -33,6 +34,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.models import User
+from tests.badges import badge_problems
 from tests.conftest import KEY_PASSPHRASE
 
 #: Pages a role visits at most; a crawl that stops here is still a full smoke test.
@@ -169,6 +171,8 @@ def test_every_demo_account_can_walk_the_portal(demo_portal, settings, role):
 
     assert len(result.visits) > 5, f"{role} reached only {[v.url for v in result.visits]}"
     assert not result.problems, f"{role} tripped over:\n" + "\n".join(result.problems)
+    if role in ("clerk_xuhui", "ent_legal", "city"):
+        assert result.badges_checked, f"{role} was shown no licence status badge"
 
 
 # --- reading a page ---------------------------------------------------------------------
@@ -245,6 +249,7 @@ class Crawl:
     role: str
     visits: list[Visit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    badges_checked: int = 0
 
     def problem(self, url: str, what: str) -> None:
         self.problems.append(f"{url}: {what}")
@@ -313,6 +318,10 @@ def check_page(result: Crawl, url: str, response, *, admin: bool) -> list[str]:
         result.problem(url, f"the title does not start with the page's own name: {titles[0]}")
     if parser.h1_count != 1:
         result.problem(url, f"{parser.h1_count} <h1> (expected exactly one)")
+    seen, problems = badge_problems(response.content.decode(response.charset or "utf-8"))
+    result.badges_checked += seen
+    for problem in problems:
+        result.problem(url, problem)
     links = [target for href in parser.links if (target := same_site(url, href))]
     if not admin and not urlsplit(url).path.startswith("/admin/"):
         for link in links:

@@ -67,7 +67,9 @@ def test_an_agent_without_authorisation_is_told_so_on_the_page(client, owner, sh
     client.force_login(enterprise_user(shop, capacity="agent", username="agent_no_scope"))
     upload = reverse("yiyeyizheng:attachment_upload", args=[application.number])
     response = client.post(upload, {"purpose": "premises_proof", "file": pdf_upload()}, follow=True)
-    assert response.status_code == 200 and "授权" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "电子政务/市场监管/一业一证" in page and "您尚未获得授权" in page
     assert not application.attachments.exists()
 
 

@@ -39,7 +39,7 @@ def test_a_draft_is_not_public(client, owner, store_format):
 
 def test_the_budget_is_per_client_behind_the_proxy(client, settings, db):
     settings.YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR = 1
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.PROXY_COUNT = 1
     url = reverse("yiyeyizheng:progress")
     params = {"number": "YYZ2099010100001", "code": "X"}
     assert client.get(url, params, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 200

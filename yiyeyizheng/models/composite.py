@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
+from elicense.models.licence_state import LicenceState, in_force_filter, licence_state
 from portal.models import Role
 
 
@@ -11,6 +12,7 @@ class LicenceStatus(models.TextChoices):
     ACTIVE = "active", "有效"
     SUPERSEDED = "superseded", "已换发"
     CANCELLED = "cancelled", "已注销"
+    REVOKED = "revoked", "已吊销"
 
 
 class CompositeLicenceQuerySet(models.QuerySet):
@@ -26,7 +28,12 @@ class CompositeLicenceQuerySet(models.QuerySet):
         return self.none()
 
     def active(self):
+        """Versions not ended by a decision (the one a change or cancellation acts on)."""
         return self.filter(status=LicenceStatus.ACTIVE)
+
+    def in_force(self, today):
+        """Versions whose ``state`` is in force on ``today``."""
+        return self.filter(in_force_filter(today))
 
 
 class CompositeLicence(models.Model):
@@ -76,6 +83,16 @@ class CompositeLicence(models.Model):
     def __str__(self):
         return f"行业综合许可证 {self.number} 第{self.version}版"
 
+    def state_on(self, today=None) -> LicenceState:
+        return licence_state(
+            status=self.status, valid_from=self.valid_from, valid_to=self.valid_to, today=today
+        )
+
+    @property
+    def state(self) -> LicenceState:
+        """The licence's status today (one truth: ``licence_state``)."""
+        return self.state_on()
+
     @transition(field=status, source=LicenceStatus.ACTIVE, target=LicenceStatus.SUPERSEDED)
     def supersede(self, *, at):
         """A change or reissue replaces this version."""
@@ -86,3 +103,9 @@ class CompositeLicence(models.Model):
         """注销: the licence and every integrated item end."""
         self.ended_at = at
         self.items = [{**item, "result": "已注销"} for item in self.items]
+
+    @transition(field=status, source=LicenceStatus.ACTIVE, target=LicenceStatus.REVOKED)
+    def revoke(self, *, at):
+        """吊销: the holder's business licence was revoked; every integrated item ends."""
+        self.ended_at = at
+        self.items = [{**item, "result": "已吊销"} for item in self.items]

@@ -11,12 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
-from elicense.models import Authorisation
+from elicense.permissions import is_agent, is_enterprise_user, require
 from elicense.services.signatures import sign_document
 from licensing.models import MarketEntity
 from licensing.services.common import require_active
 from portal.audit import diff, record_event
-from portal.models.accounts import EnterpriseCapacity, Role
 from yiyeyizheng.models import (
     Application,
     ApplicationKind,
@@ -34,15 +33,11 @@ MAX_FIELD_LENGTH = 200
 
 
 def require_applicant(acting_user, uscc: str) -> None:
-    """The entity's legal representative, or an agent authorised for 一业一证 matters."""
-    if acting_user.role != Role.ENTERPRISE or acting_user.entity_uscc != uscc:
+    """A user of the entity ``uscc`` with ``yiyeyizheng.apply``: its legal representative, or
+    an agent with a current authorisation covering 一业一证 (PermissionDenied otherwise)."""
+    if not is_enterprise_user(acting_user) or acting_user.entity_uscc != uscc:
         raise PermissionDenied("只有本企业的用户可以办理该申请。")
-    if acting_user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE:
-        return
-    if not Authorisation.objects.covering(
-        holder_uscc=uscc, agent=acting_user, matter=SIGNING_MATTER
-    ):
-        raise PermissionDenied("您没有覆盖“一业一证”事项的有效授权。")
+    require(acting_user, "yiyeyizheng.apply")
 
 
 def lock(application: Application) -> Application:
@@ -223,7 +218,7 @@ def submit_application(*, acting_user, application: Application) -> Application:
     problems = application.missing()
     if problems:
         raise ValidationError(f"申请尚不完整：{'；'.join(problems)}。")
-    matter = SIGNING_MATTER if acting_user.enterprise_capacity == EnterpriseCapacity.AGENT else ""
+    matter = SIGNING_MATTER if is_agent(acting_user) else ""
     document = sign_document(
         acting_user=acting_user,
         title=f"一业一证申请 {application.number}",
@@ -346,7 +341,7 @@ def correct_application(
     problems = application.missing()
     if problems:
         raise ValidationError(f"补正后的申请仍不完整：{'；'.join(problems)}。")
-    matter = SIGNING_MATTER if acting_user.enterprise_capacity == EnterpriseCapacity.AGENT else ""
+    matter = SIGNING_MATTER if is_agent(acting_user) else ""
     application.signed_document = sign_document(
         acting_user=acting_user,
         title=f"一业一证申请 {application.number}（补正）",

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from elicense import services as elicense
 from elicense.models import Certificate, CertificateKind
+from licensing.models import FoodBusinessItem, FoodSubjectType
+from licensing.services import food
 from licensing.services.common import authority_name
 from licensing.services.food import five_year_validity_end
 from portal.audit import record_event
@@ -18,6 +20,11 @@ from yiyeyizheng.models import ApplicationKind, CompositeLicence, LicenceStatus
 from yiyeyizheng.services import numbering
 
 APPROVED = {"licence": "准予许可", "filing": "已备案"}
+#: The catalogue's name of the food permit that a composite licence may carry.
+FOOD_PERMIT = "食品经营许可"
+#: 主体业态 and 经营项目 of a carried food permit, by the format's 行业分类 (ADR 0018).
+FOOD_SUBJECT = {"餐饮业": (FoodSubjectType.CATERING, [FoodBusinessItem.HOT_FOOD])}
+FOOD_SUBJECT_DEFAULT = (FoodSubjectType.SALES, [FoodBusinessItem.PREPACKAGED])
 
 
 def source_of(licence: CompositeLicence) -> str:
@@ -154,6 +161,57 @@ def issue_licence(*, acting_user, application) -> CompositeLicence:
         else:
             supersedes = old_certificate
     _certify(acting_user, licence, supersedes=supersedes)
+    _carry_food_permit(acting_user, licence)
+    return licence
+
+
+def _carry_food_permit(acting_user, licence: CompositeLicence) -> None:
+    """Every version that includes an approved 食品经营许可 records it as a food licence under
+    this licence's number, so platforms, bulk checks, supplier lists and 明厨亮灶 see it; a
+    version without it ends the food permit of the previous one."""
+    approved = any(
+        item["permit"] == FOOD_PERMIT and item["result"] == APPROVED["licence"]
+        for item in licence.items
+    )
+    if not approved:
+        food.end_carried_food_permit(
+            acting_user=acting_user,
+            number=licence.number,
+            reason="行业综合许可证不再载明食品经营许可",
+        )
+        return
+    subject_type, business_items = FOOD_SUBJECT.get(
+        licence.business_format.category, FOOD_SUBJECT_DEFAULT
+    )
+    food.carry_food_permit(
+        acting_user=acting_user,
+        entity=licence.entity,
+        number=licence.number,
+        subject_type=subject_type,
+        business_items=business_items,
+        premises_address=licence.premises_address or licence.entity.address,
+        valid_from=licence.valid_from,
+        valid_to=licence.valid_to,
+        issuing_authority=authority_name(licence.district),
+        reason=f"行业综合许可证第{licence.version}版",
+    )
+
+
+def _end(*, acting_user, licence: CompositeLicence, how: str, reason: str, changes: dict):
+    """End ``licence`` (``how`` is cancel or revoke) with its certificate and food permit."""
+    getattr(licence, how)(at=timezone.now())
+    licence.save()
+    record_event(
+        actor=acting_user,
+        action=f"yyz_licence.{licence.status}",
+        obj=licence,
+        changes={"status": ["active", licence.status], **changes},
+    )
+    certificate = certificate_of(licence)
+    if certificate is not None and certificate.is_live:
+        end = elicense.revoke_certificate if how == "revoke" else elicense.cancel_certificate
+        end(certificate=certificate, acting_user=acting_user, reason=reason)
+    food.end_carried_food_permit(acting_user=acting_user, number=licence.number, reason=reason)
     return licence
 
 
@@ -161,19 +219,27 @@ def cancel_licence(*, acting_user, application) -> CompositeLicence:
     """注销: the licence and every integrated item end; its certificate is cancelled."""
     licence = CompositeLicence.objects.select_for_update().get(pk=application.licence_id)
     if licence.status != LicenceStatus.ACTIVE:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(f"许可证{licence.get_status_display()}，不能注销。")
-    licence.cancel(at=timezone.now())
-    licence.save()
-    record_event(
-        actor=acting_user,
-        action="yyz_licence.cancelled",
-        obj=licence,
-        changes={"status": ["active", "cancelled"], "application": application.number},
+    return _end(
+        acting_user=acting_user,
+        licence=licence,
+        how="cancel",
+        reason=application.reason or "申请注销",
+        changes={"application": application.number},
     )
-    certificate = certificate_of(licence)
-    if certificate is not None:
-        reason = application.reason or "申请注销"
-        elicense.cancel_certificate(certificate=certificate, acting_user=acting_user, reason=reason)
-    return licence
+
+
+def end_licences_of_entity(event) -> None:
+    """The holder was cancelled or revoked (``portal.hooks.EntityEnded``): its composite
+    licences end with it in the same transaction (目录：注销协同营业执照注销程序)."""
+    licences = CompositeLicence.objects.select_for_update().filter(
+        entity_uscc=event.uscc, status=LicenceStatus.ACTIVE
+    )
+    for licence in licences:
+        _end(
+            acting_user=event.acting_user,
+            licence=licence,
+            how=event.how,
+            reason=event.reason,
+            changes={"reason": event.reason},
+        )

@@ -1,0 +1,1 @@
+"""Reads of the register that are more than a queryset method (DESIGN.md §3)."""

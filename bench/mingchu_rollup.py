@@ -2,9 +2,10 @@
 
 Fills a scratch PostgreSQL database (DATABASE_URL, required; it is wiped) in SQL with
 INSERT … SELECT generate_series (bench set-up only; the portal writes through services):
-stores spread over the 16 districts at every construction stage, platform connections
-for the stores at 完成建设 and half of those at 视频对接, and a year of monthly reports
-for the 16 districts (on time, late, returned, draft), vacuumed and analysed as autovacuum
+stores spread over the 16 districts at every construction stage with their dated stage
+history, platform connections for the stores at 完成建设 and half of those at 视频对接, and a
+year of monthly reports for the 16 districts (on time, late, returned, draft), vacuumed and
+analysed as autovacuum
 would leave them. Then times the roll-up service — the SQL aggregates plus storing a new
 revision — at each size and prints the median and its ratio to the 1,000-store baseline of
 the same run.
@@ -63,6 +64,20 @@ SELECT id, '美团外卖', 'MT' || id, DATE '2022-09-01' FROM mingchu_demostore
 WHERE id > %(after)s AND (stage = 'completed' OR (stage = 'video_link' AND id %% 2 = 0))
 """
 
+#: The dated stage history the roll-up counts from: one row per stage each store has passed,
+#: 选点 in March, 设备安装 in May, 视频对接 in July, 完成建设 in September.
+STAGE_HISTORY = """
+INSERT INTO mingchu_stagechange (store_id, stage, "on", changed_by_id)
+SELECT s.id, h.stage, h.day, s.created_by_id
+FROM mingchu_demostore s
+JOIN (VALUES ('preparation', 1, DATE '2022-03-01'), ('installation', 2, DATE '2022-05-01'),
+             ('video_link', 3, DATE '2022-07-01'), ('completed', 4, DATE '2022-09-01'))
+    AS h(stage, rank, day)
+  ON h.rank <= array_position(
+      ARRAY['preparation', 'installation', 'video_link', 'completed']::varchar[], s.stage)
+WHERE s.id > %(after)s
+"""
+
 REPORTS = """
 INSERT INTO mingchu_monthlyreport (district_id, year, month, reporting_unit, statistician,
     phone, stores_selected, video_installed, platform_connected, funds_wan,
@@ -98,8 +113,10 @@ def grow_to(count: int, *, user: User, districts: list[str]) -> float:
         params = {"year": YEAR, "districts": districts, "user": user.pk}
         cursor.execute(STORES, params | {"start": have + 1, "stop": count})
         cursor.execute(CONNECTIONS, {"after": after})
+        cursor.execute(STAGE_HISTORY, {"after": after})
         cursor.execute("VACUUM ANALYZE mingchu_demostore")
         cursor.execute("VACUUM ANALYZE mingchu_platformconnection")
+        cursor.execute("VACUUM ANALYZE mingchu_stagechange")
     return time.perf_counter() - start
 
 

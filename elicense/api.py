@@ -7,7 +7,7 @@ only module that sees every app's router.
 import datetime
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 from ninja.errors import AuthenticationError
@@ -23,6 +23,14 @@ from elicense.services.relying_parties import party_for_key
 from elicense.services.signatures import verify_signature
 from elicense.verification import live_result, verify_token
 from elicense.views_badges import badge_snippet
+from portal.idempotency import (
+    REPLAYED_HEADER,
+    IdempotencyKeyError,
+    api_idempotency_key,
+    fingerprint,
+    run_once,
+)
+from portal.identifiers import normalise_identifier
 
 
 class ApiError(Exception):
@@ -180,17 +188,36 @@ class BadgeOut(Schema):
 
 @router.post(
     "/badges",
-    response={200: BadgeOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: BadgeOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="为店铺页签发证照公示标识",
 )
-def badge(request, body: BadgeIn):
-    """An embeddable badge for one shop on this platform, linking to the holder's page."""
+def badge(request, response: HttpResponse, body: BadgeIn):
+    """An embeddable badge for one shop on this platform, linking to the holder's page.
+
+    The same shop asked twice gets the same badge; an ``Idempotency-Key`` header is honoured
+    as on every create (same key and body: the first answer; another body: 422)."""
+    uscc = normalise_identifier(body.uscc)
     try:
-        issued = issue_badge(
-            relying_party=request.auth, holder_uscc=body.uscc.strip().upper(), shop_id=body.shop_id
+        once = run_once(
+            owner=f"party:{request.auth.pk}",
+            key=api_idempotency_key(request),
+            action="elicense.badge.issue",
+            digest=fingerprint(uscc, body.shop_id),
+            create=lambda: issue_badge(
+                relying_party=request.auth, holder_uscc=uscc, shop_id=body.shop_id
+            ),
+            result=_badge_out,
         )
+    except IdempotencyKeyError as error:
+        raise ApiError(422, error.code, error.messages[0]) from error
     except NoCertificates as error:
         raise ApiError(404, "not_found", "未找到该主体的电子证照。") from error
+    if once.replayed:
+        response[REPLAYED_HEADER] = "true"
+    return once.result
+
+
+def _badge_out(issued) -> dict:
     base = settings.PUBLIC_BASE_URL.rstrip("/")
     return {
         "badge_id": issued.public_id,
@@ -238,7 +265,7 @@ class EntityKeyOut(Schema):
 )
 def signature_verify(request, body: SignatureIn):
     """Check a signature over canonical JSON against the entity's keys; who signed, when."""
-    uscc = body.uscc.strip().upper()
+    uscc = normalise_identifier(body.uscc)
     valid, message, key = verify_signature(
         holder_uscc=uscc, data=body.data, signature=body.signature
     )
@@ -274,7 +301,7 @@ def signature_verify(request, body: SignatureIn):
     summary="企业电子签名公钥",
 )
 def entity_keys(request, uscc: str):
-    keys = EntityKey.objects.filter(holder_uscc=uscc.strip().upper()).order_by("-created_at")
+    keys = EntityKey.objects.filter(holder_uscc=normalise_identifier(uscc)).order_by("-created_at")
     if not keys:
         raise ApiError(404, "not_found", "未找到该主体的签名密钥。")
     return [{**crypto.jwk(key.kid, key.public_key), "status": key.status} for key in keys]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense.forms import GrantForm, InviteForm, RevokeForm
@@ -13,6 +14,10 @@ from elicense.services.authorisations import grant_authorisation, revoke_authori
 from elicense.services.invitations import invite_agent
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
+
+#: Grants are answered once per form token (portal.idempotency).
+GRANT = "elicense.authorisation.grant"
 
 
 @login_required
@@ -30,14 +35,22 @@ def authorisation_list(request):
     form = GrantForm(request.POST or None, holder_uscc=user.entity_uscc) if is_legal else None
     if request.method == "POST":
         require(user, "elicense.manage_authorisations")
+        if replay := replay_form(request, action=GRANT):
+            return replay
         if form.is_valid():
             try:
-                grant_authorisation(acting_user=user, **form.cleaned_data)
+                once = submit_form_once(
+                    request,
+                    action=GRANT,
+                    create=lambda: grant_authorisation(acting_user=user, **form.cleaned_data),
+                    url=lambda _: reverse("elicense:authorisation_list"),
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "授权已生效。")
-                return redirect("elicense:authorisation_list")
+                if not once.replayed:
+                    messages.success(request, "授权已生效。")
+                return redirect(once.url)
     return render(
         request,
         "elicense/authorisation_list.html",

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +23,11 @@ from elicense.services.signatures import (
 )
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
+from portal.identifiers import normalise_identifier
+
+#: Signing is answered once per form token (portal.idempotency).
+SIGN = "elicense.document.sign"
 
 
 def _parse_json(text: str):
@@ -50,12 +56,12 @@ class SignForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    uscc = forms.CharField(label="签名主体统一社会信用代码", max_length=18)
+    uscc = forms.CharField(label="签名主体统一社会信用代码", max_length=40)
     data = forms.CharField(label="签名数据（JSON）", widget=forms.Textarea(attrs={"rows": 6}))
     signature = forms.CharField(label="签名（JWS）", widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_uscc(self):
-        return self.cleaned_data["uscc"].strip().upper()
+        return normalise_identifier(self.cleaned_data["uscc"])
 
     def clean_data(self):
         return _parse_json(self.cleaned_data["data"])
@@ -67,20 +73,27 @@ def document_sign(request):
     """The enterprise user signs business data in the entity's name."""
     user = require_enterprise(request)
     require(user, "elicense.sign_document")
+    if request.method == "POST" and (replay := replay_form(request, action=SIGN)):
+        return replay
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         matter = form.cleaned_data["matter"]
         try:
-            document = sign_document(
-                acting_user=user,
-                title=form.cleaned_data["title"],
-                data=form.cleaned_data["data"],
-                matter=matter.path if matter else "",
+            once = submit_form_once(
+                request,
+                action=SIGN,
+                create=lambda: sign_document(
+                    acting_user=user,
+                    title=form.cleaned_data["title"],
+                    data=form.cleaned_data["data"],
+                    matter=matter.path if matter else "",
+                ),
+                url=lambda document: reverse("elicense:document_detail", args=[document.public_id]),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("elicense:document_detail", public_id=document.public_id)
+            return redirect(once.url)
     return render(request, "elicense/document_sign.html", {"form": form})
 
 
@@ -130,7 +143,7 @@ def document_verify(request):
 @cache_control(public=True, max_age=300)
 def entity_keys(request, uscc):
     """Public: the entity's signing keys (active and retired) as a JWK Set."""
-    keys = EntityKey.objects.filter(holder_uscc=uscc.upper()).order_by("-created_at")
+    keys = EntityKey.objects.filter(holder_uscc=normalise_identifier(uscc)).order_by("-created_at")
     if not keys:
         raise Http404
     return JsonResponse(

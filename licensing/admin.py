@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from licensing.models import BusinessLicence, FoodLicence, MarketEntity, UsccAllowlistEntry
 from portal.admin import AuditedAdminMixin, ReadOnlyAdmin
+from portal.identifiers import normalise_identifier
 
 
 @admin.register(MarketEntity)
@@ -32,7 +33,7 @@ class UsccAllowlistEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["added_by"]
 
     def save_model(self, request, obj, form, change):
-        obj.uscc = obj.uscc.strip().upper()
+        obj.uscc = normalise_identifier(obj.uscc)
         if not change:
             obj.added_by = request.user
         super().save_model(request, obj, form, change)

@@ -11,6 +11,13 @@ from elicense.verification import check_certificate, live_result
 from licensing import tabular
 from licensing.models import BulkCheck, BulkCheckStatus, MarketEntity
 from licensing.services import create_bulk_check
+from portal.idempotency import (
+    REPLAYED_HEADER,
+    IdempotencyKeyError,
+    api_idempotency_key,
+    fingerprint,
+    run_once,
+)
 from portal.identifiers import validate_uscc
 
 #: Division codes of the portal's own province: a "本省" party sees only these.
@@ -92,17 +99,31 @@ def _own_check(request, check_id: int) -> BulkCheck:
     response={202: BulkCheckOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="上传商户清单进行批量资质审查",
 )
-def bulk_check_create(request, file: File[UploadedFile]):
+def bulk_check_create(request, response: HttpResponse, file: File[UploadedFile]):
     """CSV (UTF-8, UTF-8 BOM, GB18030) or .xlsx; columns 统一社会信用代码、名称、
-    食品经营许可证编号、经营场所; up to 100,000 rows."""
+    食品经营许可证编号、经营场所; up to 100,000 rows.
+
+    With an ``Idempotency-Key`` header, a repeat with the same key and file answers the
+    first task again (header ``Idempotent-Replayed: true``) instead of starting another;
+    the same key with another file is 422 ``idempotency_key_reused``."""
+    name = file.name or "upload.csv"
     try:
         data = tabular.upload_bytes(file, max_bytes=settings.BULK_CHECK_MAX_BYTES)
-        check = create_bulk_check(
-            file_name=file.name or "upload.csv", data=data, relying_party=request.auth
+        once = run_once(
+            owner=f"party:{request.auth.pk}",
+            key=api_idempotency_key(request),
+            action="licensing.bulk_check.create",
+            digest=fingerprint(name, data),
+            create=lambda: create_bulk_check(file_name=name, data=data, relying_party=request.auth),
+            result=_bulk_out,
         )
+    except IdempotencyKeyError as error:
+        raise ApiError(422, error.code, error.messages[0]) from error
     except ValidationError as error:
         raise ApiError(422, "invalid_file", " ".join(error.messages)) from error
-    return Status(202, _bulk_out(check))
+    if once.replayed:
+        response[REPLAYED_HEADER] = "true"
+    return Status(202, once.result)
 
 
 @router.get(

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from licensing.models import EntityType, FoodBusinessItem, FoodSubjectType, MarketEntity
 from licensing.services.common import clean_uscc
-from portal.identifiers import validate_food_licence_number
+from portal.identifiers import normalise_identifier, validate_food_licence_number
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -128,9 +128,9 @@ class SearchForm(forms.Form):
 
     def clean_q(self):
         text = self.cleaned_data["q"].strip()
-        upper = text.upper()
-        if upper.startswith("JY") and len(upper) >= 10:
-            return validate_food_licence_number(text)
-        if len(text) == 18 and text.isalnum() and text.isascii():
-            return clean_uscc(text)
+        identifier = normalise_identifier(text)
+        if identifier.startswith("JY") and len(identifier) >= 10:
+            return validate_food_licence_number(identifier)
+        if len(identifier) == 18 and identifier.isalnum() and identifier.isascii():
+            return clean_uscc(identifier)
         return text

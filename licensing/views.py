@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from elicense.permissions import require
@@ -24,9 +25,13 @@ from licensing.models import BusinessLicence, FoodLicence, MarketEntity
 from licensing.models.licences import current_food_licences_prefetch
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
 from portal.models import AuditEvent, Role
 
 PAGE_SIZE = 25
+#: Creates answered once per form token (portal.idempotency).
+REGISTER = "licensing.entity.register"
+ISSUE_FOOD = "licensing.food_licence.issue"
 
 
 def _require_clerk(request):
@@ -134,17 +139,25 @@ def my_entity(request):
 def entity_create(request):
     """Register an entity and issue its business licence (设立登记)."""
     _require_clerk(request)
+    if request.method == "POST" and (replay := replay_form(request, action=REGISTER)):
+        return replay
     form = EntityRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            entity = services.register_entity(
-                acting_user=request.user, district=request.user.district, **form.cleaned_data
+            once = submit_form_once(
+                request,
+                action=REGISTER,
+                create=lambda: services.register_entity(
+                    acting_user=request.user, district=request.user.district, **form.cleaned_data
+                ),
+                url=lambda entity: reverse("licensing:entity_detail", args=[entity.pk]),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"已登记{entity.name}并核发营业执照。")
-            return redirect("licensing:entity_detail", pk=entity.pk)
+            if not once.replayed:
+                messages.success(request, f"已登记{once.created.name}并核发营业执照。")
+            return redirect(once.url)
     return render(request, "licensing/entity_form.html", {"form": form, "title": "设立登记"})
 
 
@@ -200,17 +213,25 @@ def entity_end(request, pk):
 def food_licence_create(request, pk):
     """Issue a food operation licence to the entity (食品经营许可)."""
     entity = _manageable_entity(request, pk)
+    if request.method == "POST" and (replay := replay_form(request, action=ISSUE_FOOD)):
+        return replay
     form = FoodLicenceIssueForm(request.POST or None, initial={"premises_address": entity.address})
     if request.method == "POST" and form.is_valid():
         try:
-            licence = services.issue_food_licence(
-                acting_user=request.user, entity=entity, **form.cleaned_data
+            once = submit_form_once(
+                request,
+                action=ISSUE_FOOD,
+                create=lambda: services.issue_food_licence(
+                    acting_user=request.user, entity=entity, **form.cleaned_data
+                ),
+                url=lambda licence: reverse("licensing:entity_detail", args=[licence.entity_id]),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"已核发食品经营许可证 {licence.number}。")
-            return redirect("licensing:entity_detail", pk=entity.pk)
+            if not once.replayed:
+                messages.success(request, f"已核发食品经营许可证 {once.created.number}。")
+            return redirect(once.url)
     return render(
         request,
         "licensing/foodlicence_form.html",

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from elicense.permissions import require
@@ -16,6 +17,10 @@ from licensing.services import create_bulk_check
 from licensing.services.bulk import HEADER, MAX_ROWS
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
+
+#: Uploads are answered once per form token (portal.idempotency).
+UPLOAD = "licensing.bulk_check.upload"
 
 
 class UploadForm(forms.Form):
@@ -39,16 +44,25 @@ def _own(request, pk) -> BulkCheck:
 @require_http_methods(["GET", "POST"])
 def bulkcheck_list(request):
     _require_checker(request)
+    if request.method == "POST" and (replay := replay_form(request, action=UPLOAD)):
+        return replay
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             data = tabular.upload_bytes(upload, max_bytes=settings.BULK_CHECK_MAX_BYTES)
-            check = create_bulk_check(file_name=upload.name, data=data, acting_user=request.user)
+            once = submit_form_once(
+                request,
+                action=UPLOAD,
+                create=lambda: create_bulk_check(
+                    file_name=upload.name, data=data, acting_user=request.user
+                ),
+                url=lambda check: reverse("licensing:bulkcheck_detail", args=[check.pk]),
+            )
         except ValidationError as error:
             add_service_errors(form, ValidationError({"file": error.messages}))
         else:
-            return redirect("licensing:bulkcheck_detail", pk=check.pk)
+            return redirect(once.url)
     checks = BulkCheck.objects.filter(uploaded_by=request.user).defer("source", "result")[:20]
     return render(request, "licensing/bulkcheck_list.html", {"form": form, "checks": checks})
 

@@ -9,7 +9,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Max
 from django.db.models.functions import ExtractMonth, ExtractYear
 
-from mingchu.models import CityRollup, DemoStore, DistrictQuota, Stage, StageChange
+from mingchu.models import (
+    REGISTRY_FIGURES,
+    STAGE_FIGURES,
+    CityRollup,
+    DemoStore,
+    DistrictQuota,
+    StageChange,
+)
 from portal.models import District
 
 
@@ -33,7 +40,7 @@ class ReportingStatus:
 
 
 #: Registry figures of a roll-up row, in the column order of the table and the charts.
-FIGURES = ("stores_selected", "video_installed", "platform_connected", "completed")
+FIGURES = REGISTRY_FIGURES
 FIGURE_LABELS = {
     "quota_total": "布点数量",
     "stores_selected": "选点完成",
@@ -42,12 +49,6 @@ FIGURE_LABELS = {
     "completed": "完成建设",
 }
 TENTH = Decimal("0.1")
-#: Stage history rows that date a store's 选点 / 视频安装 / 完成建设 (for the trend).
-TREND_STAGES = {
-    Stage.PREPARATION: "stores_selected",
-    Stage.VIDEO_LINK: "video_installed",
-    Stage.COMPLETED: "completed",
-}
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -76,10 +77,13 @@ def district_rows(codes, *, start: int) -> list[dict]:
     ]
 
 
-def registry_rows(*, year: int, district_id: str | None = None) -> list[dict]:
+def registry_rows(
+    *, year: int, district_id: str | None = None, on: datetime.date | None = None
+) -> list[dict]:
     """Quota and registry figures per district in 附件1 order (the quota's 序号), then any
-    district with stores but no quota. Two queries: the quotas, and the registry's one
-    grouped query (``progress_by_district``) — no loop over stores.
+    district with stores but no quota. The figures stand at the end of the day ``on``
+    (default today). Three queries: the quotas and the registry's two grouped queries
+    (``progress_by_district``) — no loop over stores.
     """
     quotas = DistrictQuota.objects.for_year(year)
     stores = DemoStore.objects.filter(year=year)
@@ -88,7 +92,7 @@ def registry_rows(*, year: int, district_id: str | None = None) -> list[dict]:
             quotas.filter(district_id=district_id),
             stores.filter(district_id=district_id),
         )
-    progress = stores.progress_by_district()
+    progress = stores.progress_by_district(on=on)
     rows = [
         {
             "sort_order": order,
@@ -162,7 +166,7 @@ def progress_trend(*, year: int, today: datetime.date, district_id: str | None =
     was built (a late or repeated run shifts it) and a month nobody built has none.
     """
     months = trend_months(year, today)
-    changes = StageChange.objects.filter(store__year=year, stage__in=list(TREND_STAGES))
+    changes = StageChange.objects.filter(store__year=year, stage__in=list(STAGE_FIGURES))
     if district_id is not None:
         changes = changes.filter(store__district_id=district_id)
     buckets = (
@@ -171,9 +175,9 @@ def progress_trend(*, year: int, today: datetime.date, district_id: str | None =
         .values("y", "m", "stage")
         .annotate(n=Count("store_id", distinct=True))
     )
-    series = {figure: [0] * len(months) for figure in TREND_STAGES.values()}
+    series = {figure: [0] * len(months) for figure in STAGE_FIGURES.values()}
     for bucket in buckets:
-        figure = TREND_STAGES[bucket["stage"]]
+        figure = STAGE_FIGURES[bucket["stage"]]
         for index, month in enumerate(months):
             if (bucket["y"], bucket["m"]) <= (year, month):
                 series[figure][index] += bucket["n"]

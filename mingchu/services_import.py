@@ -23,7 +23,7 @@ from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, 
 from mingchu.models.quotas import YEARS
 from mingchu.services import advance_store_stage, register_demo_store, update_demo_store
 from portal.audit import record_event
-from portal.identifiers import validate_food_permit_number
+from portal.identifiers import same_text, validate_food_permit_number
 from portal.models import Role
 
 TITLE = "各区示范店建设情况统计表"
@@ -75,12 +75,6 @@ class StoreImportError(ValidationError):
 
 def _compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split())
-
-
-def _same_name(a: str, b: str) -> bool:
-    return _compact(a).replace("(", "（").replace(")", "）") == _compact(b).replace(
-        "(", "（"
-    ).replace(")", "）")
 
 
 def parse_month(text: str) -> datetime.date:
@@ -178,7 +172,7 @@ def _apply_row(
     """Register or update the row's store and advance it to the row's stage."""
     errors = []
     licence = FoodLicence.objects.filter(number=values["number"], is_current=True).first()
-    if licence is not None and not _same_name(licence.operator_name, values["name"]):
+    if licence is not None and not same_text(licence.operator_name, values["name"]):
         message = f"与许可证上的经营者名称“{licence.operator_name}”不一致。"
         return [RowError(row.line, "单位名称", message)]
     target = values["stage"]

@@ -41,7 +41,7 @@ def open_report(*, acting_user, year: int, month: int) -> MonthlyReport:
     _require_officer_of(acting_user, acting_user.district_id)
     if year not in YEARS or (year, month) > _this_month():
         raise ValidationError(f"不能填报 {year}年{month}月 的报表：该月份不在可填报范围内。")
-    figures = registry_figures(district_id=acting_user.district_id, year=year)
+    figures = registry_figures(district_id=acting_user.district_id, year=year, month=month)
     report, created = MonthlyReport.objects.get_or_create(
         district_id=acting_user.district_id,
         year=year,
@@ -72,7 +72,9 @@ def save_report(*, acting_user, report, expected_version: int, **fields) -> Mont
         raise ValueError(f"not editable: {sorted(unknown)}")
     for field, value in fields.items():
         setattr(report, field, value)
-    report.registry = registry_figures(district_id=report.district_id, year=report.year)
+    report.registry = registry_figures(
+        district_id=report.district_id, year=report.year, month=report.month
+    )
     report.version += 1
     report.save()
     record_event(
@@ -90,7 +92,9 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
     """
     report = _locked(report, expected_version)
     _require_officer_of(acting_user, report.district_id)
-    report.registry = registry_figures(district_id=report.district_id, year=report.year)
+    report.registry = registry_figures(
+        district_id=report.district_id, year=report.year, month=report.month
+    )
     if report.differences() and not report.explanation.strip():
         raise ValidationError({"explanation": "填报数量与示范店登记不一致，请说明原因。"})
     missing = [f for f in ("reporting_unit", "statistician", "phone") if not getattr(report, f)]

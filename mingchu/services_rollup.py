@@ -10,7 +10,7 @@ from django.utils import timezone
 from mingchu.models import CityRollup, MonthlyReport, ReportStatus
 from mingchu.models.reports import FIGURES as REPORTED_FIGURES
 from mingchu.models.reports import figure_differences
-from mingchu.reports import due_at
+from mingchu.reports import as_of, due_at
 from mingchu.rollup import ReportingStatus, district_rows, registry_rows, sum_rows, with_figures
 from portal.audit import record_event
 from portal.models import Role
@@ -50,10 +50,12 @@ def compute_rollup(*, year: int, month: int, now) -> tuple[list[dict], dict]:
     """The per-district rows and the city totals, from three SQL queries (grouped, no loop
     over stores).
 
-    Registry figures are the demo-store registry of the year as it stands now; the month's
-    reports give the reporting status, funds and reported figures.
+    Registry figures are the demo-store registry of the year as it stood at the month's end
+    (``as_of``: today for the month under way), the figures the districts' reports were
+    pre-filled with and are compared with; the month's reports give the reporting status,
+    funds and reported figures.
     """
-    rows = registry_rows(year=year)
+    rows = registry_rows(year=year, on=as_of(year, month))
     reports = {
         report["district_id"]: report
         for report in MonthlyReport.objects.filter(year=year, month=month).values(

@@ -14,7 +14,11 @@ from mingchu.models import DemoStore, DistrictQuota, QuotaChange
 from mingchu.models.quotas import YEARS
 from mingchu.services import adjust_quota, set_year_quotas
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
 from portal.models import District, Role
+
+#: Setting a year's quotas is answered once per form token (portal.idempotency).
+NEW_YEAR = "mingchu.quota.new_year"
 
 
 def require_reader(request):
@@ -151,6 +155,8 @@ def quota_year_new(request):
     """City officers set a new year's quotas for every district at once (设定年度布点)."""
     if request.user.role != Role.CITY_OFFICER:
         raise Http404
+    if request.method == "POST" and (replay := replay_form(request, action=NEW_YEAR)):
+        return replay
     latest_year = DistrictQuota.objects.project_year()
     latest = {
         q.district_id: (q.food_court, q.other_areas)
@@ -165,17 +171,23 @@ def quota_year_new(request):
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
         try:
-            set_year_quotas(
-                acting_user=request.user,
-                year=year,
-                quotas=form.quotas(),
-                reason=form.cleaned_data["reason"],
+            once = submit_form_once(
+                request,
+                action=NEW_YEAR,
+                create=lambda: set_year_quotas(
+                    acting_user=request.user,
+                    year=year,
+                    quotas=form.quotas(),
+                    reason=form.cleaned_data["reason"],
+                ),
+                url=lambda _: f"{reverse('mingchu:quota_list')}?year={year}",
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{year}年各区布点已设定。")
-            return redirect(f"{reverse('mingchu:quota_list')}?year={year}")
+            if not once.replayed:
+                messages.success(request, f"{year}年各区布点已设定。")
+            return redirect(once.url)
     return render(
         request, "mingchu/districtquota_new.html", {"form": form, "latest_year": latest_year}
     )

@@ -188,8 +188,10 @@ def report_edit(request, pk):
     )
     if report.status == ReportStatus.SUBMITTED:
         registry = report.registry
-    else:  # a draft shows what the registry says now; saving and submitting refresh it
-        registry = registry_figures(district_id=report.district_id, year=report.year)
+    else:  # a draft shows the registry at the month's end; saving and submitting refresh it
+        registry = registry_figures(
+            district_id=report.district_id, year=report.year, month=report.month
+        )
     return render(
         request,
         "mingchu/monthlyreport_edit.html",

@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from mingchu.models import ControlPoint, DemoStore, StageChange
 from mingchu.services import add_camera, connect_platform, set_video_stream
 from mingchu.views import require_reader
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
 from portal.models import Role
 
 
@@ -59,6 +61,11 @@ class VideoForm(forms.Form):
 
 
 FORMS = {"camera": CameraForm, "platform": PlatformForm, "video": VideoForm}
+#: Creates on this page, answered once per form token (portal.idempotency); the video
+#: address is a setting and needs none.
+CAMERA = "mingchu.store.camera"
+PLATFORM = "mingchu.store.platform"
+CREATES = {"camera": CAMERA, "platform": PLATFORM}
 
 
 def _store(request, pk) -> DemoStore:
@@ -77,12 +84,25 @@ def _store(request, pk) -> DemoStore:
 
 def _save(request, store, which, form) -> None:
     data = form.cleaned_data
+    back = reverse("mingchu:store_detail", args=[store.pk])
     if which == "camera":
-        add_camera(acting_user=request.user, store=store, **data)
-        messages.success(request, f"已登记摄像头：{data['position']}")
+        once = submit_form_once(
+            request,
+            action=CAMERA,
+            create=lambda: add_camera(acting_user=request.user, store=store, **data),
+            url=lambda _: back,
+        )
+        if not once.replayed:
+            messages.success(request, f"已登记摄像头：{data['position']}")
     elif which == "platform":
-        connect_platform(acting_user=request.user, store=store, **data)
-        messages.success(request, f"已登记平台对接：{data['platform']}")
+        once = submit_form_once(
+            request,
+            action=PLATFORM,
+            create=lambda: connect_platform(acting_user=request.user, store=store, **data),
+            url=lambda _: back,
+        )
+        if not once.replayed:
+            messages.success(request, f"已登记平台对接：{data['platform']}")
     else:
         try:
             set_video_stream(acting_user=request.user, store=store, url=data["url"])
@@ -101,6 +121,8 @@ def store_detail(request, pk):
         which = request.POST.get("form")
         if not can_edit or which not in FORMS:
             raise Http404
+        if which in CREATES and (replay := replay_form(request, action=CREATES[which])):
+            return replay
         form = FORMS[which](request.POST)
         if form.is_valid():
             try:

@@ -6,13 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mingchu.models import DemoStore, DistrictQuota, LocationType
 from mingchu.services import advance_store_stage, register_demo_store
 from mingchu.views import require_reader, selected_year
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
 from portal.models import Role
+
+#: Selecting a store is answered once per form token (portal.idempotency).
+REGISTER = "mingchu.demo_store.register"
 
 
 class StoreForm(forms.Form):
@@ -45,14 +50,24 @@ def store_list(request):
     if request.method == "POST":
         if form is None:
             raise Http404
+        if replay := replay_form(request, action=REGISTER):
+            return replay
         if form.is_valid():
             try:
-                store = register_demo_store(acting_user=request.user, **form.cleaned_data)
+                once = submit_form_once(
+                    request,
+                    action=REGISTER,
+                    create=lambda: register_demo_store(
+                        acting_user=request.user, **form.cleaned_data
+                    ),
+                    url=lambda _: reverse("mingchu:store_list"),
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"已登记示范店：{store}")
-                return redirect("mingchu:store_list")
+                if not once.replayed:
+                    messages.success(request, f"已登记示范店：{once.created}")
+                return redirect(once.url)
     return render(
         request,
         "mingchu/demostore_list.html",

@@ -4,6 +4,7 @@
 full-width to half-width, upper case) and either return the normalised value or raise
 ``ValidationError`` with a Chinese message that says exactly what is wrong, and a stable
 ``code``. Pure functions: no database, usable in forms, the API and file imports alike.
+``same_text`` is the one rule for "the name (or address) typed is the registered one".
 """
 
 import unicodedata
@@ -238,11 +239,14 @@ def validate_food_permit_number(value: str | None) -> str:
 
 
 def same_text(a: str | None, b: str | None) -> bool:
-    """The one rule for "names (or addresses) are equal": NFKC-folded, whitespace ignored,
-    half- and full-width brackets alike."""
+    """The one rule for "names (or addresses) are equal", as a reader sees them.
+
+    Full-width and half-width forms (NFKC, which also makes （） and () alike), letter case
+    and whitespace differ in what people type but not in the name: 上海某(徐汇)餐饮 is
+    上海某（徐汇）餐饮.
+    """
 
     def norm(text):
-        text = unicodedata.normalize("NFKC", text or "")
-        return "".join(text.split()).replace("(", "（").replace(")", "）")
+        return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
     return norm(a) == norm(b)

@@ -7,6 +7,7 @@ services, so nothing can be shown that did not happen.
 import hmac
 from dataclasses import dataclass
 
+from portal.identifiers import normalise_identifier
 from portal.models import AuditEvent
 from yiyeyizheng.models import Application
 
@@ -60,7 +61,7 @@ def timeline(application: Application, *, public: bool = False) -> list[Step]:
 def lookup(number: str, code: str) -> Application | None:
     """The application with this number whose code matches (constant-time), else None: a
     wrong code reads exactly like an unknown number."""
-    number, code = (number or "").strip().upper(), (code or "").strip().upper()
+    number, code = normalise_identifier(number), normalise_identifier(code)
     application = Application.objects.filter(number=number).exclude(status="draft").first()
     expected = application.verification_code if application else "0" * 10
     if hmac.compare_digest(expected.encode(), code.encode()) and application is not None:

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense.permissions import require
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from portal.idempotency import replay_form, submit_form_once
 from yiyeyizheng.forms import AnswersForm
 from yiyeyizheng.forms_applications import (
     ApplicationForm,
@@ -35,6 +37,15 @@ from yiyeyizheng.services import attachments as attachment_services
 from yiyeyizheng.services import changes
 from yiyeyizheng.services.answers import clean_answers
 from yiyeyizheng.signing import signing_rows
+
+#: Creates answered once per form token (portal.idempotency).
+START = "yiyeyizheng.application.start"
+ATTACH = "yiyeyizheng.attachment.upload"
+CHANGE = "yiyeyizheng.licence.start_change"
+
+
+def _edit_url(application: Application) -> str:
+    return reverse("yiyeyizheng:application_edit", args=[application.number])
 
 
 def _applicant(request):
@@ -67,19 +78,27 @@ def application_start(request, seq: int):
         decisions = services.decisions_snapshot(business_format, answers)
     except ValidationError as exc:
         answers, decisions, error = {}, [], "；".join(exc.messages)
+    if request.method == "POST" and (replay := replay_form(request, action=START)):
+        return replay
     if request.method == "POST" and error is None:
         try:
-            application = services.start_application(
-                acting_user=user,
-                business_format=business_format,
-                answers=answers,
-                chosen_optional=request.POST.getlist("chosen_optional"),
+            once = submit_form_once(
+                request,
+                action=START,
+                create=lambda: services.start_application(
+                    acting_user=user,
+                    business_format=business_format,
+                    answers=answers,
+                    chosen_optional=request.POST.getlist("chosen_optional"),
+                ),
+                url=_edit_url,
             )
         except (ValidationError, PermissionDenied) as exc:
             error = "；".join(getattr(exc, "messages", [str(exc)]))
         else:
-            messages.success(request, f"已创建申请 {application.number}，请核对并填写申请表。")
-            return redirect("yiyeyizheng:application_edit", application.number)
+            if not once.replayed:
+                messages.success(request, f"已创建申请 {once.created.number}，请核对并填写申请表。")
+            return redirect(once.url)
     return render(
         request,
         "yiyeyizheng/application_start.html",
@@ -246,14 +265,21 @@ def application_sign(request, number: str):
 def attachment_upload(request, number: str):
     user = _applicant(request)
     application = visible_application(request, number)
+    if replay := replay_form(request, action=ATTACH):
+        return replay
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            attachment_services.add_attachment(
-                acting_user=user,
-                application=application,
-                purpose=form.cleaned_data["purpose"],
-                upload=form.cleaned_data["file"],
+            once = submit_form_once(
+                request,
+                action=ATTACH,
+                create=lambda: attachment_services.add_attachment(
+                    acting_user=user,
+                    application=application,
+                    purpose=form.cleaned_data["purpose"],
+                    upload=form.cleaned_data["file"],
+                ),
+                url=lambda _: reverse("yiyeyizheng:application_edit", args=[application.number]),
             )
         except ValidationError as error:
             for message in error.messages:
@@ -261,7 +287,8 @@ def attachment_upload(request, number: str):
         except PermissionDenied as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "材料已上传。")
+            if not once.replayed:
+                messages.success(request, "材料已上传。")
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -375,20 +402,28 @@ def licence_change(request, pk: int):
     )
     address = licence.premises_address
     error = None
+    if request.method == "POST" and (replay := replay_form(request, action=CHANGE)):
+        return replay
     if request.method == "POST":
         address = request.POST.get("premises_address", "").strip()
         try:
-            application = changes.start_change(
-                acting_user=request.user,
-                licence=licence,
-                answers=request.POST,
-                form_data={"premises_address": address} if address else {},
+            once = submit_form_once(
+                request,
+                action=CHANGE,
+                create=lambda: changes.start_change(
+                    acting_user=request.user,
+                    licence=licence,
+                    answers=request.POST,
+                    form_data={"premises_address": address} if address else {},
+                ),
+                url=_edit_url,
             )
         except (ValidationError, PermissionDenied) as exc:
             error = "；".join(getattr(exc, "messages", [str(exc)]))
         else:
-            messages.success(request, f"已创建变更申请 {application.number}。")
-            return redirect("yiyeyizheng:application_edit", application.number)
+            if not once.replayed:
+                messages.success(request, f"已创建变更申请 {once.created.number}。")
+            return redirect(once.url)
     return render(
         request,
         "yiyeyizheng/licence_change.html",
@@ -398,17 +433,26 @@ def licence_change(request, pk: int):
 
 def _licence_reason_page(request, pk, start, title):
     licence = _own_licence(request, pk)
+    action = f"yiyeyizheng.licence.{start.__name__}"
+    if request.method == "POST" and (replay := replay_form(request, action=action)):
+        return replay
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            application = start(
-                acting_user=request.user, licence=licence, reason=form.cleaned_data["reason"]
+            once = submit_form_once(
+                request,
+                action=action,
+                create=lambda: start(
+                    acting_user=request.user, licence=licence, reason=form.cleaned_data["reason"]
+                ),
+                url=_edit_url,
             )
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, "；".join(getattr(error, "messages", [str(error)])))
         else:
-            messages.success(request, f"已创建{title}申请 {application.number}。")
-            return redirect("yiyeyizheng:application_edit", application.number)
+            if not once.replayed:
+                messages.success(request, f"已创建{title}申请 {once.created.number}。")
+            return redirect(once.url)
     return render(
         request,
         "yiyeyizheng/licence_reason.html",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, transition
 
+from portal.identifiers import normalise_identifier
 from portal.models import Role
 
 
@@ -91,7 +92,7 @@ class MarketEntityQuerySet(models.QuerySet):
         name scan, never a join that needs DISTINCT.
         """
         text = (text or "").strip()
-        upper = text.upper()
+        upper = normalise_identifier(text)
         if not text:
             return self
         if len(upper) == 18 and upper.isascii() and upper.isalnum():

@@ -19,7 +19,12 @@ from licensing.models import (
     Verdict,
 )
 from portal.audit import record_event
-from portal.identifiers import same_text, validate_food_permit_number, validate_uscc
+from portal.identifiers import (
+    normalise_identifier,
+    same_text,
+    validate_food_permit_number,
+    validate_uscc,
+)
 
 HEADER = ("统一社会信用代码", "名称", "食品经营许可证编号", "经营场所")
 RESULT_HEADER = ("行号", *HEADER, "审查结论", "说明")
@@ -94,8 +99,8 @@ def _verdict(row, entities, licences) -> tuple[str, str]:
 
 
 def _lookups(chunk):
-    usccs = {r[0].strip().upper() for r in chunk if r}
-    numbers = {r[2].strip().upper() for r in chunk if len(r) > 2}
+    usccs = {normalise_identifier(r[0]) for r in chunk if r}
+    numbers = {normalise_identifier(r[2]) for r in chunk if len(r) > 2}
     entities = {e.uscc: e for e in MarketEntity.objects.filter(uscc__in=usccs)}
     licences = {
         fl.number: fl for fl in FoodLicence.objects.filter(number__in=numbers, is_current=True)

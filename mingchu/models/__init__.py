@@ -10,8 +10,9 @@ from mingchu.models.reports import (
 )
 from mingchu.models.rollups import CityRollup
 from mingchu.models.stores import (
+    REGISTRY_FIGURES,
+    STAGE_FIGURES,
     STAGE_ORDER,
-    VIDEO_INSTALLED_STAGES,
     Camera,
     ControlPoint,
     DemoStore,
@@ -23,8 +24,9 @@ from mingchu.models.stores import (
 )
 
 __all__ = [
+    "REGISTRY_FIGURES",
+    "STAGE_FIGURES",
     "STAGE_ORDER",
-    "VIDEO_INSTALLED_STAGES",
     "Camera",
     "CityRollup",
     "ControlPoint",

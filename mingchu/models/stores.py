@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
 from django_fsm import RETURN_VALUE, FSMField, transition
 
 from mingchu.models.scoping import DistrictScopedQuerySet
@@ -24,29 +25,53 @@ class Stage(models.TextChoices):
 
 
 STAGE_ORDER = list(Stage.values)
-#: Stages at which the kitchen cameras are installed (附件3 示范店视频安装完成数量).
-VIDEO_INSTALLED_STAGES = [Stage.VIDEO_LINK, Stage.COMPLETED]
+#: The registry's progress figures, in the order of the roll-up's columns and charts.
+REGISTRY_FIGURES = ("stores_selected", "video_installed", "platform_connected", "completed")
+#: The dated stage (``StageChange``) from which a store counts in a figure. Every store passes
+#: each stage in turn (``advance_store_stage``), so 视频安装 (cameras installed, 附件3) is
+#: dated by 视频对接 and still holds once the store has completed.
+STAGE_FIGURES = {
+    Stage.PREPARATION: "stores_selected",
+    Stage.VIDEO_LINK: "video_installed",
+    Stage.COMPLETED: "completed",
+}
 
 
 class DemoStoreQuerySet(DistrictScopedQuerySet):
-    def progress_by_district(self) -> dict[str, dict[str, int]]:
-        """The registry's progress figures per district, in one grouped SQL query.
+    def progress_by_district(self, *, on=None) -> dict[str, dict[str, int]]:
+        """The registry's progress figures per district at the end of the day ``on`` (default
+        today), from the dated history in two grouped SQL queries.
 
-        选点 = every selected store; 视频安装 = installation done (stage 视频对接 or later);
-        对接平台 = at least one platform connection; 完成建设 = the last stage.
+        选点 = selected by then; 视频安装 = reached 视频对接 by then; 对接平台 = connected to a
+        platform by then; 完成建设 = completed by then. This is the one definition of the
+        figures: monthly reports and the city roll-up pass the month's last day, so a past
+        month reads as it stood at 23:59 that day whatever happened since. A store has one
+        history row per stage it reached (``advance_store_stage`` only moves forward), so
+        joined rows are counted without DISTINCT.
         """
-        connected = Exists(PlatformConnection.objects.filter(store=OuterRef("pk")))
-        rows = (
-            self.order_by()
-            .values("district_id")
-            .annotate(
-                stores_selected=Count("pk"),
-                video_installed=Count("pk", filter=Q(stage__in=VIDEO_INSTALLED_STAGES)),
-                platform_connected=Count("pk", filter=Q(connected)),
-                completed=Count("pk", filter=Q(stage=Stage.COMPLETED)),
-            )
+        on = on or timezone.localdate()
+        stores = self.order_by()
+        progress: dict[str, dict[str, int]] = {}
+
+        def count(rows, figure_of):
+            for row in rows:
+                figures = progress.setdefault(
+                    row["district_id"], dict.fromkeys(REGISTRY_FIGURES, 0)
+                )
+                figures[figure_of(row)] = row["n"]
+
+        reached = (
+            stores.filter(stage_history__stage__in=list(STAGE_FIGURES), stage_history__on__lte=on)
+            .values("district_id", "stage_history__stage")
+            .annotate(n=Count("pk"))
         )
-        return {row.pop("district_id"): row for row in rows}
+        count(reached, lambda row: STAGE_FIGURES[row["stage_history__stage"]])
+        connected = PlatformConnection.objects.filter(store=OuterRef("pk"), connected_on__lte=on)
+        connected_rows = (
+            stores.filter(Exists(connected)).values("district_id").annotate(n=Count("pk"))
+        )
+        count(connected_rows, lambda row: "platform_connected")
+        return progress
 
 
 class DemoStore(models.Model):

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from portal.identifiers import normalise_identifier
 from portal.models.reference import Department
 
 
@@ -77,6 +78,7 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
+        self.entity_uscc = normalise_identifier(self.entity_uscc)
         if not self.role:
             return
         needed = set(ROLE_BINDINGS[Role(self.role)])

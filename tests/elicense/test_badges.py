@@ -115,3 +115,16 @@ def test_badge_of_an_unfinished_demo_store_has_no_mark(client, platform, shop, x
 
     assert 'data-mark-slot="mingchu"' in svg and 'data-mark="mingchu"' not in svg
     assert "明厨" not in svg
+
+
+def test_an_idempotency_key_replays_the_badge_and_refuses_another_shop(client, platform, shop):
+    keyed = {**platform[1], "Idempotency-Key": "badge-request-1"}
+
+    first = _issue(client, keyed, shop.uscc)
+    again = _issue(client, keyed, shop.uscc)
+    other_shop = _issue(client, keyed, shop.uscc, shop_id="shop-99999")
+
+    assert first.json() == again.json() and again["Idempotent-Replayed"] == "true"
+    assert other_shop.status_code == 422
+    assert other_shop.json()["code"] == "idempotency_key_reused"
+    assert Badge.objects.count() == 1

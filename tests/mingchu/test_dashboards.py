@@ -26,7 +26,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
-def registry(quotas):
+def registry(quotas, time_machine):
+    """Stores made on 20 September 2022 (roll-ups count the history up to the month's end)."""
+    time_machine.move_to(datetime.datetime(2022, 9, 20, 10, tzinfo=SHANGHAI), tick=False)
     demo_stores(XUHUI, [0, 2, 3])
     demo_stores(HUANGPU, [3])
 
@@ -184,7 +186,10 @@ def test_the_trend_counts_stores_by_the_dates_of_their_stages(quotas, time_machi
     assert late.stage == "preparation"
 
 
-def test_the_summary_pdf_has_the_title_the_districts_and_the_totals(client, registry, city):
+def test_the_summary_pdf_has_the_title_the_districts_and_the_totals(
+    client, registry, city, time_machine
+):
+    time_machine.move_to(datetime.datetime(2022, 10, 1, 6, tzinfo=SHANGHAI), tick=False)
     build_city_rollup(acting_user=city, year=2022, month=9)
     client.force_login(city)
 

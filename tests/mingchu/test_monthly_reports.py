@@ -28,14 +28,16 @@ def officer(reference_data):
     return UserFactory(role=Role.DISTRICT_OFFICER, district=District.objects.get(code="310104"))
 
 
-@pytest.fixture
-def with_stores(officer, xuhui_clerk):
-    staged_demo_stores(officer, xuhui_clerk)
-    return officer
-
-
 def _at(time_machine, *args):
     time_machine.move_to(datetime.datetime(*args, tzinfo=SHANGHAI), tick=False)
+
+
+@pytest.fixture
+def with_stores(officer, xuhui_clerk, time_machine):
+    """Three Xuhui stores made on 15 September 2022: 选点 3, 视频安装 2, 对接平台 1."""
+    _at(time_machine, 2022, 9, 15, 10, 0)
+    staged_demo_stores(officer, xuhui_clerk)
+    return officer
 
 
 def test_report_is_prefilled_from_the_registry(with_stores):

@@ -34,15 +34,16 @@ def city(reference_data):
 
 
 @pytest.fixture
-def stores(officer, xuhui_clerk):
-    """Three Xuhui demo stores: registry 选点 3, 视频安装 2, 对接平台 1."""
-    staged_demo_stores(officer, xuhui_clerk)
-    return officer
+def in_september_2022(time_machine):
+    time_machine.move_to(datetime.datetime(2022, 9, 20, 10, 0, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture
-def in_september_2022(time_machine):
-    time_machine.move_to(datetime.datetime(2022, 9, 20, 10, 0, tzinfo=SHANGHAI), tick=False)
+def stores(officer, xuhui_clerk, in_september_2022):
+    """Three Xuhui demo stores, made on 20 September 2022: registry 选点 3, 视频安装 2,
+    对接平台 1 (a report counts the stage history up to the month's end)."""
+    staged_demo_stores(officer, xuhui_clerk)
+    return officer
 
 
 def _form(report, **changes):

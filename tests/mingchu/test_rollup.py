@@ -26,8 +26,10 @@ CONTACT = {"reporting_unit": "区市场监管局", "statistician": "李强", "ph
 
 
 @pytest.fixture
-def registry(quotas):
-    """Stores at every stage in three districts; one Xuhui store is on a platform early."""
+def registry(quotas, time_machine):
+    """Stores at every stage in three districts, made on 20 September 2022; one Xuhui store
+    is on a platform early."""
+    _at(time_machine, 2022, 9, 20, 10, 0)
     demo_stores(XUHUI, [0, 1, 2, 2, 3], connect_early=1)
     demo_stores(HUANGPU, [3, 3])
     demo_stores(JINGAN, [1])
@@ -154,8 +156,10 @@ def _submit(officer, *, month=9, **fields):
 
 
 @pytest.fixture
-def officers(quotas):
-    """One store at 设备安装 in each of three districts; their officers file reports."""
+def officers(quotas, time_machine):
+    """One store at 设备安装 in each of three districts, made on 20 September 2022; their
+    officers file reports."""
+    _at(time_machine, 2022, 9, 20, 10, 0)
     for code in (XUHUI, HUANGPU, JINGAN):
         demo_stores(code, [1])
     return {code: officer_of(code) for code in (XUHUI, HUANGPU, JINGAN)}

@@ -8,6 +8,7 @@ from django.urls import reverse
 from mingchu.models import Camera, DemoStore
 from mingchu.services import register_demo_store
 from portal.models import AuditEvent, District, Role
+from tests.double_submit import form_token
 from tests.factories import UserFactory, advance_store, issue_food, register
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +200,15 @@ def test_window_clerks_cannot_see_the_store_page(client, store, xuhui_clerk):
     client.force_login(xuhui_clerk)
 
     assert _page(client, store).status_code == 404
+
+
+def test_a_camera_form_posted_twice_registers_one_camera(client, officer, store):
+    client.force_login(officer)
+    url = reverse("mingchu:store_detail", args=[store.pk])
+    data = {"form": "camera", "position": "凉菜专间", "control_points": ["special_room"],
+            "installed_on": "2022-08-03", "form_token": form_token(client, url)}  # fmt: skip
+
+    for _ in range(2):
+        assert client.post(url, data).status_code == 302
+
+    assert Camera.objects.filter(store=store).count() == 1

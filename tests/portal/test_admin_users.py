@@ -33,3 +33,14 @@ def test_the_user_list_reads_districts_and_departments_with_the_users(client, re
     _officers(10)
 
     assert _queries(client) == few
+
+
+def test_an_enterprise_users_uscc_typed_full_width_is_stored_normalised(reference_data):
+    user = UserFactory.build(
+        username="qiye", role=Role.ENTERPRISE, enterprise_capacity="agent",
+        entity_uscc="９１３１０１０４ｍａ１ｆｌ８ｋｑ５ｂ",
+    )  # fmt: skip
+
+    user.full_clean(exclude=["password"])
+
+    assert user.entity_uscc == "91310104MA1FL8KQ5B"

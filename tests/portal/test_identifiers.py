@@ -18,6 +18,7 @@ from portal.identifiers import (
     make_uscc,
     normalise_identifier,
     organisation_code_check_character,
+    same_text,
     uscc_check_character,
     validate_food_licence_number,
     validate_uscc,
@@ -256,3 +257,20 @@ def test_full_width_food_licence_number_is_normalised():
 def test_make_food_licence_number_rejects_malformed_parts(kwargs):
     with pytest.raises(ValueError):
         make_food_licence_number(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("typed", "registered"),
+    [
+        ("上海好味道餐饮(徐汇)有限公司", "上海好味道餐饮（徐汇）有限公司"),
+        (" 上海好味道 餐饮有限公司\u3000", "上海好味道餐饮有限公司"),
+        ("上海ＡＢＣ餐饮有限公司", "上海ABC餐饮有限公司"),
+    ],
+)
+def test_same_text_ignores_width_case_spaces_and_bracket_style(typed, registered):
+    assert same_text(typed, registered) and same_text(registered, typed)
+
+
+def test_same_text_still_tells_different_names_apart():
+    assert not same_text("上海好味道餐饮有限公司", "上海坏味道餐饮有限公司")
+    assert not same_text("", "上海好味道餐饮有限公司")

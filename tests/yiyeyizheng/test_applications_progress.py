@@ -52,3 +52,12 @@ def test_lookups_are_rate_limited(client, owner, store_format, settings):
     for _ in range(2):
         assert lookup(client, "YYZ2099010100001", "X").status_code == 200
     assert lookup(client, "YYZ2099010100001", "X").status_code == 429
+
+
+def test_a_full_width_lower_case_number_and_code_are_found(client, owner, store_format):
+    application = submitted(owner, store_format)
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in application.number.lower())
+
+    page = lookup(client, f" {typed} ", application.verification_code.lower()).content.decode()
+
+    assert NOT_FOUND not in page and 'data-step="签名并提交申请"' in page

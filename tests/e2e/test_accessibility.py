@@ -1,6 +1,6 @@
 """In headless Chromium: every demo role's main pages meet WCAG 2.1 AA as axe-core checks it
-(no serious or critical violation) at desktop (1366×768) and phone (390×844) width, and no
-page is wider than a phone's screen.
+(no serious or critical violation) at desktop (1366×768) and phone (390×844) width, and on a
+phone in 长辈模式 too; no page is wider than a phone's screen.
 
 The demo data of ``make run`` is seeded once; each role is signed in by its session cookie
 and opens its home page, every page of its navigation and its role's own desk.
@@ -13,8 +13,11 @@ from django.test import Client
 
 from elicense.models import Certificate
 from portal.models import User
+from portal.views.display import ELDER_COOKIE
 
-VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+DESKTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
+#: name: (viewport, 长辈模式 on)
+VIEWS = {"desktop": (DESKTOP, False), "phone": (PHONE, False), "phone-elder": (PHONE, True)}
 ROLES = [
     "admin",
     "city",
@@ -59,15 +62,16 @@ def demo_portal(transactional_db, eager_tasks):
     call_command("seed_demo", "--entities=40", "--quiet")
 
 
-def sign_in(context, live_server, role: str) -> None:
+def sign_in(context, live_server, role: str, *, elder: bool) -> None:
     """Hand the browser the session of a signed-in demo account (the login form has its
-    own tests; this test is about the pages behind it)."""
-    if role == "anonymous":
-        return
-    client = Client()
-    client.force_login(User.objects.get(username=role))
-    session = client.cookies["sessionid"].value
-    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    own tests; this test is about the pages behind it) and its 长辈模式 cookie."""
+    cookies = [{"name": ELDER_COOKIE, "value": "1", "url": live_server.url}] if elder else []
+    if role != "anonymous":
+        client = Client()
+        client.force_login(User.objects.get(username=role))
+        session = client.cookies["sessionid"].value
+        cookies.append({"name": "sessionid", "value": session, "url": live_server.url})
+    context.add_cookies(cookies)
 
 
 def main_pages(page, live_server, role: str) -> list[str]:
@@ -80,22 +84,20 @@ def main_pages(page, live_server, role: str) -> list[str]:
     return list(dict.fromkeys(["/", *links, *EXTRA_PAGES.get(role, [])]))
 
 
-def page_problems(page, axe, url: str, viewport: str) -> list[str]:
+def page_problems(page, axe, url: str, view: str) -> list[str]:
     """What axe-core finds serious or critical on the page, and sideways scrolling on a phone."""
     response = page.goto(url)
     problems = []
     if response is None or response.status >= 400:
-        return [f"{url} [{viewport}]: answered {response and response.status}"]
+        return [f"{url} [{view}]: answered {response and response.status}"]
     for violation in axe.run(page).response["violations"]:
         if violation["impact"] in SERIOUS:
             targets = [node["target"] for node in violation["nodes"][:3]]
-            problems.append(
-                f"{url} [{viewport}]: {violation['id']} ({violation['impact']}) {targets}"
-            )
-    if viewport == "phone":
+            problems.append(f"{url} [{view}]: {violation['id']} ({violation['impact']}) {targets}")
+    if view.startswith("phone"):
         width = page.evaluate("document.documentElement.scrollWidth")
-        if width > VIEWPORTS["phone"]["width"]:
-            problems.append(f"{url} [phone]: {width} px wide, {page.evaluate(WIDEST)}")
+        if width > PHONE["width"]:
+            problems.append(f"{url} [{view}]: {width} px wide, {page.evaluate(WIDEST)}")
     return problems
 
 
@@ -106,18 +108,17 @@ def test_every_roles_main_pages_pass_axe_at_desktop_and_phone_width(
     axe = Axe()
     problems, visited = [], 0
     for role in ROLES:
-        for viewport, size in VIEWPORTS.items():
+        for view, (size, elder) in VIEWS.items():
             context = browser.new_context(locale="zh-CN", viewport=size)
-            sign_in(context, live_server, role)
+            sign_in(context, live_server, role, elder=elder)
             page = context.new_page()
             page.set_default_timeout(15_000)
             for url in main_pages(page, live_server, role):
                 problems += [
-                    f"{role}: {p}"
-                    for p in page_problems(page, axe, live_server.url + url, viewport)
+                    f"{role}: {p}" for p in page_problems(page, axe, live_server.url + url, view)
                 ]
                 visited += 1
             context.close()
 
-    assert visited > 60
+    assert visited > 90
     assert not problems, "\n".join(problems)

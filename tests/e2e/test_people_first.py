@@ -97,3 +97,24 @@ def test_elder_mode_survives_a_page_change_and_can_be_switched_off(page, live_se
 
     expect(page.locator("html")).not_to_have_class("elder")
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 16
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_canteen_reads_its_supplier_list_on_a_phone_as_cards(browser, live_server, xuhui_clerk):
+    canteen = register(xuhui_clerk, name="上海某中学食堂管理有限公司")
+    supplier = register(xuhui_clerk, name="上海新鲜蔬菜配送有限公司")
+    enterprise_user(canteen, username="ent_canteen", full_name="食堂主任")
+    phone = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
+    _login(phone, live_server.url, "ent_canteen")
+    phone.goto(f"{live_server.url}/licensing/suppliers/")
+
+    phone.get_by_label("统一社会信用代码或食品经营许可证编号").fill(supplier.uscc)
+    phone.get_by_label("备注").fill("蔬菜")
+    phone.get_by_role("button", name="添加").click()
+
+    cell = phone.locator("[data-supplier-state] td[data-label='代码 / 编号']")
+    expect(cell).to_contain_text(supplier.uscc)
+    assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+    assert cell.evaluate("td => getComputedStyle(td, '::before').content") == '"代码 / 编号"'
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -133,6 +133,7 @@ def _presenter(presentation) -> dict:
         presenter["authorisation"] = {
             "id": authorisation.pk,
             "scope": authorisation.scope.path,
+            "valid_from_display": f"{timezone.localtime(authorisation.valid_from):%Y-%m-%d %H:%M}",
             "valid_to": timezone.localtime(authorisation.valid_to).isoformat(),
             "valid_to_display": f"{timezone.localtime(authorisation.valid_to):%Y-%m-%d %H:%M}",
         }

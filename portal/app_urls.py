@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import auth, home, notifications
+from portal.views import auth, display, home, notifications
 
 app_name = "portal"
 
@@ -9,5 +9,6 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("invite/<uidb64>/<token>/", auth.SetPasswordView.as_view(), name="set_password"),
+    path("display/elder/", display.elder_mode, name="elder_mode"),
     path("notifications/read/", notifications.mark_read, name="notifications_read"),
 ]

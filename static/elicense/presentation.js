@@ -31,6 +31,31 @@
       });
   }
 
+  // One tap shows the code full screen; the screen stays awake while the code is shown,
+  // where the browser offers the Wake Lock API (it is released when the page is hidden).
+  var fullscreen = box.querySelector("[data-presentation-fullscreen]");
+  var wakeLock = null;
+  function keepAwake() {
+    if (!("wakeLock" in navigator) || document.visibilityState !== "visible") { return; }
+    navigator.wakeLock.request("screen").then(function (lock) { wakeLock = lock; })
+      .catch(function () { wakeLock = null; });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && wakeLock === null) { keepAwake(); }
+    if (document.visibilityState !== "visible") { wakeLock = null; }
+  });
+  if (fullscreen && box.requestFullscreen) {
+    fullscreen.hidden = false;
+    fullscreen.addEventListener("click", function () {
+      if (document.fullscreenElement) { document.exitFullscreen(); return; }
+      box.requestFullscreen().catch(function () { box.scrollIntoView(); });
+    });
+    document.addEventListener("fullscreenchange", function () {
+      fullscreen.textContent = document.fullscreenElement ? "退出全屏" : "全屏出示";
+    });
+  }
+  keepAwake();
+
   window.setInterval(function () {
     remaining -= 1;
     countdown.textContent = Math.max(remaining - REFRESH_MARGIN, 0);

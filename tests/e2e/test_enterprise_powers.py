@@ -85,3 +85,7 @@ def test_agent_presents_and_the_clerk_sees_the_authorisation(browser, live_serve
     expect(result).to_have_attribute("data-result", "valid")
     expect(desk.locator("[data-presenter]")).to_contain_text("孙经办（经办人）")
     expect(desk.locator("[data-presenter]")).to_contain_text("范围：电子政务/市场监管")
+    expect(desk.locator("[data-presenter]")).to_contain_text(
+        f"期限：{timezone.localtime(now - datetime.timedelta(minutes=1)):%Y-%m-%d %H:%M} 至"
+    )
+    expect(desk.locator("[data-presenter]")).not_to_contain_text("#")  # no internal id

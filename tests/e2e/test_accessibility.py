@@ -1,0 +1,124 @@
+"""In headless Chromium: every demo role's main pages meet WCAG 2.1 AA as axe-core checks it
+(no serious or critical violation) at desktop (1366×768) and phone (390×844) width, and on a
+phone in 长辈模式 too; no page is wider than a phone's screen.
+
+The demo data of ``make run`` is seeded once; each role is signed in by its session cookie
+and opens its home page, every page of its navigation and its role's own desk.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.test import Client
+
+from elicense.models import Certificate
+from portal.models import User
+from portal.views.display import ELDER_COOKIE
+
+DESKTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
+#: name: (viewport, 长辈模式 on)
+VIEWS = {"desktop": (DESKTOP, False), "phone": (PHONE, False), "phone-elder": (PHONE, True)}
+ROLES = [
+    "admin",
+    "city",
+    "clerk_xuhui",
+    "officer_xuhui",
+    "reviewer",
+    "ent_legal",
+    "ent_agent",
+    "yyz_samr",
+    "anonymous",
+]
+#: Desks a role reaches from its home page's panels rather than from the navigation.
+EXTRA_PAGES = {
+    "ent_legal": ["/elicense/mine/", "/licensing/suppliers/"],
+    "ent_agent": ["/elicense/mine/"],
+    "officer_xuhui": ["/mingchu/stores/"],
+    "city": ["/mingchu/rollup/2022/10/", "/mingchu/dashboard/"],
+}
+PUBLIC_PAGES = [
+    "/",
+    "/login/",
+    "/elicense/signatures/verify/",
+    "/elicense/access/apply/",
+    "/yiyeyizheng/",
+    "/yiyeyizheng/progress/",
+    "/mingchu/demo-stores/",
+]
+SERIOUS = ("serious", "critical")
+
+#: The element that makes a page wider than the viewport, for the failure message.
+WIDEST = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > width + 1)
+    .map(e => e.tagName.toLowerCase() + '.' + String(e.className).split(' ').join('.'));
+  return wide.slice(0, 5);
+}"""
+
+
+@pytest.fixture
+def demo_portal(transactional_db, eager_tasks):
+    call_command("seed_demo", "--entities=40", "--quiet")
+
+
+def sign_in(context, live_server, role: str, *, elder: bool) -> None:
+    """Hand the browser the session of a signed-in demo account (the login form has its
+    own tests; this test is about the pages behind it) and its 长辈模式 cookie."""
+    cookies = [{"name": ELDER_COOKIE, "value": "1", "url": live_server.url}] if elder else []
+    if role != "anonymous":
+        client = Client()
+        client.force_login(User.objects.get(username=role))
+        session = client.cookies["sessionid"].value
+        cookies.append({"name": "sessionid", "value": session, "url": live_server.url})
+    context.add_cookies(cookies)
+
+
+def main_pages(page, live_server, role: str) -> list[str]:
+    """The role's home page, every page of its navigation, and its own desk."""
+    if role == "anonymous":
+        certificate = Certificate.objects.filter(status="active").order_by("pk").first()
+        return [*PUBLIC_PAGES, f"/v/{certificate.public_id}/"]
+    page.goto(f"{live_server.url}/")
+    links = page.locator("#nav a.nav-link").evaluate_all("links => links.map(a => a.pathname)")
+    return list(dict.fromkeys(["/", *links, *EXTRA_PAGES.get(role, [])]))
+
+
+def page_problems(page, axe, url: str, view: str) -> list[str]:
+    """What axe-core finds serious or critical on the page, and sideways scrolling on a phone."""
+    response = page.goto(url)
+    problems = []
+    if response is None or response.status >= 400:
+        return [f"{url} [{view}]: answered {response and response.status}"]
+    for violation in axe.run(page).response["violations"]:
+        if violation["impact"] in SERIOUS:
+            targets = [node["target"] for node in violation["nodes"][:3]]
+            problems.append(f"{url} [{view}]: {violation['id']} ({violation['impact']}) {targets}")
+    if view.startswith("phone"):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            problems.append(f"{url} [{view}]: {width} px wide, {page.evaluate(WIDEST)}")
+    return problems
+
+
+@pytest.mark.e2e
+def test_every_roles_main_pages_pass_axe_at_desktop_and_phone_width(
+    browser, live_server, demo_portal
+):
+    axe = Axe()
+    problems, visited = [], 0
+    for role in ROLES:
+        for view, (size, elder) in VIEWS.items():
+            context = browser.new_context(locale="zh-CN", viewport=size)
+            sign_in(context, live_server, role, elder=elder)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            for url in main_pages(page, live_server, role):
+                problems += [
+                    f"{role}: {p}" for p in page_problems(page, axe, live_server.url + url, view)
+                ]
+                visited += 1
+            context.close()
+
+    assert visited > 90
+    assert not problems, "\n".join(problems)

@@ -1,8 +1,18 @@
-"""Portal middleware: client address for the audit trail, and the CSP header."""
+"""Portal middleware: client address for the audit trail, the CSP header, database
+outages answered 503, and the staff idle timeout."""
+
+import datetime
+import time
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils import timezone
 
 from portal.audit import current_client_address
+from portal.models import Role
+from portal.views.errors import DATABASE_UNAVAILABLE, database_unavailable
 
 
 def client_address(request) -> str | None:
@@ -42,3 +52,66 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer a view's database connection error with 503 and Retry-After, not a 500.
+
+    The broken connection is closed at the end of the request (Django does so for a
+    connection that saw an error) and the next request opens a new one, so the portal
+    recovers by itself when the database is back. Errors raised in other middleware reach
+    ``portal.views.errors.server_error`` (handler500), which answers the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable(request, exception)
+        return None
+
+
+SIGNED_IN_AT = "portal_signed_in_at"
+LAST_SEEN_AT = "portal_last_seen_at"
+#: Seconds between two writes of the last-seen time (not one session write per request).
+LAST_SEEN_RESOLUTION = 60
+
+
+class StaffIdleTimeoutMiddleware:
+    """Fix each session's end at sign-in; sign staff out after ``STAFF_IDLE_MINUTES`` idle.
+
+    The first request of a session sets an absolute expiry (``SESSION_COOKIE_AGE`` from
+    then), so activity never extends a session. Staff (every role but enterprise users)
+    are also signed out when no request came for ``STAFF_IDLE_MINUTES`` and sent to the
+    login page with a message; the last-seen time is written at most once a minute.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            session, now = request.session, time.time()
+            if SIGNED_IN_AT not in session:
+                session[SIGNED_IN_AT] = now
+                session.set_expiry(
+                    timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+                )
+            if user.role != Role.ENTERPRISE:
+                last_seen = session.get(LAST_SEEN_AT, now)
+                if now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
+                    logout(request)
+                    messages.info(
+                        request,
+                        f"您已超过{settings.STAFF_IDLE_MINUTES}分钟未操作，"
+                        "为保护账户安全已自动退出，请重新登录。",
+                    )
+                    return redirect_to_login(request.get_full_path())
+                if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session:
+                    session[LAST_SEEN_AT] = now
+        return self.get_response(request)

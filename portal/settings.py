@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from its own static
+    # files instead of a CDN.
+    "ninja",
     "portal",
     "elicense",
     "licensing",
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    "portal.middleware.StaffIdleTimeoutMiddleware",
     "portal.middleware.ClientAddressMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -110,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# A persistent connection is checked before a request reuses it, so the first request
+# after a PostgreSQL restart gets a fresh connection instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------
@@ -178,8 +186,17 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            # A lost Redis is a cache miss, not an error: reads answer None, writes are
+            # dropped, and each ignored error is logged (portal.cache, rate-limited).
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "portal.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -217,6 +234,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Sessions --------------------------------------------------------------------------
+# Every session ends SESSION_MAX_AGE_HOURS after sign-in however active it is (the expiry
+# is fixed at sign-in by StaffIdleTimeoutMiddleware); staff sessions also end after
+# STAFF_IDLE_MINUTES without a request. Enterprise users have no idle timeout.
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_HOURS", default=12) * 3600
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -246,10 +270,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "portal.log_filters.OncePerInterval", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # Ignored cache errors during a Redis outage: one line a minute, not per request.
+        "portal.cache": {"level": "WARNING", "filters": ["once_a_minute"]},
+        "portal.database": {"level": "WARNING", "filters": ["once_a_minute"]},
         "celery.app.trace": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -262,6 +290,21 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 BULK_CHECK_MAX_BYTES = env.int("BULK_CHECK_MAX_BYTES", default=20 * 1024 * 1024)
+
+# --- Health -------------------------------------------------------------------------------
+#: What /readyz asks, in django-health-check's form: a check class (dotted path) or a
+#: (class, options) pair. Add a check here to make it part of readiness (ADR 0012); a
+#: check raising ServiceWarning reports "degraded" and keeps the node in rotation, any
+#: other failure answers 503.
+READINESS_CHECKS = [
+    "health_check.checks.Database",
+    "portal.health.Redis",
+    "portal.health.CeleryWorkers",
+    "elicense.health.SigningKeys",
+    "elicense.health.RateLimiter",
+]
+#: Seconds a 503 (database unavailable) tells clients to wait (Retry-After).
+RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=30)
 
 # --- Electronic certificates -----------------------------------------------------------
 ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")

@@ -6,6 +6,7 @@ class ElicenseConfig(AppConfig):
     verbose_name = "电子证照"
 
     def ready(self):
+        from elicense import checks  # noqa: F401 - registers the deploy checks
         from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role

@@ -147,7 +147,7 @@ def demo_portal(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("seed_demo", "--entities=40", "--quiet")
+            call_command("seed_demo", "--entities=40", "--quiet", "--force")
         yield media
         transaction.set_rollback(True)
     app.conf.task_always_eager = eager

@@ -109,6 +109,12 @@ class CeleryWorkers(Ping):
         if self.app.conf.task_always_eager:
             return
         try:
+            # Fail fast on a lost broker: the ping's own publish retries for seconds.
+            with self.app.connection_for_read() as broker:
+                broker.ensure_connection(max_retries=1, interval_start=0, timeout=1)
+        except Exception as error:
+            raise ServiceWarning("任务队列（Redis）不可达：新任务暂无法入队。") from error
+        try:
             super().run()
         except Exception as error:
             raise ServiceWarning(

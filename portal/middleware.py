@@ -84,10 +84,10 @@ LAST_SEEN_RESOLUTION = 60
 class StaffIdleTimeoutMiddleware:
     """Fix each session's end at sign-in; sign staff out after ``STAFF_IDLE_MINUTES`` idle.
 
-    The first request of a session sets an absolute expiry (``SESSION_COOKIE_AGE`` from
-    then), so activity never extends a session. Staff (every role but enterprise users)
-    are also signed out when no request came for ``STAFF_IDLE_MINUTES`` and sent to the
-    login page with a message; the last-seen time is written at most once a minute.
+    The request that signs in sets an absolute expiry (``SESSION_COOKIE_AGE`` from then),
+    so activity never extends a session. Staff (every role but enterprise users) are also
+    signed out when no request came for ``STAFF_IDLE_MINUTES`` and sent to the login page
+    with a message; the last-seen time is written at most once a minute.
     """
 
     def __init__(self, get_response):
@@ -96,13 +96,9 @@ class StaffIdleTimeoutMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
-            session, now = request.session, time.time()
-            if SIGNED_IN_AT not in session:
-                session[SIGNED_IN_AT] = now
-                session.set_expiry(
-                    timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-                )
+            self._fix_expiry(request.session)
             if user.role != Role.ENTERPRISE:
+                session, now = request.session, time.time()
                 last_seen = session.get(LAST_SEEN_AT, now)
                 if now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
                     logout(request)
@@ -114,4 +110,16 @@ class StaffIdleTimeoutMiddleware:
                     return redirect_to_login(request.get_full_path())
                 if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session:
                     session[LAST_SEEN_AT] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated:  # this request may have signed in
+            self._fix_expiry(request.session)
+        return response
+
+    @staticmethod
+    def _fix_expiry(session) -> None:
+        if SIGNED_IN_AT not in session:
+            session[SIGNED_IN_AT] = time.time()
+            session[LAST_SEEN_AT] = time.time()
+            session.set_expiry(
+                timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+            )

@@ -3,7 +3,7 @@
 import dataclasses
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import DatabaseError, connection
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable, ServiceWarning
 
@@ -41,6 +41,8 @@ class SigningKeys(HealthCheck):
         try:
             problem = active_key_problem()
             has_active = SigningKey.objects.filter(status=SigningKeyStatus.ACTIVE).exists()
+        except DatabaseError as error:
+            raise ServiceUnavailable("无法读取签发密钥（数据库不可达或未迁移）。") from error
         finally:
             connection.close()  # this runs in a worker thread: do not leave its connection
         if problem:

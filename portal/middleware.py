@@ -75,9 +75,9 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
-SIGNED_IN_AT = "portal_signed_in_at"
-LAST_SEEN_AT = "portal_last_seen_at"
-#: Seconds between two writes of the last-seen time (not one session write per request).
+#: A signed cookie with the time of the staff member's last request, bound to the session.
+LAST_SEEN_COOKIE = "portal_seen"
+#: Seconds between two refreshes of that cookie (not one Set-Cookie per request).
 LAST_SEEN_RESOLUTION = 60
 
 
@@ -87,39 +87,54 @@ class StaffIdleTimeoutMiddleware:
     The request that signs in sets an absolute expiry (``SESSION_COOKIE_AGE`` from then),
     so activity never extends a session. Staff (every role but enterprise users) are also
     signed out when no request came for ``STAFF_IDLE_MINUTES`` and sent to the login page
-    with a message; the last-seen time is written at most once a minute.
+    with a message. The last request's time travels in a cookie signed with the session
+    key (refreshed at most once a minute), so tracking it costs no database write.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated:
-            self._fix_expiry(request.session)
-            if user.role != Role.ENTERPRISE:
-                session, now = request.session, time.time()
-                last_seen = session.get(LAST_SEEN_AT, now)
-                if now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
-                    logout(request)
-                    messages.info(
-                        request,
-                        f"您已超过{settings.STAFF_IDLE_MINUTES}分钟未操作，"
-                        "为保护账户安全已自动退出，请重新登录。",
-                    )
-                    return redirect_to_login(request.get_full_path())
-                if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session:
-                    session[LAST_SEEN_AT] = now
+        signed_in_before = request.user.is_authenticated
+        now = time.time()
+        last_seen = self._last_seen(request) if self._is_staff(request.user) else None
+        if last_seen is not None and now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
+            logout(request)
+            messages.info(
+                request,
+                f"您已超过{settings.STAFF_IDLE_MINUTES}分钟未操作，"
+                "为保护账户安全已自动退出，请重新登录。",
+            )
+            response = redirect_to_login(request.get_full_path())
+            response.delete_cookie(LAST_SEEN_COOKIE)
+            return response
         response = self.get_response(request)
-        if request.user.is_authenticated:  # this request may have signed in
-            self._fix_expiry(request.session)
+        if request.user.is_authenticated and not signed_in_before:  # signed in just now
+            request.session.set_expiry(
+                timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+            )
+            last_seen = None
+        if self._is_staff(request.user) and (
+            last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION
+        ):
+            response.set_signed_cookie(
+                LAST_SEEN_COOKIE,
+                str(now),
+                salt=request.session.session_key or "",
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
         return response
 
     @staticmethod
-    def _fix_expiry(session) -> None:
-        if SIGNED_IN_AT not in session:
-            session[SIGNED_IN_AT] = time.time()
-            session[LAST_SEEN_AT] = time.time()
-            session.set_expiry(
-                timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-            )
+    def _is_staff(user) -> bool:
+        return user.is_authenticated and user.role != Role.ENTERPRISE
+
+    @staticmethod
+    def _last_seen(request) -> float | None:
+        value = request.get_signed_cookie(
+            LAST_SEEN_COOKIE, default=None, salt=request.session.session_key or ""
+        )
+        return float(value) if value is not None else None

@@ -34,6 +34,7 @@ from django.urls import reverse
 
 from portal.models import User
 from tests.conftest import KEY_PASSPHRASE
+from tests.faults import private_redis, use_redis
 
 #: Pages a role visits at most; a crawl that stops here is still a full smoke test.
 MAX_PAGES = 150
@@ -169,6 +170,33 @@ def test_every_demo_account_can_walk_the_portal(demo_portal, settings, role):
 
     assert len(result.visits) > 5, f"{role} reached only {[v.url for v in result.visits]}"
     assert not result.problems, f"{role} tripped over:\n" + "\n".join(result.problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "clerk_xuhui", "ent_legal"])
+def test_with_redis_killed_no_page_answers_a_server_error(demo_portal, settings, role):
+    """The cache and rate limits on a private Redis that dies before the walk; the
+    anonymous visitor also looks up the demo application's progress."""
+    from yiyeyizheng.models import Application
+
+    settings.MEDIA_ROOT = demo_portal
+    client = Client(raise_request_exception=False)
+    start = starting_points(role)
+    if role == "anonymous":
+        application = Application.objects.exclude(status="draft").order_by("pk").first()
+        query = f"number={application.number}&code={application.verification_code}"
+        start.append(f"{reverse('yiyeyizheng:progress')}?{query}")
+    else:
+        client.force_login(User.objects.get(username=role))
+    with private_redis() as server:
+        use_redis(settings, server.url)
+        server.kill()
+
+        result = crawl(client, role, start)
+
+    assert len(result.visits) > 5
+    errors = [problem for problem in result.problems if "server error" in problem]
+    assert not errors, f"{role} without Redis:\n" + "\n".join(errors)
 
 
 # --- reading a page ---------------------------------------------------------------------

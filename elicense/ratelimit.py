@@ -94,18 +94,19 @@ class _RedisHealth:
 
 
 _local = _LocalBuckets()
-_health = _RedisHealth()
-_clients: dict[str, redis.Redis] = {}
+_clients: dict[str, tuple[redis.Redis, _RedisHealth]] = {}
 
 
-def _client() -> redis.Redis:
+def _redis() -> tuple[redis.Redis, _RedisHealth]:
+    """The client for ``settings.REDIS_URL`` and what this process knows of its health."""
     url = settings.REDIS_URL
     if url not in _clients:
-        _clients[url] = redis.Redis.from_url(
+        client = redis.Redis.from_url(
             url,
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             socket_timeout=REDIS_TIMEOUT_SECONDS,
         )
+        _clients[url] = (client, _RedisHealth())
     return _clients[url]
 
 
@@ -121,13 +122,14 @@ def take(party_id: int, peak_qps: int) -> tuple[bool, int]:
     rate = float(max(peak_qps, 1))
     key = _key(party_id)
     now = time.time()
-    if settings.REDIS_URL and _health.usable(now):
+    client, health = _redis() if settings.REDIS_URL else (None, None)
+    if client is not None and health.usable(now):
         try:
-            allowed, wait_ms = _client().eval(_LUA, 1, key, rate, rate, now, 1)
+            allowed, wait_ms = client.eval(_LUA, 1, key, rate, rate, now, 1)
         except redis.RedisError as error:
-            _health.failed(now, error)
+            health.failed(now, error)
         else:
-            _health.recovered()
+            health.recovered()
             return bool(allowed), max(1, math.ceil(int(wait_ms) / 1000))
     allowed, wait = _local.take(key, rate, rate, now)
     return allowed, max(1, math.ceil(wait))
@@ -137,18 +139,13 @@ def state() -> str:
     """``"redis"``, ``"local"`` (no Redis configured) or ``"fallback"`` (Redis lost)."""
     if not settings.REDIS_URL:
         return "local"
-    return "redis" if _health.down_since is None else "fallback"
+    return "redis" if _redis()[1].down_since is None else "fallback"
 
 
 def probe() -> str:
     """Ask Redis now, record the answer as ``take`` would, and return ``state()``."""
     if settings.REDIS_URL:
-        try:
-            _client().ping()
-        except redis.RedisError as error:
-            _health.failed(time.time(), error)
-        else:
-            _health.recovered()
+        _ask(lambda client: client.ping())
     return state()
 
 
@@ -159,10 +156,15 @@ def reset(party_id: int) -> None:
     """
     key = _key(party_id)
     if settings.REDIS_URL:
-        try:
-            _client().delete(key)
-        except redis.RedisError as error:
-            _health.failed(time.time(), error)
-        else:
-            _health.recovered()
+        _ask(lambda client: client.delete(key))
     _local.state.pop(key, None)
+
+
+def _ask(command) -> None:
+    client, health = _redis()
+    try:
+        command(client)
+    except redis.RedisError as error:
+        health.failed(time.time(), error)
+    else:
+        health.recovered()

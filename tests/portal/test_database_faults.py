@@ -18,6 +18,7 @@ import psycopg2
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 
 from elicense.services.relying_parties import create_relying_party
 from portal.identifiers import make_uscc
@@ -150,3 +151,24 @@ def test_while_the_database_is_away_pages_and_api_answer_503_then_recover(web):
     assert '"code": "service_unavailable"' in answer[2]
     assert [_get(web + PROGRESS)[0] for _ in range(6)] == [200] * 6
     assert _get(*api)[0] == 404  # an unknown holder, answered from the database again
+
+
+def test_a_signed_in_clerk_gets_the_503_page_when_the_session_cannot_be_read(
+    transactional_db, xuhui_clerk
+):
+    """The database error happens in middleware (reading the session), before any view:
+    handler500 answers it as an outage too. In-process, because gunicorn runs with DEBUG
+    (which shows Django's debug page instead of handler500)."""
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    browser = Client(raise_request_exception=False)
+    browser.force_login(xuhui_clerk)
+    assert browser.get("/licensing/entities/").status_code == 200
+
+    with database_closed_to_new_connections():
+        connection.close()  # this process's own connection too: the request must connect
+        desk = browser.get("/licensing/entities/")
+    connection.close()
+
+    assert desk.status_code == 503 and desk["Retry-After"] == "30"
+    assert "系统繁忙，请稍后再试" in desk.content.decode()
+    assert browser.get("/licensing/entities/").status_code == 200

@@ -6,7 +6,10 @@ class ElicenseConfig(AppConfig):
     verbose_name = "电子证照"
 
     def ready(self):
-        from elicense import permissions  # noqa: F401 - registers the app's rules
+        from elicense import (
+            checks,  # noqa: F401 - registers the deploy checks
+            permissions,  # noqa: F401 - registers the app's rules
+        )
         from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role

@@ -2,13 +2,29 @@
 
 Capacity and refill rate are the party's declared peak verifications per second, so a
 party may burst to one second's worth of its peak and sustain exactly its peak.
+
+When Redis is configured but cannot be reached, the limiter falls back to the
+per-process bucket rather than failing the request: each web process then enforces the
+party's peak on its own (so the whole deployment allows up to processes x peak). The
+switch is logged once, not per request, Redis is tried again after
+``RETRY_REDIS_SECONDS``, and the readiness check reports the fallback (``state()``).
 """
 
+import logging
 import math
 import threading
 import time
 
+import redis
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+#: After a Redis failure, how long the limiter stays on the per-process bucket before it
+#: tries Redis again (so that an unreachable host does not cost a timeout per request).
+RETRY_REDIS_SECONDS = 5.0
+#: Connect and read timeouts of the limiter's Redis client, in seconds.
+REDIS_TIMEOUT_SECONDS = 0.5
 
 # KEYS[1] bucket; ARGV: rate, capacity, now (s), cost. Returns {allowed, retry_after_ms}.
 _LUA = """
@@ -50,34 +66,105 @@ class _LocalBuckets:
             return False, (1 - tokens) / rate
 
 
+class _RedisHealth:
+    """Whether the limiter is on Redis or has fallen back, for this process."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.down_since: float | None = None
+        self.retry_at = 0.0
+
+    def usable(self, now: float) -> bool:
+        return self.down_since is None or now >= self.retry_at
+
+    def failed(self, now: float, error: Exception) -> None:
+        with self.lock:
+            if self.down_since is None:
+                self.down_since = now
+                logger.warning(
+                    "Redis unreachable (%s): rate limits fall back to per-process buckets", error
+                )
+            self.retry_at = now + RETRY_REDIS_SECONDS
+
+    def recovered(self) -> None:
+        with self.lock:
+            if self.down_since is not None:
+                self.down_since = None
+                logger.warning("Redis reachable again: rate limits are shared through Redis")
+
+
 _local = _LocalBuckets()
-_redis = None
+_clients: dict[str, tuple[redis.Redis, _RedisHealth]] = {}
 
 
-def _client():
-    global _redis
-    if _redis is None:
-        import redis
+def _redis() -> tuple[redis.Redis, _RedisHealth]:
+    """The client for ``settings.REDIS_URL`` and what this process knows of its health."""
+    url = settings.REDIS_URL
+    if url not in _clients:
+        client = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        _clients[url] = (client, _RedisHealth())
+    return _clients[url]
 
-        _redis = redis.Redis.from_url(settings.REDIS_URL)
-    return _redis
+
+def _key(party_id: int) -> str:
+    return f"portal:ratelimit:rp:{party_id}"
 
 
 def take(party_id: int, peak_qps: int) -> tuple[bool, int]:
-    """Spend one token of the party's bucket: (allowed, seconds to wait if not)."""
+    """Spend one token of the party's bucket: (allowed, seconds to wait if not).
+
+    Uses Redis when configured and reachable, else this process's bucket (see module).
+    """
     rate = float(max(peak_qps, 1))
-    key = f"portal:ratelimit:rp:{party_id}"
+    key = _key(party_id)
     now = time.time()
-    if settings.REDIS_URL:
-        allowed, wait_ms = _client().eval(_LUA, 1, key, rate, rate, now, 1)
-        return bool(allowed), max(1, math.ceil(int(wait_ms) / 1000))
+    client, health = _redis() if settings.REDIS_URL else (None, None)
+    if client is not None and health.usable(now):
+        try:
+            allowed, wait_ms = client.eval(_LUA, 1, key, rate, rate, now, 1)
+        except redis.RedisError as error:
+            health.failed(now, error)
+        else:
+            health.recovered()
+            return bool(allowed), max(1, math.ceil(int(wait_ms) / 1000))
     allowed, wait = _local.take(key, rate, rate, now)
     return allowed, max(1, math.ceil(wait))
 
 
-def reset(party_id: int) -> None:
-    """Empty a party's bucket state (tests, or an operator after raising the peak)."""
-    key = f"portal:ratelimit:rp:{party_id}"
+def state() -> str:
+    """``"redis"``, ``"local"`` (no Redis configured) or ``"fallback"`` (Redis lost)."""
+    if not settings.REDIS_URL:
+        return "local"
+    return "redis" if _redis()[1].down_since is None else "fallback"
+
+
+def probe() -> str:
+    """Ask Redis now, record the answer as ``take`` would, and return ``state()``."""
     if settings.REDIS_URL:
-        _client().delete(key)
+        _ask(lambda client: client.ping())
+    return state()
+
+
+def reset(party_id: int) -> None:
+    """Empty a party's bucket state (tests, or an operator after raising the peak).
+
+    Asks Redis at once and records whether it answered.
+    """
+    key = _key(party_id)
+    if settings.REDIS_URL:
+        _ask(lambda client: client.delete(key))
     _local.state.pop(key, None)
+
+
+def _ask(command) -> None:
+    client, health = _redis()
+    try:
+        command(client)
+    except redis.RedisError as error:
+        health.failed(time.time(), error)
+    else:
+        health.recovered()

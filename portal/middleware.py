@@ -1,10 +1,19 @@
-"""Portal middleware: client address for the audit trail, and the CSP header."""
+"""Portal middleware: client address for the audit trail, the CSP header, database
+outages answered 503, and the staff idle timeout."""
 
+import datetime
 import ipaddress
+import time
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils import timezone
 
 from portal.audit import current_client_address
+from portal.models import Role
+from portal.views.errors import DATABASE_UNAVAILABLE, database_unavailable
 
 
 def client_address(request) -> str | None:
@@ -54,3 +63,89 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer a view's database connection error with 503 and Retry-After, not a 500.
+
+    The broken connection is closed at the end of the request (Django does so for a
+    connection that saw an error) and the next request opens a new one, so the portal
+    recovers by itself when the database is back. Errors raised in other middleware reach
+    ``portal.views.errors.server_error`` (handler500), which answers the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable(request, exception)
+        return None
+
+
+#: A signed cookie with the time of the staff member's last request, bound to the session.
+LAST_SEEN_COOKIE = "portal_seen"
+#: Seconds between two refreshes of that cookie (not one Set-Cookie per request).
+LAST_SEEN_RESOLUTION = 60
+
+
+class StaffIdleTimeoutMiddleware:
+    """Fix each session's end at sign-in; sign staff out after ``STAFF_IDLE_MINUTES`` idle.
+
+    The request that signs in sets an absolute expiry (``SESSION_COOKIE_AGE`` from then),
+    so activity never extends a session. Staff (every role but enterprise users) are also
+    signed out when no request came for ``STAFF_IDLE_MINUTES`` and sent to the login page
+    with a message. The last request's time travels in a cookie signed with the session
+    key (refreshed at most once a minute), so tracking it costs no database write.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in_before = request.user.is_authenticated
+        now = time.time()
+        last_seen = self._last_seen(request) if self._is_staff(request.user) else None
+        if last_seen is not None and now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
+            logout(request)
+            messages.info(
+                request,
+                f"您已超过{settings.STAFF_IDLE_MINUTES}分钟未操作，"
+                "为保护账户安全已自动退出，请重新登录。",
+            )
+            response = redirect_to_login(request.get_full_path())
+            response.delete_cookie(LAST_SEEN_COOKIE)
+            return response
+        response = self.get_response(request)
+        if request.user.is_authenticated and not signed_in_before:  # signed in just now
+            request.session.set_expiry(
+                timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+            )
+            last_seen = None
+        if self._is_staff(request.user) and (
+            last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION
+        ):
+            response.set_signed_cookie(
+                LAST_SEEN_COOKIE,
+                str(now),
+                salt=request.session.session_key or "",
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    @staticmethod
+    def _is_staff(user) -> bool:
+        return user.is_authenticated and user.role != Role.ENTERPRISE
+
+    @staticmethod
+    def _last_seen(request) -> float | None:
+        value = request.get_signed_cookie(
+            LAST_SEEN_COOKIE, default=None, salt=request.session.session_key or ""
+        )
+        return float(value) if value is not None else None

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "rules",
+    # ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from its own static
+    # files instead of a CDN.
+    "ninja",
     "portal",
     "elicense",
     "licensing",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    "portal.middleware.StaffIdleTimeoutMiddleware",
     "portal.middleware.ClientAddressMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -112,6 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# A persistent connection is checked before a request reuses it, so the first request
+# after a PostgreSQL restart gets a fresh connection instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------
@@ -183,15 +191,24 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Redis: cache and Celery -----------------------------------------------------------
-REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
-        }
+
+
+def redis_cache(location: str) -> dict:
+    """The Redis cache: a lost Redis is a cache miss, not an error (reads answer None,
+    writes are dropped, each ignored error is logged to portal.cache, rate-limited)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
+
+
+REDIS_URL = env("REDIS_URL")
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "portal.cache"
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -229,6 +246,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Sessions --------------------------------------------------------------------------
+# Every session ends SESSION_MAX_AGE_HOURS after sign-in however active it is (the expiry
+# is fixed at sign-in by StaffIdleTimeoutMiddleware); staff sessions also end after
+# STAFF_IDLE_MINUTES without a request. Enterprise users have no idle timeout.
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_HOURS", default=12) * 3600
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -240,6 +264,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
+    # Probes call these over plain HTTP from inside the container or the load balancer.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -258,10 +284,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "portal.log_filters.OncePerInterval", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # Ignored cache errors during a Redis outage: one line a minute, not per request.
+        "portal.cache": {"level": "WARNING", "filters": ["once_a_minute"]},
+        "portal.database": {"level": "WARNING", "filters": ["once_a_minute"]},
         "celery.app.trace": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -274,6 +304,21 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 BULK_CHECK_MAX_BYTES = env.int("BULK_CHECK_MAX_BYTES", default=20 * 1024 * 1024)
+
+# --- Health -------------------------------------------------------------------------------
+#: What /readyz asks, in django-health-check's form: a check class (dotted path) or a
+#: (class, options) pair. Add a check here to make it part of readiness (ADR 0012); a
+#: check raising ServiceWarning reports "degraded" and keeps the node in rotation, any
+#: other failure answers 503.
+READINESS_CHECKS = [
+    "health_check.checks.Database",
+    "portal.health.Redis",
+    "portal.health.CeleryWorkers",
+    "elicense.health.SigningKeys",
+    "elicense.health.RateLimiter",
+]
+#: Seconds a 503 (database unavailable) tells clients to wait (Retry-After).
+RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=30)
 
 # --- Electronic certificates -----------------------------------------------------------
 ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")

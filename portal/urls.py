@@ -8,6 +8,8 @@ from elicense.api import ApiKeyAuth, install_error_handlers
 from elicense.api import router as elicense_router
 from elicense.views import jwks
 from licensing.api import router as licensing_router
+from portal.health import ReadinessView, healthz
+from portal.views.errors import install_api_fault_handlers
 from yiyeyizheng.api import router as catalogue_router
 
 api = NinjaAPI(
@@ -17,12 +19,18 @@ api = NinjaAPI(
     auth=ApiKeyAuth(),
     urls_namespace="api_v1",
 )
+install_api_fault_handlers(api)
 install_error_handlers(api)
 api.add_router("/", licensing_router)
 api.add_router("/", elicense_router)
 api.add_router("/catalogue/", catalogue_router)
 
+handler404 = "portal.views.errors.page_not_found"
+handler500 = "portal.views.errors.server_error"
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", ReadinessView.as_view(), name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(".well-known/elicense-keys.json", jwks, name="jwks"),

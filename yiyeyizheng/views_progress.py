@@ -14,7 +14,11 @@ WINDOW_SECONDS = 3600
 
 
 def _allowed(request) -> bool:
-    """A fixed hourly budget of lookups per client address (guessing codes is pointless)."""
+    """A fixed hourly budget of lookups per client address (guessing codes is pointless).
+
+    While the cache is away (Redis lost: django-redis answers None) nothing can be
+    counted and the lookup is allowed; it still needs the number and its code.
+    """
     key = f"yyz:progress:{client_address(request) or ''}"
     cache.add(key, 0, WINDOW_SECONDS)
     try:
@@ -22,7 +26,7 @@ def _allowed(request) -> bool:
     except ValueError:
         cache.set(key, 1, WINDOW_SECONDS)
         count = 1
-    return count <= settings.YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR
+    return count is None or count <= settings.YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR
 
 
 @never_cache

@@ -10,12 +10,14 @@ import uuid
 import pytest
 from django.conf import settings
 from django.db import connection
+from health_check.exceptions import ServiceWarning
 
 from elicense.models import Certificate
 from elicense.verification import verify_token
 from licensing.models import FoodLicence
 from licensing.tasks import expire_food_licences
 from portal.celery import app as celery_app
+from portal.health import CeleryWorkers
 from portal.models import AuditEvent
 from tests.conftest import KEY_PASSPHRASE, require
 from tests.factories import issue_food, register
@@ -80,3 +82,16 @@ def test_worker_signs_a_certificate_queued_on_commit(worker, xuhui_clerk, signin
     certificate.refresh_from_db()
     assert certificate.key_id == signing_key.kid
     assert verify_token(certificate.signature, channel="api").result == "valid"
+
+
+def test_readiness_hears_the_worker_on_its_queue(worker):
+    check = CeleryWorkers(app=celery_app)
+
+    def answers():
+        try:
+            check.run()
+        except ServiceWarning:
+            return False
+        return True
+
+    assert _wait_for(answers)

@@ -19,7 +19,7 @@ def test_the_first_xuhui_entity_is_always_a_restaurant():
 
 
 def test_a_small_seed_still_has_the_enterprise_accounts_and_their_application(eager_tasks, capsys):
-    call_command("seed_demo", "--entities=2", "--quiet")
+    call_command("seed_demo", "--entities=2", "--quiet", "--force")
 
     assert capsys.readouterr().out == ""  # --quiet: not a word from the sub-commands either
 

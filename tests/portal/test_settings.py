@@ -4,7 +4,11 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.core import checks
+
+from elicense import services
 
 
 def _manage(*args, **env):
@@ -20,18 +24,53 @@ def _manage(*args, **env):
     )
 
 
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "-production-like-secret-from-the-environment-" + "x" * 20,
+    "ALLOWED_HOSTS": "portal.example.gov.cn",
+}
+
+
 def test_check_deploy_is_clean_with_production_environment():
     result = _manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        DEBUG="false",
-        SECRET_KEY="k" * 20 + "-production-like-secret-from-the-environment-" + "x" * 20,
-        ALLOWED_HOSTS="portal.example.gov.cn",
+        **PRODUCTION,
+        ELICENSE_KEY_PASSPHRASE="a-passphrase-from-the-secret-store",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_the_signing_key_passphrase():
+    result = _manage("check", "--deploy", **PRODUCTION, ELICENSE_KEY_PASSPHRASE="")
+
+    assert result.returncode != 0
+    assert "elicense.E001" in result.stderr and "ELICENSE_KEY_PASSPHRASE" in result.stderr
+
+
+def _deploy_errors():
+    return [
+        message.id
+        for message in checks.run_checks(include_deployment_checks=True)
+        if message.level >= checks.ERROR
+    ]
+
+
+@pytest.mark.django_db
+def test_check_deploy_fails_when_the_passphrase_cannot_decrypt_the_active_key(settings):
+    settings.ELICENSE_KEY_PASSPHRASE = "the-passphrase-the-key-was-made-with"
+    key = services.create_signing_key()
+    assert "elicense.E002" not in _deploy_errors()
+
+    settings.ELICENSE_KEY_PASSPHRASE = "a-mistyped-passphrase"
+
+    assert "elicense.E002" in _deploy_errors()
+    assert key.kid in next(
+        m.msg for m in checks.run_checks(include_deployment_checks=True) if m.id == "elicense.E002"
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -36,6 +36,7 @@ from django.urls import reverse
 from portal.models import User
 from tests.badges import badge_problems
 from tests.conftest import KEY_PASSPHRASE
+from tests.faults import private_redis, use_redis
 
 #: Pages a role visits at most; a crawl that stops here is still a full smoke test.
 MAX_PAGES = 150
@@ -149,7 +150,7 @@ def demo_portal(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("seed_demo", "--entities=40", "--quiet")
+            call_command("seed_demo", "--entities=40", "--quiet", "--force")
         yield media
         transaction.set_rollback(True)
     app.conf.task_always_eager = eager
@@ -173,6 +174,33 @@ def test_every_demo_account_can_walk_the_portal(demo_portal, settings, role):
     assert not result.problems, f"{role} tripped over:\n" + "\n".join(result.problems)
     if role in ("clerk_xuhui", "ent_legal", "city"):
         assert result.badges_checked, f"{role} was shown no licence status badge"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "clerk_xuhui", "ent_legal"])
+def test_with_redis_killed_no_page_answers_a_server_error(demo_portal, settings, role):
+    """The cache and rate limits on a private Redis that dies before the walk; the
+    anonymous visitor also looks up the demo application's progress."""
+    from yiyeyizheng.models import Application
+
+    settings.MEDIA_ROOT = demo_portal
+    client = Client(raise_request_exception=False)
+    start = starting_points(role)
+    if role == "anonymous":
+        application = Application.objects.exclude(status="draft").order_by("pk").first()
+        query = f"number={application.number}&code={application.verification_code}"
+        start.append(f"{reverse('yiyeyizheng:progress')}?{query}")
+    else:
+        client.force_login(User.objects.get(username=role))
+    with private_redis() as server:
+        use_redis(settings, server.url)
+        server.kill()
+
+        result = crawl(client, role, start)
+
+    assert len(result.visits) > 5
+    errors = [problem for problem in result.problems if "server error" in problem]
+    assert not errors, f"{role} without Redis:\n" + "\n".join(errors)
 
 
 # --- reading a page ---------------------------------------------------------------------

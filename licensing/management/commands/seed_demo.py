@@ -4,7 +4,7 @@ import datetime
 import io
 
 from django.conf import settings
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,8 +24,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--entities", type=int, default=200)
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="DEBUG 关闭时也写入演示数据（演示账户使用公开密码，切勿用于生产）",
+        )
 
-    def handle(self, *args, entities, quiet, **options):
+    def handle(self, *args, entities, quiet, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG 已关闭，拒绝写入演示数据：演示账户使用公开密码，不得进入生产环境。"
+                "确需在非调试环境演示时，请加 --force。"
+            )
         out = io.StringIO() if quiet else self.stdout
         call_command(
             "loaddata", "districts", "departments", "matters", "mingchu_quotas_2022", verbosity=0

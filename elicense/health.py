@@ -1,0 +1,66 @@
+"""Readiness checks of the credential layer (listed in ``settings.READINESS_CHECKS``)."""
+
+import dataclasses
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable, ServiceWarning
+
+from elicense import crypto, ratelimit
+from elicense.models import SigningKey, SigningKeyStatus
+
+
+def active_key_problem() -> str | None:
+    """Why the active signing key cannot sign, in Chinese; None when it can.
+
+    Missing passphrase, or one that does not decrypt the active key. No active key at all
+    is not a problem here: certificates then wait for one (``elicense_keys create``).
+    """
+    try:
+        passphrase_set = bool(crypto.key_passphrase())
+    except ImproperlyConfigured:
+        passphrase_set = False
+    if not passphrase_set:
+        return "未设置签发密钥口令（ELICENSE_KEY_PASSPHRASE）。"
+    key = SigningKey.objects.filter(status=SigningKeyStatus.ACTIVE).first()
+    if key is None:
+        return None
+    try:
+        crypto.load_private_key(key.encrypted_private_key)
+    except (ValueError, TypeError):
+        return f"签发密钥口令（ELICENSE_KEY_PASSPHRASE）无法解密签发中的密钥 {key.kid}。"
+    return None
+
+
+@dataclasses.dataclass
+class SigningKeys(HealthCheck):
+    """The active signing key decrypts with the configured passphrase."""
+
+    def run(self):
+        try:
+            problem = active_key_problem()
+            has_active = SigningKey.objects.filter(status=SigningKeyStatus.ACTIVE).exists()
+        except DatabaseError as error:
+            raise ServiceUnavailable("无法读取签发密钥（数据库不可达或未迁移）。") from error
+        finally:
+            connection.close()  # this runs in a worker thread: do not leave its connection
+        if problem:
+            raise ServiceUnavailable(problem)
+        if not has_active:
+            raise ServiceWarning(
+                "没有签发中的密钥：新证照待签名（manage.py elicense_keys create）。"
+            )
+
+
+@dataclasses.dataclass
+class RateLimiter(HealthCheck):
+    """The verification API's rate limiter shares its buckets through Redis.
+
+    Asks Redis now (``ratelimit.probe``); when it is away the limiter counts per process,
+    which is reported as degraded.
+    """
+
+    def run(self):
+        if ratelimit.probe() == "fallback":
+            raise ServiceWarning("Redis 不可达：接口限流暂按每个进程分别计数。")

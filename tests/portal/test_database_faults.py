@@ -1,0 +1,174 @@
+"""PostgreSQL drops every connection, or refuses new ones for a while: a real gunicorn
+with persistent connections (CONN_MAX_AGE=60) answers the next request, and a 503 with
+Retry-After (page or JSON) while the database is away, then recovers by itself.
+
+Only the test's own database is touched: its other backends are terminated, and it is
+closed to new connections with ALLOW_CONNECTIONS; the shared server keeps running.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import psycopg2
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from elicense.services.relying_parties import create_relying_party
+from portal.identifiers import make_uscc
+from tests.conftest import require
+from tests.faults import free_port
+
+PROGRESS = "/yiyeyizheng/progress/?number=YYZ2099010100001&code=X"
+
+
+@pytest.fixture
+def web(transactional_db):
+    """gunicorn, two sync workers, persistent connections to the test database."""
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    db = connection.settings_dict
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+        "CONN_MAX_AGE": "60",
+        "REDIS_URL": "",
+        "DEBUG": "true",
+        "YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR": "1000",
+        "RETRY_AFTER_SECONDS": "15",
+    }
+    process = subprocess.Popen(  # noqa: S603 - our own app server, fixed arguments
+        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while _get(base + "/healthz")[0] != 200:
+        assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def _get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback only
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+    except OSError:
+        return None, {}, ""
+
+
+def _backends() -> list[int]:
+    """Every other backend connected to this test database (gunicorn's, here)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def _terminate_others() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+@contextlib.contextmanager
+def database_closed_to_new_connections():
+    """The test database refuses new connections (ALTER DATABASE runs from the
+    maintenance database: PostgreSQL will not close the current one); others dropped."""
+    db = connection.settings_dict
+    name = connection.ops.quote_name(db["NAME"])
+    admin = psycopg2.connect(
+        dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
+        port=db["PORT"],
+    )  # fmt: skip
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        _terminate_others()
+        yield
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        admin.close()
+
+
+def _wait_for_backends(count: int, seconds: float = 10) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while len(pids := _backends()) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return pids
+
+
+def test_after_every_connection_is_terminated_the_next_request_on_each_worker_succeeds(web):
+    for _ in range(12):
+        assert _get(web + PROGRESS)[0] == 200
+    before = _wait_for_backends(2)
+    assert len(before) == 2  # both workers hold a persistent connection
+
+    assert _terminate_others() == 2
+
+    statuses = [_get(web + PROGRESS)[0] for _ in range(12)]
+    after = _wait_for_backends(2)
+    assert statuses == [200] * 12
+    assert len(after) == 2 and not set(after) & set(before)  # both workers reconnected
+
+
+def test_while_the_database_is_away_pages_and_api_answer_503_then_recover(web):
+    _, key = create_relying_party(name="美团外卖", peak_qps=50)
+    uscc = make_uscc(division="310104", org_body="DB000001")
+    api = (web + f"/api/v1/licences/{uscc}", {"Authorization": f"Bearer {key}"})
+    assert _get(web + PROGRESS)[0] == 200
+
+    with database_closed_to_new_connections():
+        page = _get(web + PROGRESS)
+        answer = _get(*api)
+
+    assert page[0] == 503 and page[1]["Retry-After"] == "15"
+    assert "系统繁忙，请稍后再试" in page[2]
+    assert answer[0] == 503 and answer[1]["Retry-After"] == "15"
+    assert answer[1]["Content-Type"].startswith("application/json")
+    assert '"code": "service_unavailable"' in answer[2]
+    assert [_get(web + PROGRESS)[0] for _ in range(6)] == [200] * 6
+    assert _get(*api)[0] == 404  # an unknown holder, answered from the database again
+
+
+def test_a_signed_in_clerk_gets_the_503_page_when_the_session_cannot_be_read(
+    transactional_db, xuhui_clerk
+):
+    """The database error happens in middleware (reading the session), before any view:
+    handler500 answers it as an outage too. In-process, because gunicorn runs with DEBUG
+    (which shows Django's debug page instead of handler500)."""
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    browser = Client(raise_request_exception=False)
+    browser.force_login(xuhui_clerk)
+    assert browser.get("/licensing/entities/").status_code == 200
+
+    with database_closed_to_new_connections():
+        connection.close()  # this process's own connection too: the request must connect
+        desk = browser.get("/licensing/entities/")
+    connection.close()
+
+    assert desk.status_code == 503 and desk["Retry-After"] == "30"
+    assert "系统繁忙，请稍后再试" in desk.content.decode()
+    assert browser.get("/licensing/entities/").status_code == 200

@@ -1,6 +1,16 @@
 from portal.models.accounts import Role, User
 from portal.models.audit import AuditEvent
 from portal.models.notifications import Notification
+from portal.models.outbox import OutboxMessage
 from portal.models.reference import CalendarDay, Department, District
 
-__all__ = ["AuditEvent", "CalendarDay", "Department", "District", "Notification", "Role", "User"]
+__all__ = [
+    "AuditEvent",
+    "CalendarDay",
+    "Department",
+    "District",
+    "Notification",
+    "OutboxMessage",
+    "Role",
+    "User",
+]

@@ -205,4 +205,4 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         pending = queryset.filter(done_at__isnull=True)
         for message in pending:
             outbox.requeue(acting_user=request.user, message=message)
-        self.message_user(request, f"已重新排队 {len(pending)} 项，下次巡检时派发。")
+        self.message_user(request, f"已重新派发 {len(pending)} 项。")

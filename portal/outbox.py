@@ -119,7 +119,7 @@ def sweep(*, limit: int = 1000) -> int:
 def requeue(*, acting_user, message: OutboxMessage) -> OutboxMessage:
     """Give a message that used up its attempts a fresh start (an administrator's action).
 
-    Resets the attempts so the next sweep sends it; audited.
+    Resets the attempts and sends it after the commit; audited.
     """
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     previous = message.attempts
@@ -131,4 +131,5 @@ def requeue(*, acting_user, message: OutboxMessage) -> OutboxMessage:
         obj=message,
         changes={"attempts": previous, "last_error": message.last_error},
     )
+    transaction.on_commit(lambda: dispatch(message_ids=[message.pk]))
     return message

@@ -115,16 +115,27 @@ def run_bulk_check(*, bulk_check_id: int, runner: str = "") -> BulkCheck:
     silent one is taken over, and a runner that finds itself taken over stops. Idempotent:
     a done or failed check is left as it is.
     """
+    check, numbered = _claim(bulk_check_id, runner=runner)
+    if numbered is None:
+        return check
+    while (check := _check_chunk(bulk_check_id, numbered, runner=runner)) is not None:
+        if check.status != BulkCheckStatus.RUNNING or check.runner != runner:
+            return check
+    return _finish(bulk_check_id, numbered)
+
+
+def _claim(bulk_check_id: int, *, runner: str) -> tuple[BulkCheck, list | None]:
+    """Start the check, or take it over from a silent runner; the rows if it is ours now."""
     with transaction.atomic():
         check = BulkCheck.objects.select_for_update().get(pk=bulk_check_id)
         now = timezone.now()
         if check.status in (BulkCheckStatus.DONE, BulkCheckStatus.FAILED):
-            return check
+            return check, None
         stall = settings.BULK_CHECK_STALL_SECONDS
         if check.runner != runner and not (
             check.status == BulkCheckStatus.QUEUED or check.is_stalled(now, seconds=stall)
         ):
-            return check
+            return check, None
         try:
             _, numbered = tabular.read_numbered_table(
                 check.file_name, bytes(check.source), max_rows=MAX_ROWS, max_bytes=_max_bytes()
@@ -132,7 +143,7 @@ def run_bulk_check(*, bulk_check_id: int, runner: str = "") -> BulkCheck:
         except ValidationError as error:
             check.fail(error=" ".join(error.messages), at=now)
             check.save()
-            return check
+            return check, None
         if check.status == BulkCheckStatus.QUEUED:
             check.start(total=len(numbered))
         elif check.runner != runner:
@@ -144,10 +155,7 @@ def run_bulk_check(*, bulk_check_id: int, runner: str = "") -> BulkCheck:
             )
         check.runner, check.heartbeat_at = runner, now
         check.save()
-    while (check := _check_chunk(bulk_check_id, numbered, runner=runner)) is not None:
-        if check.status != BulkCheckStatus.RUNNING or check.runner != runner:
-            return check
-    return _finish(bulk_check_id, numbered)
+    return check, numbered
 
 
 def _check_chunk(bulk_check_id: int, numbered, *, runner: str) -> BulkCheck | None:

@@ -9,11 +9,13 @@ OUTBOX_REDELIVER_MINUTES. Tasks must therefore be idempotent. With no REDIS_URL 
 eagerly, so the work runs in-process right after the commit, as before.
 """
 
+import dataclasses
+import datetime
 import logging
 from importlib import import_module
 
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from portal.audit import record_event
@@ -133,3 +135,25 @@ def requeue(*, acting_user, message: OutboxMessage) -> OutboxMessage:
     )
     transaction.on_commit(lambda: dispatch(message_ids=[message.pk]))
     return message
+
+
+@dataclasses.dataclass(frozen=True)
+class Backlog:
+    """What the outbox still holds: for the readiness check and the operator."""
+
+    pending: int
+    given_up: int
+    oldest_in_play: datetime.datetime | None  # the oldest pending message still being sent
+
+
+def backlog() -> Backlog:
+    """Count the pending and given-up messages and date the oldest still in play (one query)."""
+    from django.conf import settings
+
+    in_play = Q(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS)
+    row = OutboxMessage.objects.pending().aggregate(
+        pending=Count("pk"),
+        given_up=Count("pk", filter=~in_play),
+        oldest_in_play=Min("created_at", filter=in_play),
+    )
+    return Backlog(**row)

@@ -204,6 +204,8 @@ CELERY_TIMEZONE = TIME_ZONE
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
 OUTBOX_REDELIVER_MINUTES = env.int("OUTBOX_REDELIVER_MINUTES", default=10)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
+# /readyz (portal.outbox_health) fails when a task still being sent is older than this.
+OUTBOX_BACKLOG_MAX_MINUTES = env.int("OUTBOX_BACKLOG_MAX_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
         "task": "portal.tasks.sweep_outbox",

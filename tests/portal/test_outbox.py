@@ -7,12 +7,14 @@ import socket
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import InterfaceError, OperationalError, transaction
+from health_check.exceptions import ServiceUnavailable
 
 from elicense import services as elicense_services
 from elicense.models import Certificate
 from portal import outbox
 from portal.celery import app as celery_app
 from portal.models import AuditEvent, OutboxMessage
+from portal.outbox_health import OutboxBacklog
 from tests.conftest import celery_broker
 from tests.factories import register
 
@@ -140,3 +142,24 @@ def test_every_task_retries_transient_errors_only_and_is_acknowledged_late():
         assert not any(issubclass(ZeroDivisionError, kind) for kind in retried), task.name
         assert issubclass(OperationalError, retried) and issubclass(InterfaceError, retried)
         assert task.acks_late and task.reject_on_worker_lost, task.name
+
+
+def test_readiness_fails_only_while_a_task_in_play_waits_too_long(
+    xuhui_clerk, django_capture_on_commit_callbacks, eager_tasks, time_machine, settings
+):
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(xuhui_clerk)  # no signing key yet: the task stays pending
+    check = OutboxBacklog()
+    check.run()  # just written: ready
+
+    time_machine.shift(datetime.timedelta(minutes=settings.OUTBOX_BACKLOG_MAX_MINUTES + 1))
+    assert outbox.backlog() == outbox.Backlog(
+        pending=1, given_up=0, oldest_in_play=OutboxMessage.objects.get().created_at
+    )
+    with pytest.raises(ServiceUnavailable, match="1 outbox tasks pending"):
+        check.run()
+
+    OutboxMessage.objects.update(attempts=settings.OUTBOX_MAX_ATTEMPTS)  # given up
+    assert outbox.backlog().given_up == 1
+    check.run()  # waits for an administrator; the web nodes stay in rotation

@@ -109,7 +109,12 @@ def sweep(*, limit: int = 1000) -> int:
     """Send again every due message (``OutboxQuerySet.due``); returns how many went.
 
     Run by Celery beat. Safe to run twice at once: ``dispatch`` claims rows under lock.
+    Also deletes messages done more than OUTBOX_KEEP_DAYS ago: nothing reads them.
     """
+    from django.conf import settings
+
+    keep = datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    OutboxMessage.objects.filter(done_at__lt=timezone.now() - keep).delete()
     ids = list(OutboxMessage.objects.due().values_list("pk", flat=True)[:limit])
     sent = dispatch(message_ids=ids) if ids else 0
     if ids:

@@ -106,6 +106,9 @@ def test_a_licence_issued_before_any_key_is_signed_by_the_sweep_once_a_key_exist
     message.refresh_from_db()
     assert Certificate.objects.get(holder_uscc=entity.uscc).status == "active"
     assert message.done_at is not None and message.attempts == 2
+    time_machine.shift(datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS, minutes=1))
+    outbox.sweep()
+    assert not OutboxMessage.objects.exists()  # done a week ago: deleted
 
 
 def test_the_sweep_gives_up_after_the_maximum_and_an_administrator_requeues(

@@ -193,8 +193,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis redelivers a task not acknowledged within this many seconds (acks_late: a task is
 # acknowledged when it ends). It must exceed the longest task's hard time limit (the bulk
 # check: 1,900 s), or a running task would be handed to a second worker.
+# A request whose commit sends tasks must not hang on a Redis that is away: connecting gives
+# up after 3 s, publishing after two quick retries; the outbox sends the task again later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 3,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="portal")
 CELERY_TIMEZONE = TIME_ZONE

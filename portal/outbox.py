@@ -45,7 +45,8 @@ def enqueue(task_name: str, *args) -> OutboxMessage:
         raise RuntimeError("outbox.enqueue must run inside the caller's transaction")
     _task(task_name)  # an unknown name fails here, in the caller, not later in a worker
     message = OutboxMessage.objects.create(task_name=task_name, args=list(args))
-    transaction.on_commit(lambda: dispatch(message_ids=[message.pk]))
+    # robust: the change has committed; if even the claim fails, the sweep sends it later.
+    transaction.on_commit(lambda: dispatch(message_ids=[message.pk]), robust=True)
     return message
 
 

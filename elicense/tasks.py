@@ -7,10 +7,6 @@ from elicense import services
 
 @shared_task(
     name="elicense.tasks.sign_certificate",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=10,
     soft_time_limit=30,
     time_limit=60,
 )
@@ -21,9 +17,6 @@ def sign_certificate(certificate_id: int) -> str:
 
 @shared_task(
     name="elicense.tasks.render_certificate_pdf",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=5,
     soft_time_limit=60,
     time_limit=90,
 )

@@ -22,8 +22,7 @@ from elicense.models import (
 from elicense.pdf import pdf_path, printable_context
 from elicense.permissions import require
 from elicense.services import issue_presentation_code
-from elicense.services.documents import pdf_ready, public_url
-from elicense.tasks import render_certificate_pdf as render_task
+from elicense.services.documents import pdf_ready, public_url, request_certificate_pdf
 from elicense.verification import check_certificate, live_result, verify_token
 from portal.access import require_enterprise
 from portal.models import Role
@@ -193,7 +192,7 @@ def certificate_pdf(request, public_id):
     """Download the PDF copy; rendered by Celery and cached per certificate version."""
     certificate = _own_certificate(request, public_id)
     if not pdf_ready(certificate):
-        render_task.delay(certificate.pk)
+        request_certificate_pdf(certificate=certificate)
     if not pdf_ready(certificate):
         response = render(
             request, "elicense/certificate_pdf_pending.html", {"certificate": certificate}

@@ -74,5 +74,6 @@ class LicensingConfig(AppConfig):
                 "supplier.removed": "移除供货者",
                 "bulk_check.created": "上传批量审查",
                 "bulk_check.finished": "批量审查完成",
+                "bulk_check.resumed": "批量审查接续执行",
             }
         )

@@ -7,9 +7,6 @@ from licensing import services
 
 @shared_task(
     name="licensing.tasks.expire_food_licences",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=5,
     soft_time_limit=300,
     time_limit=360,
 )
@@ -20,22 +17,23 @@ def expire_food_licences() -> int:
 
 @shared_task(
     name="licensing.tasks.run_bulk_check",
-    autoretry_for=(ConnectionError,),
-    retry_backoff=True,
-    max_retries=3,
+    bind=True,
     soft_time_limit=1800,
     time_limit=1900,
 )
-def run_bulk_check(bulk_check_id: int) -> str:
-    """Check one uploaded merchant list."""
-    return services.run_bulk_check(bulk_check_id=bulk_check_id).status
+def run_bulk_check(self, bulk_check_id: int) -> str:
+    """Check one uploaded merchant list, or go on with it from its last chunk."""
+    return services.run_bulk_check(bulk_check_id=bulk_check_id, runner=self.request.id).status
+
+
+@shared_task(name="licensing.tasks.resume_stalled_bulk_checks", soft_time_limit=120, time_limit=150)
+def resume_stalled_bulk_checks() -> int:
+    """Every OUTBOX_SWEEP_SECONDS: send again the checks whose worker went silent."""
+    return services.resume_stalled_bulk_checks()
 
 
 @shared_task(
     name="licensing.tasks.recheck_supplier_lists",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=3,
     soft_time_limit=1800,
     time_limit=1900,
 )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from mingchu.models import MonthlyReport, ReportReminder, ReportStatus, ReportVersion
 from mingchu.models.quotas import YEARS
 from mingchu.reports import due_at, registry_figures
+from portal import outbox
 from portal.audit import record_event
 from portal.models import District, Role, User
 from portal.services import notify_users
@@ -159,7 +160,7 @@ def send_report_reminders(*, today: datetime.date | None = None) -> list[ReportR
     Runs daily; acts only within MINGCHU_REMINDER_DAYS days before the due date. Each
     district is reminded once per month (the ReportReminder row is the guard, also against
     two runs at once): an in-portal notice to each of its officers, an audit event, and an
-    e-mail to the officers with an address, queued after the commit. Returns the reminders
+    e-mail to the officers with an address, through the outbox. Returns the reminders
     sent by this run.
     """
     today = today or timezone.localdate()
@@ -198,19 +199,10 @@ def _remind_district(*, district, year: int, month: int) -> ReportReminder | Non
                 obj=reminder,
                 changes={"due": due.date().isoformat(), "notified": notified},
             )
-            transaction.on_commit(
-                lambda: _tasks().email_report_reminder.delay(reminder.pk), robust=True
-            )
+            outbox.enqueue("mingchu.tasks.email_report_reminder", reminder.pk)
     except IntegrityError:  # another run reminded this district a moment ago
         return None
     return reminder
-
-
-def _tasks():
-    """The task module, imported late: tasks import these services."""
-    from mingchu import tasks
-
-    return tasks
 
 
 def email_report_reminder(*, reminder_id: int) -> int:

@@ -1,20 +1,19 @@
 """Celery tasks of the bright-kitchen project: thin wrappers that call one service."""
 
+import smtplib
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from mingchu import services_reports
 from mingchu.rollup import previous_month
 from mingchu.services_rollup import build_city_rollup
+from portal.taskbase import TRANSIENT_ERRORS
 
 
 @shared_task(
     name="mingchu.tasks.remind_unsubmitted_reports",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=3,
     soft_time_limit=300,
     time_limit=360,
 )
@@ -25,9 +24,7 @@ def remind_unsubmitted_reports() -> int:
 
 @shared_task(
     name="mingchu.tasks.email_report_reminder",
-    autoretry_for=(OSError,),  # smtplib errors are OSErrors
-    retry_backoff=True,
-    max_retries=5,
+    autoretry_for=(*TRANSIENT_ERRORS, smtplib.SMTPException),
     soft_time_limit=60,
     time_limit=90,
 )
@@ -38,9 +35,6 @@ def email_report_reminder(reminder_id: int) -> int:
 
 @shared_task(
     name="mingchu.tasks.build_monthly_rollup",
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
     soft_time_limit=300,
     time_limit=360,
 )

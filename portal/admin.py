@@ -7,9 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from portal import services
+from portal import outbox, services
 from portal.forms import add_service_errors
-from portal.models import AuditEvent, CalendarDay, Department, District, User
+from portal.models import AuditEvent, CalendarDay, Department, District, OutboxMessage, User
 from portal.workdays import format_calendar_year
 
 
@@ -188,3 +188,21 @@ class CalendarDayAdmin(ReadOnlyAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/portal/calendarday/import.html", context)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """The outbox, for an operator: what is pending, why it failed; 重新派发 for the given-up."""
+
+    list_display = ["pk", "task_name", "args", "created_at", "dispatched_at", "done_at",
+                    "attempts", "last_error"]  # fmt: skip
+    list_filter = ["task_name", ("done_at", admin.EmptyFieldListFilter)]
+    search_fields = ["task_name", "last_error"]
+    actions = ["requeue"]
+
+    @admin.action(description="重新派发所选任务（清零派发次数）", permissions=["view"])
+    def requeue(self, request, queryset):
+        pending = queryset.filter(done_at__isnull=True)
+        for message in pending:
+            outbox.requeue(acting_user=request.user, message=message)
+        self.message_user(request, f"已重新派发 {len(pending)} 项。")

@@ -10,7 +10,9 @@ class PortalConfig(AppConfig):
         from portal.hooks import registry
         from portal.models import Role
 
-        register_action_labels({"calendar.year_set": "导入年度节假日安排"})
+        register_action_labels(
+            {"calendar.year_set": "导入年度节假日安排", "outbox.requeued": "重新派发待办任务"}
+        )
 
         registry.add_nav(
             label="系统管理", url_name="admin:index", roles={Role.ADMINISTRATOR}, order=900

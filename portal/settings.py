@@ -219,9 +219,41 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a task not acknowledged within this many seconds (acks_late: a task is
+# acknowledged when it ends). It must exceed the longest task's hard time limit (the bulk
+# check: 1,900 s), or a running task would be handed to a second worker.
+# A request whose commit sends tasks must not hang on a Redis that is away: connecting gives
+# up after 3 s, publishing after two quick retries; the outbox sends the task again later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 3,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="portal")
 CELERY_TIMEZONE = TIME_ZONE
+# The transactional outbox (ADR 0014): how often beat sweeps it, after how long a sent
+# task that never acknowledged is sent again, and how many sends before it waits for an
+# administrator (admin → 待办任务).
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
+OUTBOX_REDELIVER_MINUTES = env.int("OUTBOX_REDELIVER_MINUTES", default=10)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)  # done messages, then deleted
+# /readyz (portal.outbox_health) fails when a task still being sent is older than this.
+OUTBOX_BACKLOG_MAX_MINUTES = env.int("OUTBOX_BACKLOG_MAX_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {
+        "task": "portal.tasks.sweep_outbox",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    "resume-stalled-bulk-checks": {
+        "task": "licensing.tasks.resume_stalled_bulk_checks",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
     "expire-food-licences-daily": {
         "task": "licensing.tasks.expire_food_licences",
         "schedule": crontab(hour=0, minute=10),
@@ -304,6 +336,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 BULK_CHECK_MAX_BYTES = env.int("BULK_CHECK_MAX_BYTES", default=20 * 1024 * 1024)
+#: A running bulk check whose worker wrote no progress for this long is taken over: the
+#: next delivery of its task resumes it, and beat's resume job sends one.
+BULK_CHECK_STALL_SECONDS = env.int("BULK_CHECK_STALL_SECONDS", default=300)
 
 # --- Health -------------------------------------------------------------------------------
 #: What /readyz asks, in django-health-check's form: a check class (dotted path) or a
@@ -316,6 +351,7 @@ READINESS_CHECKS = [
     "portal.health.CeleryWorkers",
     "elicense.health.SigningKeys",
     "elicense.health.RateLimiter",
+    "portal.outbox_health.OutboxBacklog",
 ]
 #: Seconds a 503 (database unavailable) tells clients to wait (Retry-After).
 RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=30)

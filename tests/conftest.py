@@ -1,3 +1,4 @@
+import contextlib
 import os
 import uuid
 
@@ -77,3 +78,26 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@contextlib.contextmanager
+def celery_broker(url: str):
+    """Send tasks from this process to the broker at ``url`` (not eagerly) for a while.
+
+    Celery caches its connection pools per app; they are dropped so the next send connects
+    to ``url``, and again on the way out.
+    """
+    from portal.celery import app
+
+    def drop_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    drop_pools()
+    try:
+        yield app
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = previous
+        drop_pools()

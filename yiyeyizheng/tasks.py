@@ -7,9 +7,6 @@ from yiyeyizheng.services import reviews
 
 @shared_task(
     name="yiyeyizheng.tasks.remind_overdue_reviews",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=5,
     soft_time_limit=300,
     time_limit=360,
 )

@@ -8,7 +8,7 @@ from elicense.services.certificates import (
     sign_certificate,
     supersede_certificate,
 )
-from elicense.services.documents import render_certificate_pdf
+from elicense.services.documents import render_certificate_pdf, request_certificate_pdf
 from elicense.services.keys import create_signing_key, retire_signing_key, rotate_signing_key
 from elicense.services.presentations import issue_presentation_code
 
@@ -19,6 +19,7 @@ __all__ = [
     "issue_certificate",
     "issue_presentation_code",
     "render_certificate_pdf",
+    "request_certificate_pdf",
     "retire_signing_key",
     "revoke_certificate",
     "rotate_signing_key",

@@ -9,20 +9,8 @@ from django.utils import timezone
 from elicense import crypto
 from elicense.models import Certificate, CertificateStatus, SigningKey, SigningKeyStatus
 from elicense.models.certificates import KIND_CODES
+from portal import outbox
 from portal.audit import record_event
-
-
-def _tasks():
-    """The task module, imported late: tasks import these services."""
-    from elicense import tasks
-
-    return tasks
-
-
-def _queue_signing(certificate: Certificate) -> None:
-    # robust: a broker outage must not fail the request that already committed the licence;
-    # the certificate stays pending_signature and `elicense_sign_pending` picks it up.
-    transaction.on_commit(lambda: _tasks().sign_certificate.delay(certificate.pk), robust=True)
 
 
 def issue_certificate(
@@ -44,7 +32,7 @@ def issue_certificate(
     The holder's first certificate also gives it its own signing key pair (电子签名).
 
     Must run inside the register's transaction (so a licence and its certificate commit
-    together); the signing task is queued for after that commit.
+    together); the signing task goes into the outbox in that transaction.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("issue_certificate must run inside the issuing transaction")
@@ -74,7 +62,8 @@ def issue_certificate(
         obj=certificate,
         changes={"kind": kind, "number": number, "holder_uscc": holder_uscc},
     )
-    _queue_signing(certificate)
+    # Through the outbox: a broker outage at commit time delays the signature, never loses it.
+    outbox.enqueue("elicense.tasks.sign_certificate", certificate.pk)
     return certificate
 
 
@@ -137,7 +126,8 @@ def sign_certificate(*, certificate_id: int) -> Certificate:
     """Sign a pending certificate with the active issuer key (the Celery task's body).
 
     Idempotent: a certificate that is already signed, or has ended before it was
-    signed, is left as it is. Raises when no key is active, so the task retries.
+    signed, is left as it is. Raises when no key is active: the outbox sweep sends the task
+    again until an administrator creates one.
     """
     certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
     if certificate.status != CertificateStatus.PENDING_SIGNATURE:

@@ -4,10 +4,15 @@ import os
 import tempfile
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 
 from elicense import pdf
 from elicense.models import Certificate, CertificateStatus
+from portal import outbox
+from portal.models import OutboxMessage
+
+RENDER_TASK = "elicense.tasks.render_certificate_pdf"
 
 
 def public_url(certificate: Certificate) -> str:
@@ -35,6 +40,20 @@ def render_certificate_pdf(*, certificate_id: int) -> str:
         tmp.write(data)
     os.replace(tmp.name, path)
     return str(path)
+
+
+@transaction.atomic
+def request_certificate_pdf(*, certificate: Certificate) -> None:
+    """Have the PDF copy rendered by a worker, through the outbox (once while one is pending).
+
+    A broker outage delays the copy instead of failing the page. No audit event: the copy
+    changes nothing recorded, and the download itself is what the user did.
+    """
+    waiting = OutboxMessage.objects.pending().filter(
+        task_name=RENDER_TASK, args=[certificate.pk], attempts__lt=settings.OUTBOX_MAX_ATTEMPTS
+    )
+    if not waiting.exists():
+        outbox.enqueue(RENDER_TASK, certificate.pk)
 
 
 def pdf_ready(certificate: Certificate) -> bool:

@@ -1,4 +1,4 @@
-from licensing.models.bulk_checks import BulkCheck, BulkCheckStatus, Verdict
+from licensing.models.bulk_checks import BulkCheck, BulkCheckRow, BulkCheckStatus, Verdict
 from licensing.models.entities import EntityStatus, EntityType, MarketEntity, UsccAllowlistEntry
 from licensing.models.licences import (
     BusinessLicence,
@@ -13,6 +13,7 @@ from licensing.models.suppliers import Supplier, SupplierState
 
 __all__ = [
     "BulkCheck",
+    "BulkCheckRow",
     "BulkCheckStatus",
     "Verdict",
     "BusinessLicence",

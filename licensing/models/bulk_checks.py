@@ -45,6 +45,10 @@ class BulkCheck(models.Model):
     error = models.CharField("错误", max_length=300, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Who runs it (the Celery task id) and when it last wrote progress: a check whose
+    # runner is silent for BULK_CHECK_STALL_SECONDS is taken over by the next delivery.
+    runner = models.CharField("执行者", max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField("最近进度时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "批量资质审查"
@@ -53,6 +57,12 @@ class BulkCheck(models.Model):
 
     def __str__(self):
         return f"{self.file_name}（{self.get_status_display()}）"
+
+    def is_stalled(self, now, *, seconds: int) -> bool:
+        """Running, but its runner wrote no progress for ``seconds`` (its worker died)."""
+        return self.status == BulkCheckStatus.RUNNING and (
+            self.heartbeat_at is None or (now - self.heartbeat_at).total_seconds() >= seconds
+        )
 
     @property
     def progress(self) -> int:
@@ -73,3 +83,24 @@ class BulkCheck(models.Model):
     )
     def fail(self, *, error, at):
         self.error, self.finished_at = error[:300], at
+
+
+class BulkCheckRow(models.Model):
+    """The verdict on one row of the upload, written once: chunks commit as they are done."""
+
+    bulk_check = models.ForeignKey(
+        BulkCheck, verbose_name="批量资质审查", on_delete=models.CASCADE, related_name="rows"
+    )
+    line = models.PositiveIntegerField("行号")
+    verdict = models.CharField("审查结论", max_length=30, choices=Verdict.choices)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "批量资质审查结果行"
+        verbose_name_plural = "批量资质审查结果行"
+        constraints = [
+            models.UniqueConstraint(fields=["bulk_check", "line"], name="bulk_check_row_once")
+        ]
+
+    def __str__(self):
+        return f"{self.bulk_check_id}:{self.line} {self.get_verdict_display()}"

@@ -1,6 +1,6 @@
 """Every write to the register. Views, commands and tasks call these; nothing else writes."""
 
-from licensing.services.bulk import create_bulk_check, run_bulk_check
+from licensing.services.bulk import create_bulk_check, resume_stalled_bulk_checks, run_bulk_check
 from licensing.services.entities import (
     cancel_entity,
     change_registration,
@@ -22,6 +22,7 @@ __all__ = [
     "recheck_supplier_lists",
     "remove_supplier",
     "create_bulk_check",
+    "resume_stalled_bulk_checks",
     "run_bulk_check",
     "allocate_food_licence_number",
     "cancel_entity",

@@ -2,6 +2,7 @@ from portal.models.accounts import Role, User
 from portal.models.audit import AuditEvent
 from portal.models.idempotency import SubmissionKey
 from portal.models.notifications import Notification
+from portal.models.outbox import OutboxMessage
 from portal.models.reference import CalendarDay, Department, District
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Department",
     "District",
     "Notification",
+    "OutboxMessage",
     "Role",
     "SubmissionKey",
     "User",

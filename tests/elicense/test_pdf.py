@@ -59,13 +59,20 @@ def test_rendering_twice_reuses_the_cached_file(certificate):
     assert pdf_path(certificate).stat().st_mtime_ns == stamp
 
 
-def test_enterprise_downloads_its_own_pdf(client, certificate, xuhui_clerk, eager_tasks):
+def test_enterprise_downloads_its_own_pdf(
+    client, certificate, xuhui_clerk, eager_tasks, django_capture_on_commit_callbacks
+):
     from licensing.models import MarketEntity
 
     client.force_login(enterprise_user(MarketEntity.objects.get(uscc=certificate.holder_uscc)))
+    url = reverse("elicense:certificate_pdf", args=[certificate.public_id])
 
-    response = client.get(reverse("elicense:certificate_pdf", args=[certificate.public_id]))
+    with django_capture_on_commit_callbacks(execute=True) as rendering:
+        assert client.get(url).status_code == 202  # rendered after the request's commit
+        assert client.get(url).status_code == 202  # asked once while it is pending
+    response = client.get(url)
 
+    assert len(rendering) == 1
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     body = b"".join(response.streaming_content)

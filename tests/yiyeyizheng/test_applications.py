@@ -144,6 +144,7 @@ def test_accept_routes_every_item_to_every_department_at_once(
     samr_reviewer,
     tobacco_reviewer,
     django_capture_on_commit_callbacks,
+    eager_tasks,
 ):
     application = submitted(owner, store_format)
     mail.outbox.clear()

@@ -136,7 +136,7 @@ def test_overdue_items_are_flagged_on_the_department_list(
 
 
 def test_overdue_reviews_are_reminded_once_a_day(
-    owner, store_format, xuhui_clerk, samr_reviewer, django_capture_on_commit_callbacks
+    owner, store_format, xuhui_clerk, samr_reviewer, django_capture_on_commit_callbacks, eager_tasks
 ):
     import datetime
 

@@ -2,16 +2,16 @@
 reviewers, and e-mail for everyone with an address (through EMAIL_URL; off with
 YIYEYIZHENG_EMAIL_NOTIFICATIONS=false).
 
-Called inside the services' transactions; mail leaves only after the commit, and a mail
-server outage never fails the request that already committed.
+Called inside the services' transactions; each mail is an outbox message (ADR 0014): it
+leaves only after the commit, a mail server outage never fails the request that already
+committed, and the mail is retried until sent.
 """
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
+from portal import outbox
 from portal.models import Role, User
 from portal.services import notify_entity, notify_users
 
@@ -25,8 +25,8 @@ def _mail(users, message: str) -> None:
     if not addresses:
         return
     subject = f"{SUBJECT_PREFIX}{message[:60]}"
-    mails = [(subject, message, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
-    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    for address in addresses:  # one mail each: recipients do not see one another
+        outbox.enqueue("portal.tasks.send_mail", subject, message, address)
 
 
 def applicant(application, message: str) -> None:

@@ -1,20 +1,25 @@
-"""Queue the signing task again for certificates still pending signature."""
+"""Send the signing task again for certificates still pending signature."""
 
 from django.core.management import BaseCommand
+from django.db import transaction
 
 from elicense.models import Certificate, CertificateStatus
-from elicense.tasks import sign_certificate
+from portal import outbox
 
 
 class Command(BaseCommand):
-    help = "Re-queue signing for certificates left pending (e.g. after a broker outage)."
+    help = (
+        "Re-send signing for certificates left pending. The outbox sweep does this by itself; "
+        "this is for an operator who will not wait for it."
+    )
 
     def handle(self, *args, **options):
-        ids = list(
-            Certificate.objects.filter(status=CertificateStatus.PENDING_SIGNATURE).values_list(
-                "pk", flat=True
+        with transaction.atomic():
+            ids = list(
+                Certificate.objects.filter(status=CertificateStatus.PENDING_SIGNATURE).values_list(
+                    "pk", flat=True
+                )
             )
-        )
-        for pk in ids:
-            sign_certificate.delay(pk)
+            for pk in ids:
+                outbox.enqueue("elicense.tasks.sign_certificate", pk)
         self.stdout.write(f"queued {len(ids)} certificates for signing")

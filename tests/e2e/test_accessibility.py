@@ -59,7 +59,7 @@ WIDEST = """() => {
 
 @pytest.fixture
 def demo_portal(transactional_db, eager_tasks):
-    call_command("seed_demo", "--entities=40", "--quiet")
+    call_command("seed_demo", "--entities=40", "--quiet", "--force")
 
 
 def sign_in(context, live_server, role: str, *, elder: bool) -> None:

@@ -7,6 +7,7 @@ reading the summary of exactly what is signed.
 """
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,8 @@ def test_apply_accept_approve_and_verify_the_composite_licence(
     expect(owner.get_by_text("材料已上传。")).to_be_visible()
     owner.get_by_label("联系电话").fill("abc")
     owner.get_by_role("button", name="保存草稿").click()
-    expect(owner.get_by_text("联系电话格式不正确")).to_be_visible()
+    # the error summary names the field and links to it
+    expect(owner.get_by_role("link", name=re.compile("联系电话格式不正确"))).to_be_visible()
     owner.get_by_label("联系电话").fill("13800000000")
     owner.get_by_role("button", name="保存草稿").click()
     owner.get_by_role("link", name="返回申请").click()

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 import pytest
@@ -113,6 +114,18 @@ def database_closed_to_new_connections():
         admin.close()
 
 
+def _spread(url: str, rounds: int = 20) -> list[int]:
+    """Statuses of concurrent requests, repeated until both gunicorn workers hold a
+    connection: sequential requests may all land on one worker of a busy machine."""
+    statuses = []
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        for _ in range(rounds):
+            statuses += list(pool.map(lambda _: _get(url)[0], range(6)))
+            if len(_backends()) >= 2:
+                break
+    return statuses
+
+
 def _wait_for_backends(count: int, seconds: float = 10) -> list[int]:
     deadline = time.monotonic() + seconds
     while len(pids := _backends()) < count and time.monotonic() < deadline:
@@ -121,16 +134,15 @@ def _wait_for_backends(count: int, seconds: float = 10) -> list[int]:
 
 
 def test_after_every_connection_is_terminated_the_next_request_on_each_worker_succeeds(web):
-    for _ in range(12):
-        assert _get(web + PROGRESS)[0] == 200
+    assert set(_spread(web + PROGRESS)) == {200}
     before = _wait_for_backends(2)
     assert len(before) == 2  # both workers hold a persistent connection
 
     assert _terminate_others() == 2
 
-    statuses = [_get(web + PROGRESS)[0] for _ in range(12)]
+    statuses = _spread(web + PROGRESS)
     after = _wait_for_backends(2)
-    assert statuses == [200] * 12
+    assert set(statuses) == {200}  # no request failed on a dead connection
     assert len(after) == 2 and not set(after) & set(before)  # both workers reconnected
 
 

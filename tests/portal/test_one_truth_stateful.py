@@ -11,7 +11,13 @@ asks each surface for the status of every licence and holds them all to ``licenc
   certificate's printed-copy JWS;
 * the bulk check of the holder's numbers, and the supplier list's check;
 * the register's counts (in force, 30日内到期);
-* and across kinds: a licence and its certificate agree; an ended entity holds nothing in force.
+* and across kinds: a licence and its certificate agree; an ended entity holds nothing in force;
+* and for people: an agent opens the entity's e-licence page exactly while an authorisation
+  of theirs is current (granted, begun, not ended, not revoked: ADR 0015).
+
+明厨亮灶 store selection asks the same ``state.in_force`` (``register_demo_store``) but needs a
+project year's quotas, so it is tested apart (tests/yiyeyizheng/test_composite_one_truth.py and
+tests/mingchu).
 
 ``ONE_TRUTH_EXAMPLES`` sets how many histories (default 15; CI uses the default).
 """
@@ -40,7 +46,8 @@ from hypothesis.stateful import (
 
 from elicense import ratelimit
 from elicense import services as elicense
-from elicense.models import Certificate
+from elicense.models import Authorisation, Certificate, Matter
+from elicense.services.authorisations import grant_authorisation, revoke_authorisation
 from elicense.services.relying_parties import create_relying_party
 from elicense.verification import STATE_RESULTS, verify_token
 from licensing import services as register
@@ -180,6 +187,36 @@ class OneTruth(RuleBasedStateMachine):
         self._sign_pending()
         return shop
 
+    def _people(self, entity):
+        """The entity's legal representative and one agent (made on first use)."""
+        from portal.models import User
+
+        owner = User.objects.filter(username=f"lr{entity.pk}").first() or enterprise_user(
+            entity, username=f"lr{entity.pk}"
+        )
+        agent = User.objects.filter(username=f"ag{entity.pk}").first() or enterprise_user(
+            entity, capacity="agent", username=f"ag{entity.pk}"
+        )
+        return owner, agent
+
+    @rule(entity=entities, start_days=st.integers(-3, 3), length_days=st.integers(1, 400))
+    def authorise_agent(self, entity, start_days, length_days):
+        owner, agent = self._people(entity)
+        start = self.now + datetime.timedelta(days=start_days)
+        grant_authorisation(
+            acting_user=owner,
+            agent=agent,
+            scope=Matter.objects.get(path="电子政务/市场监管"),
+            valid_from=start,
+            valid_to=start + datetime.timedelta(days=length_days),
+        )
+
+    @rule(entity=entities)
+    def revoke_agent(self, entity):
+        owner, agent = self._people(entity)
+        for authorisation in Authorisation.objects.filter(agent=agent).current():
+            revoke_authorisation(acting_user=owner, authorisation=authorisation, reason="离职")
+
     @rule(days=st.sampled_from([1, 20, 29, 31, 200, 400, 1000, 2000]))
     def move_clock(self, days):
         self.clock.stop()
@@ -209,6 +246,17 @@ class OneTruth(RuleBasedStateMachine):
         for entity in entities:
             self._holder_surfaces(entity)
         self._counts()
+        self._agents()
+
+    def _agents(self):
+        from portal.models import User
+
+        for agent in User.objects.filter(username__startswith="ag"):
+            client = Client()
+            client.force_login(agent)
+            answer = client.get(reverse("elicense:my_certificates")).status_code
+            current = Authorisation.objects.filter(agent=agent).current().exists()
+            assert answer == (200 if current else 403), (agent, answer, current)
 
     def _holder_surfaces(self, entity):
         certificates = list(Certificate.objects.shown_for_holder(entity.uscc))

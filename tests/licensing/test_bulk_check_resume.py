@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from licensing import services
 from licensing.models import BulkCheckRow
@@ -48,7 +49,8 @@ def _dead_worker_left(check, *, chunks):
 def test_a_check_whose_worker_died_is_taken_over_from_its_last_chunk(
     upload, time_machine, settings
 ):
-    time_machine.move_to(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+    # A clock of its own, after the licence was issued (a licence is not valid before it).
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=1), tick=False)
     check = services.create_bulk_check(file_name="list.csv", data=upload)
     check = _dead_worker_left(check, chunks=2)
     assert (check.status, check.done_rows, check.rows.count()) == ("running", 4, 4)

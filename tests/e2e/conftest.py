@@ -25,8 +25,11 @@ def browser(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # for set-up and assertions are still synchronous and safe here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do: on a loaded 2-core CI machine a page can take
+    # more than Playwright's default 5 s to settle.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

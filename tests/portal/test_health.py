@@ -48,6 +48,7 @@ def test_readyz_is_ok_when_everything_answers(client, ready):
         "CeleryWorkers": "ok",
         "SigningKeys": "ok",
         "RateLimiter": "ok",
+        "OutboxBacklog": "ok",
     }
 
 

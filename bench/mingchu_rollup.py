@@ -40,7 +40,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from mingchu.models import DemoStore, PlatformConnection  # noqa: E402
-from mingchu.services_rollup import build_city_rollup  # noqa: E402
+from mingchu.services.rollups import build_city_rollup  # noqa: E402
 from portal.models import Role, User  # noqa: E402
 
 YEAR, MONTH = 2022, 9

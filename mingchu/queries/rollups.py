@@ -1,6 +1,6 @@
 """The city roll-up (领导小组办公室每月汇总各区进度): periods, stored revisions, trends.
 
-Reads only; ``mingchu.services_rollup.build_city_rollup`` writes the revisions.
+Reads only; ``mingchu.services.rollups.build_city_rollup`` writes the revisions.
 """
 
 import datetime

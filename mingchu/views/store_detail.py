@@ -3,7 +3,6 @@
 City officers and administrators read it; only the store's district officer changes it.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,52 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from mingchu.models import ControlPoint, DemoStore, StageChange
+from mingchu.forms.stores import CameraForm, PlatformForm, VideoForm
+from mingchu.models import DemoStore, StageChange
 from mingchu.services import add_camera, connect_platform, set_video_stream
-from mingchu.views import require_reader
+from mingchu.views.common import require_reader
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
 from portal.models import Role
-
-
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class CameraForm(forms.Form):
-    position = forms.CharField(label="安装位置", max_length=50, required=False)
-    control_points = forms.MultipleChoiceField(
-        label="覆盖的关键控制点",
-        choices=ControlPoint.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    installed_on = forms.DateField(
-        label="安装日期", widget=_date_widget(), error_messages={"required": "请填写安装日期。"}
-    )
-
-
-class PlatformForm(forms.Form):
-    platform = forms.CharField(
-        label="第三方平台", max_length=50, required=False, help_text="例如：美团外卖、饿了么"
-    )
-    shop_id = forms.CharField(label="平台店铺编号", max_length=64, required=False)
-    connected_on = forms.DateField(
-        label="对接日期", widget=_date_widget(), error_messages={"required": "请填写对接日期。"}
-    )
-
-
-class VideoForm(forms.Form):
-    url = forms.CharField(
-        label="视频流地址",
-        max_length=300,
-        required=False,
-        help_text=(
-            "http(s) 的 .m3u8、.mp4、.webm 地址可在公示页直接播放；rtsp/rtmp 以链接提供。"
-            "留空为清除。"
-        ),
-    )
-
 
 FORMS = {"camera": CameraForm, "platform": PlatformForm, "video": VideoForm}
 #: Creates on this page, answered once per form token (portal.idempotency); the video

@@ -1,6 +1,5 @@
 """District quotas of demo restaurants (附件1), readable by city and district officers."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,84 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from mingchu.forms.quotas import AdjustForm, YearQuotaForm
 from mingchu.models import DemoStore, DistrictQuota, QuotaChange
-from mingchu.models.quotas import YEARS
 from mingchu.services import adjust_quota, set_year_quotas
+from mingchu.views.common import require_reader, selected_year
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
 from portal.models import District, Role
 
 #: Setting a year's quotas is answered once per form token (portal.idempotency).
 NEW_YEAR = "mingchu.quota.new_year"
-
-
-def require_reader(request):
-    """The project's pages are for city-wide staff and district officers; others get 404."""
-    user = request.user
-    if not (user.is_city_wide or (user.role == Role.DISTRICT_OFFICER and user.district_id)):
-        raise Http404
-    return user
-
-
-def selected_year(request) -> int:
-    """``?year=`` of the page, by default the project year (the latest with quotas)."""
-    raw = request.GET.get("year")
-    if raw is None:
-        return DistrictQuota.objects.project_year()
-    try:
-        year = int(raw)
-    except ValueError as error:
-        raise Http404 from error
-    if year not in YEARS:
-        raise Http404
-    return year
-
-
-def check_period(year: int, month: int) -> None:
-    """A month named in an address: anything outside the project's calendar is not found."""
-    if year not in YEARS or not 1 <= month <= 12:
-        raise Http404("没有该月份。")
-
-
-class AdjustForm(forms.Form):
-    food_court = forms.IntegerField(label="美食广场示范店数量", min_value=0)
-    other_areas = forms.IntegerField(label="其他区域示范店数量", min_value=0)
-    reason = forms.CharField(label="调整原因", max_length=200)
-
-
-class YearQuotaForm(forms.Form):
-    """A new year's quotas: one pair of figures per district, pre-filled from the latest year."""
-
-    year = forms.IntegerField(label="年度", min_value=YEARS.start, max_value=YEARS.stop - 1)
-    reason = forms.CharField(
-        label="依据或说明", max_length=200, help_text="例如：市政府2023年为民办实事项目方案。"
-    )
-
-    def __init__(self, *args, districts, latest: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.districts = districts
-        for district in districts:
-            food_court, other_areas = latest.get(district.code, (0, 0))
-            for field, label, value in (
-                ("food_court", "美食广场", food_court),
-                ("other_areas", "其他区域", other_areas),
-            ):
-                self.fields[f"{field}_{district.code}"] = forms.IntegerField(
-                    label=f"{district.short_name} {label}", min_value=0, initial=value
-                )
-
-    def rows(self):
-        """(district, food-court field, other-areas field) for the template's table."""
-        return [
-            (d, self[f"food_court_{d.code}"], self[f"other_areas_{d.code}"]) for d in self.districts
-        ]
-
-    def quotas(self) -> dict[str, tuple[int, int]]:
-        data = self.cleaned_data
-        return {
-            d.code: (data[f"food_court_{d.code}"], data[f"other_areas_{d.code}"])
-            for d in self.districts
-        }
 
 
 @login_required

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mingchu.models import CityRollup
-from mingchu.pdf import render_rollup_pdf
-from mingchu.rollup import latest_period, previous_month, rollup_for, stored_periods
-from mingchu.rollup_display import summary_context
-from mingchu.services_rollup import build_city_rollup
-from mingchu.views import check_period
+from mingchu.queries.rollups import latest_period, previous_month, rollup_for, stored_periods
+from mingchu.services.rollups import build_city_rollup
+from mingchu.views.common import check_period
+from mingchu.views.rollup_display import summary_context
+from mingchu.views.rollup_pdf import render_rollup_pdf
 
 
 def _require_city(user):

@@ -21,7 +21,7 @@ from licensing import tabular
 from licensing.models import FoodLicence
 from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, Stage
 from mingchu.models.quotas import YEARS
-from mingchu.services import advance_store_stage, register_demo_store, update_demo_store
+from mingchu.services.stores import advance_store_stage, register_demo_store, update_demo_store
 from portal.audit import record_event
 from portal.identifiers import same_text, validate_food_permit_number
 from portal.models import Role

@@ -5,9 +5,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from mingchu import charts
 from mingchu.models import CityRollup
-from mingchu.rollup import FIGURE_LABELS, ReportingStatus
+from mingchu.queries.rollups import FIGURE_LABELS, ReportingStatus
+from mingchu.views import charts
 
 
 def rollup_title(rollup: CityRollup) -> str:

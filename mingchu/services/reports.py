@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mingchu.models import MonthlyReport, ReportReminder, ReportStatus, ReportVersion
 from mingchu.models.quotas import YEARS
-from mingchu.reports import due_at, registry_figures
+from mingchu.queries.reports import due_at, registry_figures
 from portal import outbox
 from portal.audit import record_event
 from portal.models import District, Role, User

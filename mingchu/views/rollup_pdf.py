@@ -7,10 +7,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mingchu import charts
 from mingchu.models import CityRollup
-from mingchu.rollup import progress_trend
-from mingchu.rollup_display import summary_context
+from mingchu.queries.rollups import progress_trend
+from mingchu.views import charts
+from mingchu.views.rollup_display import summary_context
 
 
 def render_rollup_pdf(rollup: CityRollup) -> bytes:

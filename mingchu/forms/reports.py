@@ -3,7 +3,7 @@
 from django import forms
 
 from mingchu.models import MonthlyReport
-from mingchu.services_reports import EDITABLE
+from mingchu.services.reports import EDITABLE
 
 
 class ReportForm(forms.ModelForm):

@@ -10,8 +10,14 @@ from django.utils import timezone
 from mingchu.models import CityRollup, MonthlyReport, ReportStatus
 from mingchu.models.reports import FIGURES as REPORTED_FIGURES
 from mingchu.models.reports import figure_differences
-from mingchu.reports import as_of, due_at
-from mingchu.rollup import ReportingStatus, district_rows, registry_rows, sum_rows, with_figures
+from mingchu.queries.reports import as_of, due_at
+from mingchu.queries.rollups import (
+    ReportingStatus,
+    district_rows,
+    registry_rows,
+    sum_rows,
+    with_figures,
+)
 from portal.audit import record_event
 from portal.models import Role
 

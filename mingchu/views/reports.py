@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mingchu.exports_reports import report_xlsx
-from mingchu.forms_reports import OpenForm, ReportForm, ReturnForm
+from mingchu.forms.reports import OpenForm, ReportForm, ReturnForm
 from mingchu.models import MonthlyReport, ReportStatus
-from mingchu.reports import FIGURES, due_at, registry_figures
-from mingchu.services_reports import open_report, return_report, save_report, submit_report
-from mingchu.views import check_period
+from mingchu.queries.reports import FIGURES, due_at, registry_figures
+from mingchu.services.reports import open_report, return_report, save_report, submit_report
+from mingchu.views.common import check_period
+from mingchu.views.report_xlsx import report_xlsx
 from portal.forms import add_service_errors
 from portal.models import District, Role
 

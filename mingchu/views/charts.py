@@ -8,7 +8,7 @@ or point has its own <title> giving the figure, so screen readers and tooltips t
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from mingchu.rollup import FIGURE_LABELS, FIGURES
+from mingchu.queries.rollups import FIGURE_LABELS, FIGURES
 
 #: Colour-blind-safe palette (Okabe–Ito), dark enough on white for 3:1 contrast.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")

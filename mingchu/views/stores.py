@@ -1,6 +1,5 @@
 """Demo stores (示范店): the district's registry and its construction progress."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,32 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mingchu.models import DemoStore, DistrictQuota, LocationType
+from mingchu.forms.stores import StageDateForm, StoreForm
+from mingchu.models import DemoStore, DistrictQuota
 from mingchu.services import advance_store_stage, register_demo_store
-from mingchu.views import require_reader, selected_year
+from mingchu.views.common import require_reader, selected_year
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
 from portal.models import Role
 
 #: Selecting a store is answered once per form token (portal.idempotency).
 REGISTER = "mingchu.demo_store.register"
-
-
-class StoreForm(forms.Form):
-    food_licence_number = forms.CharField(label="食品经营许可证编号", max_length=40)
-    location_type = forms.ChoiceField(label="区域类型", choices=LocationType.choices)
-    expected_completion = forms.DateField(
-        label="预计完成时间（月）",
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        error_messages={"invalid": "请按“年-月”填写，例如 2022-10。"},
-    )
-
-
-class StageDateForm(forms.Form):
-    on = forms.DateField(
-        label="日期", required=False, error_messages={"invalid": "请按“年-月-日”填写日期。"}
-    )
 
 
 @login_required

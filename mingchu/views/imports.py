@@ -1,6 +1,5 @@
 """附件4 统计表: district officers import it (all or nothing); officers export it as .xlsx."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,33 +8,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from licensing import tabular
+from mingchu.forms.imports import ImportForm
 from mingchu.models import DemoStore
-from mingchu.services_import import (
-    HEADER,
-    LOCATION_COLUMN,
+from mingchu.services.imports import (
     MAX_BYTES,
-    MAX_ROWS,
     StoreImportError,
     export_store_table,
     import_store_table,
     read_store_table,
 )
-from mingchu.views import require_reader, selected_year
+from mingchu.views.common import require_reader, selected_year
 from portal.forms import add_service_errors
 from portal.models import District, Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="示范店建设情况统计表（.xlsx 或 .csv）",
-        help_text=(
-            f"表头：{'、'.join(HEADER)}，可另加“{LOCATION_COLUMN}”列（美食广场/其他区域）；"
-            f"CSV 可为 UTF-8 或 GB18030；最多 {MAX_ROWS} 行，{MAX_BYTES // (1024 * 1024)} MB。"
-        ),
-        error_messages={"required": "请选择文件。"},
-    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from elicense.models import Certificate
 from mingchu.models import DemoStore, DistrictQuota, Stage
-from mingchu.views import selected_year
+from mingchu.views.common import selected_year
 from portal.models import District
 
 PAGE_SIZE = 50

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from mingchu import charts
 from mingchu.models import MonthlyReport
-from mingchu.rollup import progress_trend, registry_rows, sum_rows, with_figures
-from mingchu.views import selected_year
+from mingchu.queries.rollups import progress_trend, registry_rows, sum_rows, with_figures
+from mingchu.views import charts
+from mingchu.views.common import selected_year
 from portal.models import District, Role
 
 

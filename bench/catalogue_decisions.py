@@ -46,8 +46,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion  # noqa: E402
-from yiyeyizheng.questions import ACTIVITIES  # noqa: E402
-from yiyeyizheng.rules import Answers, ItemDecision, decide  # noqa: E402
+from yiyeyizheng.models.questions import ACTIVITIES  # noqa: E402
+from yiyeyizheng.queries.decisions import Answers, ItemDecision, decide  # noqa: E402
 
 ANSWER_SETS = [
     Answers(),

@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from yiyeyizheng.forms import AnswersForm
+from yiyeyizheng.forms.questionnaire import AnswersForm
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion
-from yiyeyizheng.rules import decide, questions_for
+from yiyeyizheng.queries.decisions import decide, questions_for
 
 
 def format_list(request):

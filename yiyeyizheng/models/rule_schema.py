@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from yiyeyizheng.questions import ACTIVITIES, BOILERS, DISTRICTS, FEATURES
+from yiyeyizheng.models.questions import ACTIVITIES, BOILERS, DISTRICTS, FEATURES
 
 RULE_TYPES = {
     "always": "须办理",

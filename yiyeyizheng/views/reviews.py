@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.forms import add_service_errors
 from portal.models import Role
-from yiyeyizheng.forms_applications import NoticeForm, ReviewForm
+from yiyeyizheng.forms.applications import NoticeForm, ReviewForm
 from yiyeyizheng.models import Application, ItemReview
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import reviews as review_services
-from yiyeyizheng.views_applications import visible_application
+from yiyeyizheng.views.applications import visible_application
 
 
 def _require_role(request, role):

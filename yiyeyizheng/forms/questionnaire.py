@@ -4,9 +4,15 @@ from decimal import Decimal
 
 from django import forms
 
-from yiyeyizheng.questions import ACTIVITIES, FIXED_QUESTIONS, QUESTION_ORDER, Question, question
-from yiyeyizheng.rules import Answers
-from yiyeyizheng.validators import validate_area
+from yiyeyizheng.models.questions import (
+    ACTIVITIES,
+    FIXED_QUESTIONS,
+    QUESTION_ORDER,
+    Question,
+    question,
+)
+from yiyeyizheng.models.validators import validate_area
+from yiyeyizheng.queries.decisions import Answers
 
 UNANSWERED = ("", "未回答")
 BOOLEAN_VALUES = {"true": True, "false": False}

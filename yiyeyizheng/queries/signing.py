@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 
 from yiyeyizheng.models import ApplicationKind, AttachmentPurpose
 from yiyeyizheng.models.applications import FORM_FIELDS
-from yiyeyizheng.questions import answer_rows
+from yiyeyizheng.models.questions import answer_rows
 
 KIND_LABELS = {"licence": "许可", "filing": "备案"}
 

@@ -1,6 +1,6 @@
 """The rules engine: which permits a business of a format needs, given its answers (一次告知).
 
-Rules are data (``FormatItem.rule``, shape in ``yiyeyizheng.rule_schema``); this module only
+Rules are data (``FormatItem.rule``, shape in ``yiyeyizheng.models.rule_schema``); this module only
 reads them. Each rule evaluates to yes / no / unknown (an answer it needs is missing) together
 with a trace that reads answer → rule, so every decision says why it was made.
 """
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from yiyeyizheng.questions import (
+from yiyeyizheng.models.questions import (
     ACTIVITIES,
     BOILERS,
     DISTRICTS,

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from portal.middleware import client_address
-from yiyeyizheng.forms_applications import ProgressForm
-from yiyeyizheng.progress import lookup, timeline
+from yiyeyizheng.forms.applications import ProgressForm
+from yiyeyizheng.queries.progress import lookup, timeline
 
 NOT_FOUND = "未找到该申请：请核对申请编号和查询码。"
 WINDOW_SECONDS = 3600

@@ -16,13 +16,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from portal.models import Department
-from yiyeyizheng import (
-    admin_applications,  # noqa: F401 (registers the read-only views)
-    services,
-)
-from yiyeyizheng.compare import compare_versions
+from yiyeyizheng import services
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion, FormatItem, VersionStatus
-from yiyeyizheng.rule_schema import validate_rule
+from yiyeyizheng.models.rule_schema import validate_rule
+from yiyeyizheng.queries.catalogue import compare_versions
 
 
 def _errors(error) -> str:

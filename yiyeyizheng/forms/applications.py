@@ -3,10 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from yiyeyizheng.forms import answer_field
+from yiyeyizheng.forms.questionnaire import answer_field
 from yiyeyizheng.models import AttachmentPurpose
 from yiyeyizheng.models.applications import FORM_FIELDS
-from yiyeyizheng.validators import normalise_phone
+from yiyeyizheng.models.validators import normalise_phone
 
 
 class ApplicationForm(forms.Form):

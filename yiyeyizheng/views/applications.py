@@ -13,13 +13,13 @@ from elicense.permissions import require
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
-from yiyeyizheng.forms import AnswersForm
-from yiyeyizheng.forms_applications import (
+from yiyeyizheng.forms.applications import (
     ApplicationForm,
     AttachmentForm,
     NoticeForm,
     ReasonForm,
 )
+from yiyeyizheng.forms.questionnaire import AnswersForm
 from yiyeyizheng.models import (
     Application,
     Attachment,
@@ -29,14 +29,14 @@ from yiyeyizheng.models import (
     ItemReview,
 )
 from yiyeyizheng.models.applications import FORM_FIELDS
-from yiyeyizheng.progress import timeline
-from yiyeyizheng.questions import FIXED_QUESTIONS
-from yiyeyizheng.rules import questions_for
+from yiyeyizheng.models.questions import FIXED_QUESTIONS
+from yiyeyizheng.queries.decisions import questions_for
+from yiyeyizheng.queries.progress import timeline
+from yiyeyizheng.queries.signing import signing_rows
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import attachments as attachment_services
 from yiyeyizheng.services import changes
 from yiyeyizheng.services.answers import clean_answers
-from yiyeyizheng.signing import signing_rows
 
 #: Creates answered once per form token (portal.idempotency).
 START = "yiyeyizheng.application.start"

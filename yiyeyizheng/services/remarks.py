@@ -11,8 +11,8 @@ reports it for an administrator to set by hand.
 import re
 from dataclasses import dataclass
 
-from yiyeyizheng.questions import ACTIVITY_BY_PERMIT, DISTRICTS
-from yiyeyizheng.rule_schema import ALWAYS, MANUAL
+from yiyeyizheng.models.questions import ACTIVITY_BY_PERMIT, DISTRICTS
+from yiyeyizheng.models.rule_schema import ALWAYS, MANUAL
 
 FILING_CLAUSE = "属于行政备案事项"
 

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from elicense.api import ApiKeyAuth, install_error_handlers
 from elicense.api import router as elicense_router
-from elicense.views import jwks
+from elicense.views.certificates import jwks
 from licensing.api import router as licensing_router
 from portal.health import ReadinessView, healthz
 from portal.views.errors import install_api_fault_handlers

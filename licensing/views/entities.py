@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from elicense.permissions import require
 from licensing import services
-from licensing.forms import (
+from licensing.forms.entities import (
     EntityChangeForm,
     EntityEndForm,
     EntityRegistrationForm,

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from elicense.forms_access import AccessApplicationForm
+from elicense.forms.relying_parties import AccessApplicationForm
 from elicense.services.relying_parties import apply_for_access
 from portal.forms import add_service_errors
 

@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense import crypto, qr
-from elicense.forms import ScanForm
+from elicense.forms.certificates import ScanForm
 from elicense.models import (
     Badge,
     Certificate,

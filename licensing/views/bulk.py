@@ -1,6 +1,5 @@
 """Bulk merchant check pages for enterprise users (platforms, markets, canteens)."""
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,23 +11,15 @@ from django.views.decorators.http import require_http_methods
 from elicense.permissions import require
 from licensing import tabular
 from licensing.api import xlsx_response
+from licensing.forms.bulk import UploadForm
 from licensing.models import BulkCheck, BulkCheckStatus
 from licensing.services import create_bulk_check
-from licensing.services.bulk import HEADER, MAX_ROWS
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
 
 #: Uploads are answered once per form token (portal.idempotency).
 UPLOAD = "licensing.bulk_check.upload"
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="商户清单（.csv 或 .xlsx）",
-        help_text=f"表头：{'、'.join(HEADER)}；CSV 可为 UTF-8 或 GB18030；最多 {MAX_ROWS} 行。",
-        error_messages={"required": "请选择文件。"},
-    )
 
 
 def _require_checker(request):

@@ -1,6 +1,5 @@
 """The supplier list page (供货者查验) for canteens, schools, care homes and markets."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense.permissions import require
+from licensing.forms.suppliers import SupplierForm
 from licensing.models import Supplier
 from licensing.queries.suppliers import check_suppliers
 from licensing.services import add_supplier, remove_supplier
@@ -19,15 +19,6 @@ from portal.idempotency import replay_form, submit_form_once
 
 #: Adding is answered once per form token (portal.idempotency).
 ADD = "licensing.supplier.add"
-
-
-class SupplierForm(forms.Form):
-    identifier = forms.CharField(
-        label="统一社会信用代码或食品经营许可证编号",
-        max_length=40,
-        error_messages={"required": "请输入统一社会信用代码或许可证编号。"},
-    )
-    note = forms.CharField(label="备注", max_length=100, required=False)
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from elicense.forms import GrantForm, InviteForm, RevokeForm
+from elicense.forms.authorisations import GrantForm, InviteForm, RevokeForm
 from elicense.models import Authorisation
 from elicense.permissions import legal_representatives, require
 from elicense.services.authorisations import grant_authorisation, revoke_authorisation

@@ -2,7 +2,6 @@
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +12,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense import crypto
-from elicense.models import EntityKey, Matter, SignedDocument
+from elicense.forms.signatures import SignForm, VerifyForm
+from elicense.models import EntityKey, SignedDocument
 from elicense.permissions import require
 from elicense.services.signatures import (
-    MAX_DOCUMENT_BYTES,
     rotate_entity_key,
     sign_document,
     verify_signature,
@@ -28,43 +27,6 @@ from portal.identifiers import normalise_identifier
 
 #: Signing is answered once per form token (portal.idempotency).
 SIGN = "elicense.document.sign"
-
-
-def _parse_json(text: str):
-    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
-        raise forms.ValidationError("数据过大（上限64KB）。")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise forms.ValidationError(
-            f"不是有效的JSON：第{error.lineno}行第{error.colno}列，{error.msg}。"
-        ) from error
-
-
-class SignForm(forms.Form):
-    title = forms.CharField(label="文件名称", max_length=100)
-    matter = forms.ModelChoiceField(
-        label="事项", queryset=Matter.objects.all(), to_field_name="path", required=False,
-        help_text="经办人须选择其授权范围内的事项。",
-    )  # fmt: skip
-    data = forms.CharField(
-        label="签名数据（JSON）", widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"})
-    )
-
-    def clean_data(self):
-        return _parse_json(self.cleaned_data["data"])
-
-
-class VerifyForm(forms.Form):
-    uscc = forms.CharField(label="签名主体统一社会信用代码", max_length=40)
-    data = forms.CharField(label="签名数据（JSON）", widget=forms.Textarea(attrs={"rows": 6}))
-    signature = forms.CharField(label="签名（JWS）", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean_uscc(self):
-        return normalise_identifier(self.cleaned_data["uscc"])
-
-    def clean_data(self):
-        return _parse_json(self.cleaned_data["data"])
 
 
 @login_required

@@ -1,6 +1,7 @@
+"""The sign-in form."""
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 
 
 class LoginForm(AuthenticationForm):
@@ -11,12 +12,3 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "用户名或密码不正确。连续多次失败将暂时锁定。",
         "inactive": "该账户已停用。",
     }
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -37,7 +37,7 @@ if "DATABASE_URL" not in os.environ:
     (ROOT / "var").mkdir(exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=ROOT / "var"))
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 

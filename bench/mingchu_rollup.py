@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
     sys.exit("bench/mingchu_rollup.py needs DATABASE_URL=postgres://… (a scratch database).")
-os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
 os.environ["DEBUG"] = "false"
 os.environ["REDIS_URL"] = ""

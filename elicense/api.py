@@ -1,6 +1,6 @@
 """The verification API for relying parties (django-ninja): auth, errors, token checks.
 
-The NinjaAPI object is assembled in the root URLconf (``portal/urls.py``), which is the
+The NinjaAPI object is assembled in the root URLconf (``config/urls.py``), which is the
 only module that sees every app's router.
 """
 

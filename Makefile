@@ -40,10 +40,10 @@ run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 worker: $(VENV)/.runtime
-	$(BIN)/celery -A portal worker -l info
+	$(BIN)/celery -A config worker -l info
 
 beat: $(VENV)/.runtime
-	$(BIN)/celery -A portal beat -l info
+	$(BIN)/celery -A config beat -l info
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -138,7 +138,7 @@ def main():
     party, key = create_relying_party(name="基准平台", peak_qps=100_000)
     ratelimit.reset(party.pk)
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn on loopback
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-b", f"127.0.0.1:{PORT}",
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{PORT}",
          "-w", "2", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ},
     )  # fmt: skip

@@ -1,6 +1,6 @@
 """Settings for bench/api_throughput.py: the portal plus one bare JSON endpoint."""
 
-from portal.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.bench_urls"
 DEBUG = False

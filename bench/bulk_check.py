@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 if "DATABASE_URL" not in os.environ:
     tmp = Path(tempfile.mkdtemp(dir=ROOT / "var"))
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ELICENSE_KEY_PASSPHRASE", "bench-only-passphrase")
 
 import django  # noqa: E402
@@ -32,11 +32,11 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
+from config.celery import app  # noqa: E402
 from licensing import services, tabular  # noqa: E402
 from licensing.demo import demo_entities  # noqa: E402
 from licensing.models import FoodLicence  # noqa: E402
 from licensing.services.bulk import HEADER, MAX_ROWS  # noqa: E402
-from portal.celery import app  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 
 

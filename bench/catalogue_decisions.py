@@ -37,7 +37,7 @@ if "DATABASE_URL" not in os.environ:
     (ROOT / "var").mkdir(exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=ROOT / "var"))
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -46,8 +46,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion  # noqa: E402
-from yiyeyizheng.questions import ACTIVITIES  # noqa: E402
-from yiyeyizheng.rules import Answers, ItemDecision, decide  # noqa: E402
+from yiyeyizheng.models.questions import ACTIVITIES  # noqa: E402
+from yiyeyizheng.queries.decisions import Answers, ItemDecision, decide  # noqa: E402
 
 ANSWER_SETS = [
     Answers(),

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
     sys.exit("bench/mingchu_rollup.py needs DATABASE_URL=postgres://… (a scratch database).")
-os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
 os.environ["DEBUG"] = "false"
 os.environ["REDIS_URL"] = ""
@@ -40,7 +40,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from mingchu.models import DemoStore, PlatformConnection  # noqa: E402
-from mingchu.services_rollup import build_city_rollup  # noqa: E402
+from mingchu.services.rollups import build_city_rollup  # noqa: E402
 from portal.models import Role, User  # noqa: E402
 
 YEAR, MONTH = 2022, 9

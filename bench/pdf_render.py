@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 if "DATABASE_URL" not in os.environ:
     tmp = Path(tempfile.mkdtemp(dir=ROOT / "var"))
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ELICENSE_KEY_PASSPHRASE", "bench-only-passphrase")
 
 import django  # noqa: E402

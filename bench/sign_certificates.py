@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 if "DATABASE_URL" not in os.environ:
     tmp = Path(tempfile.mkdtemp(dir=ROOT / "var"))
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -44,12 +44,12 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from config.celery import app  # noqa: E402
 from elicense import crypto, services  # noqa: E402
 from elicense.models import Certificate, CertificateStatus  # noqa: E402
 from elicense.services.certificates import token_claims  # noqa: E402
 from licensing import services as register  # noqa: E402
 from licensing.demo import demo_entities  # noqa: E402
-from portal.celery import app  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 
 

@@ -51,12 +51,12 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from config.celery import app  # noqa: E402
 from elicense import services  # noqa: E402
 from elicense.models import Certificate, CertificateStatus  # noqa: E402
 from elicense.services.relying_parties import create_relying_party  # noqa: E402
 from licensing import services as register  # noqa: E402
 from licensing.demo import demo_entities  # noqa: E402
-from portal.celery import app  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -164,7 +164,7 @@ def main():
 
     tokens, key = prepare(args.peak)
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn on loopback
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-b", f"{HOST}:{PORT}",
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"{HOST}:{PORT}",
          "-w", str(args.workers), "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, "REDIS_URL": args.redis_url},
     )  # fmt: skip

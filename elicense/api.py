@@ -1,6 +1,6 @@
 """The verification API for relying parties (django-ninja): auth, errors, token checks.
 
-The NinjaAPI object is assembled in the root URLconf (``portal/urls.py``), which is the
+The NinjaAPI object is assembled in the root URLconf (``config/urls.py``), which is the
 only module that sees every app's router.
 """
 
@@ -22,7 +22,7 @@ from elicense.services.documents import public_url
 from elicense.services.relying_parties import party_for_key
 from elicense.services.signatures import verify_signature
 from elicense.verification import live_result, verify_token
-from elicense.views_badges import badge_snippet
+from elicense.views.badges import badge_snippet
 from portal.idempotency import (
     REPLAYED_HEADER,
     IdempotencyKeyError,

@@ -41,7 +41,7 @@ class ElicenseConfig(AppConfig):
             order=30,
         )
         registry.add_login_panel(template="elicense/login_panel.html")
-        from elicense.panels import agent_authorisations
+        from elicense.queries.authorisations import agent_authorisations
 
         registry.add_panel(
             template="elicense/panel_agent.html",

@@ -7,7 +7,7 @@ class LicensingConfig(AppConfig):
 
     def ready(self):
         from licensing import permissions  # noqa: F401 - registers the app's rules
-        from licensing.panels import enterprise_summary, register_summary
+        from licensing.queries.entities import enterprise_summary, register_summary
         from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role

@@ -6,9 +6,9 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from mingchu import services_reports
-from mingchu.rollup import previous_month
-from mingchu.services_rollup import build_city_rollup
+from mingchu.queries.rollups import previous_month
+from mingchu.services import reports as services_reports
+from mingchu.services.rollups import build_city_rollup
 from portal.taskbase import TRANSIENT_ERRORS
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal import outbox, services
 from portal.forms import add_service_errors
 from portal.models import AuditEvent, CalendarDay, Department, District, OutboxMessage, User
+from portal.services.calendar import CALENDAR_YEARS
 from portal.workdays import format_calendar_year
 
 
@@ -119,8 +120,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class CalendarYearForm(forms.Form):
     year = forms.IntegerField(
         label="年份",
-        min_value=services.CALENDAR_YEARS.start,
-        max_value=services.CALENDAR_YEARS.stop - 1,
+        min_value=CALENDAR_YEARS.start,
+        max_value=CALENDAR_YEARS.stop - 1,
     )
     text = forms.CharField(
         label="节假日安排",
@@ -178,7 +179,7 @@ class CalendarDayAdmin(ReadOnlyAdmin):
         else:
             asked, next_year = request.GET.get("year", ""), timezone.localdate().year + 1
             year = int(asked) if asked.isascii() and asked.isdecimal() else next_year
-            if year not in services.CALENDAR_YEARS:
+            if year not in CALENDAR_YEARS:
                 year = next_year
             form = CalendarYearForm(initial={"year": year, "text": format_calendar_year(year)})
         context = {

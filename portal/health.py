@@ -14,6 +14,7 @@ import dataclasses
 import datetime
 
 import celery
+from celery import current_app as celery_app
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -23,8 +24,6 @@ from health_check.exceptions import ServiceWarning
 from health_check.views import HealthCheckView
 from redis import asyncio as redis_asyncio
 from redis.exceptions import RedisError
-
-from portal.celery import app as celery_app
 
 
 @never_cache

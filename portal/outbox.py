@@ -29,7 +29,7 @@ OUTBOX_KWARG = "outbox_message_id"
 
 def _task(task_name: str):
     """The registered Celery task of that name (task names are ``module.function``)."""
-    from portal.celery import app
+    from celery import current_app as app
 
     import_module(task_name.rpartition(".")[0])
     return app.tasks[task_name]
@@ -59,7 +59,7 @@ def dispatch(*, message_ids) -> int:
     request that committed the change never fails for it. In eager mode the task runs inside
     the send, and its own failure is recorded the same way.
     """
-    from portal.celery import app
+    from celery import current_app as app
 
     with transaction.atomic():
         claimed = list(

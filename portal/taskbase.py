@@ -1,4 +1,4 @@
-"""The one Celery task base of the portal (``task_cls`` of the app in portal/celery.py).
+"""The one Celery task base of the portal (``task_cls`` of the app in config/celery.py).
 
 Retries only transient errors: a database or broker connection that dropped, a timeout.
 A programming error fails at once, loudly, instead of five to ten times. Late

@@ -64,7 +64,7 @@ def signing_key(db):
 @pytest.fixture
 def eager_tasks():
     """Run Celery tasks in-process for this test, even when REDIS_URL is configured."""
-    from portal.celery import app
+    from config.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
@@ -87,7 +87,7 @@ def celery_broker(url: str):
     Celery caches its connection pools per app; they are dropped so the next send connects
     to ``url``, and again on the way out.
     """
-    from portal.celery import app
+    from config.celery import app
 
     def drop_pools():
         app._pool = None

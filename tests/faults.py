@@ -10,7 +10,7 @@ import uuid
 
 import redis
 
-from portal.settings import redis_cache
+from config.settings import redis_cache
 from tests.conftest import require
 
 

@@ -10,10 +10,10 @@ from typing import Literal
 from ninja import Router, Schema
 
 from elicense.api import ApiError, ErrorOut
-from yiyeyizheng.forms import AnswersForm
+from yiyeyizheng.forms.questionnaire import AnswersForm
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion
-from yiyeyizheng.questions import ACTIVITIES, BOILERS, DISTRICTS, VENUES, question
-from yiyeyizheng.rules import decide
+from yiyeyizheng.models.questions import ACTIVITIES, BOILERS, DISTRICTS, VENUES, question
+from yiyeyizheng.queries.decisions import decide
 
 router = Router(tags=["一业一证行业目录"], auth=None)
 

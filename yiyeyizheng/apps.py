@@ -35,7 +35,78 @@ class YiyeyizhengConfig(AppConfig):
                 "catalogue.item_removed": "移除整合事项",
             }
         )
+        _register_applications()
 
-        from yiyeyizheng import hooks_applications
 
-        hooks_applications.register()
+def _register_applications() -> None:
+    """Navigation entries, panels and audit labels of the application workflow."""
+    from portal.audit import register_action_labels
+    from portal.hooks import registry
+    from portal.models import Role
+
+    registry.add_nav(
+        label="一业一证申请",
+        url_name="yiyeyizheng:application_list",
+        roles={Role.ENTERPRISE},
+        order=61,
+        permission="yiyeyizheng.view_application",
+    )
+    registry.add_nav(
+        label="一业一证受理",
+        url_name="yiyeyizheng:clerk_queue",
+        roles={Role.WINDOW_CLERK},
+        order=61,
+    )
+    registry.add_nav(
+        label="一业一证审批",
+        url_name="yiyeyizheng:review_list",
+        roles={Role.DEPARTMENT_REVIEWER},
+        order=61,
+    )
+    registry.add_nav(
+        label="办件进度查询",
+        url_name="yiyeyizheng:progress",
+        roles={"anonymous", Role.ENTERPRISE},
+        order=62,
+    )
+    from yiyeyizheng.queries.applications import clerk_summary, reviewer_summary
+    from yiyeyizheng.services.licences import end_licences_of_entity
+
+    registry.add_entity_end_handler(end_licences_of_entity)
+
+    registry.add_panel(
+        template="yiyeyizheng/panel_clerk.html",
+        context=clerk_summary,
+        roles={Role.WINDOW_CLERK},
+        order=60,
+    )
+    registry.add_panel(
+        template="yiyeyizheng/panel_reviewer.html",
+        context=reviewer_summary,
+        roles={Role.DEPARTMENT_REVIEWER},
+        order=60,
+    )
+    register_action_labels(
+        {
+            "yyz_application.created": "创建申请",
+            "yyz_application.saved": "保存申请表",
+            "yyz_application.attachment_added": "上传申请材料",
+            "yyz_application.attachment_removed": "删除申请材料",
+            "yyz_application.submitted": "签名并提交申请",
+            "yyz_application.withdrawn": "撤回申请",
+            "yyz_application.returned": "退回补正",
+            "yyz_application.accepted": "窗口受理（一口受理）",
+            "yyz_application.corrected": "提交补正材料",
+            "yyz_application.approved": "审批通过",
+            "yyz_application.rejected": "不予许可",
+            "yyz_application.licensed": "核发行业综合许可证",
+            "yyz_application.completed": "办结",
+            "yyz_review.approved": "部门审查：准予",
+            "yyz_review.rejected": "部门审查：不予许可",
+            "yyz_review.correction_requested": "部门审查：要求补正",
+            "yyz_review.overdue_reminded": "逾期提醒",
+            "yyz_licence.issued": "核发行业综合许可证",
+            "yyz_licence.cancelled": "注销行业综合许可证",
+            "yyz_licence.revoked": "吊销行业综合许可证",
+        }
+    )

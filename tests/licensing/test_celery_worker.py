@@ -12,11 +12,11 @@ from django.conf import settings
 from django.db import connection
 from health_check.exceptions import ServiceWarning
 
+from config.celery import app as celery_app
 from elicense.models import Certificate
 from elicense.verification import verify_token
 from licensing.models import FoodLicence
 from licensing.tasks import expire_food_licences
-from portal.celery import app as celery_app
 from portal.health import CeleryWorkers
 from portal.models import AuditEvent
 from tests.conftest import KEY_PASSPHRASE, require
@@ -39,7 +39,7 @@ def worker(transactional_db):
         "ELICENSE_KEY_PASSPHRASE": KEY_PASSPHRASE,
     }
     process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue,
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
          "--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle",
          "-l", "warning"],
         env=env,

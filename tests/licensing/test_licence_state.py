@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from elicense.models.licence_state import LicenceState, expiring_filter, licence_state
 from licensing.models import FoodLicence
-from licensing.panels import register_summary
+from licensing.queries.entities import register_summary
 from tests.factories import issue_food, register
 
 TODAY = datetime.date(2026, 11, 22)

@@ -98,7 +98,7 @@ class Services:
 
     def _start(self, *args) -> subprocess.Popen:
         process = subprocess.Popen(  # noqa: S603 - our own processes, fixed arguments
-            [sys.executable, "-m", "celery", "-A", "portal", *args, "-l", "warning"],
+            [sys.executable, "-m", "celery", "-A", "config", *args, "-l", "warning"],
             env=self.env,
             cwd=settings.BASE_DIR,
         )

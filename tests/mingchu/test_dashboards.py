@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from mingchu.charts import grouped_bar_chart, line_chart
 from mingchu.models import CityRollup
-from mingchu.reports import SHANGHAI
-from mingchu.rollup import progress_trend
+from mingchu.queries.reports import SHANGHAI
+from mingchu.queries.rollups import progress_trend
 from mingchu.services import add_camera, advance_store_stage, connect_platform
-from mingchu.services_rollup import build_city_rollup
+from mingchu.services.rollups import build_city_rollup
+from mingchu.views.charts import grouped_bar_chart, line_chart
 from portal.models import Role
 from tests.factories import UserFactory
 from tests.mingchu.rollup_data import HUANGPU, JINGAN, XUHUI, demo_stores, officer_of

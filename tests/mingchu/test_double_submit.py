@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mingchu.models import DemoStore, DistrictQuota, MonthlyReport
-from mingchu.reports import SHANGHAI
+from mingchu.queries.reports import SHANGHAI
 from portal.models import District, Role
 from tests.double_submit import form_token
 from tests.factories import UserFactory, issue_food, register

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from mingchu.models import ReportVersion
-from mingchu.reports import SHANGHAI, due_at
-from mingchu.services_reports import open_report, return_report, save_report, submit_report
+from mingchu.queries.reports import SHANGHAI, due_at
+from mingchu.services.reports import open_report, return_report, save_report, submit_report
 from portal.models import AuditEvent, District, Role
 from tests.factories import UserFactory, staged_demo_stores
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from mingchu.reports import SHANGHAI
-from mingchu.services_reports import open_report, save_report, submit_report
+from mingchu.queries.reports import SHANGHAI
+from mingchu.services.reports import open_report, save_report, submit_report
 from portal.models import District, Role
 from tests.factories import UserFactory
 

@@ -9,10 +9,10 @@ import datetime
 import pytest
 
 from mingchu.models import DemoStore
-from mingchu.reports import SHANGHAI, registry_figures
+from mingchu.queries.reports import SHANGHAI, registry_figures
 from mingchu.services import add_camera, advance_store_stage, connect_platform, register_demo_store
-from mingchu.services_reports import open_report, save_report, submit_report
-from mingchu.services_rollup import build_city_rollup
+from mingchu.services.reports import open_report, save_report, submit_report
+from mingchu.services.rollups import build_city_rollup
 from portal.models import District, Role
 from tests.factories import UserFactory, issue_food, register
 

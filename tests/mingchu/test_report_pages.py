@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mingchu.models import MonthlyReport
-from mingchu.reports import SHANGHAI
-from mingchu.services_reports import open_report, save_report, submit_report
+from mingchu.queries.reports import SHANGHAI
+from mingchu.services.reports import open_report, save_report, submit_report
 from portal.models import District, Role
 from tests.factories import (
     UserFactory,

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from mingchu.models import ReportReminder
-from mingchu.reports import SHANGHAI
-from mingchu.services_reports import (
+from mingchu.queries.reports import SHANGHAI
+from mingchu.services.reports import (
     open_report,
     return_report,
     save_report,

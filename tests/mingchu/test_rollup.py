@@ -12,9 +12,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mingchu.models import CityRollup, DemoStore, DistrictQuota, PlatformConnection
-from mingchu.reports import SHANGHAI
-from mingchu.services_reports import open_report, return_report, save_report, submit_report
-from mingchu.services_rollup import build_city_rollup
+from mingchu.queries.reports import SHANGHAI
+from mingchu.services.reports import open_report, return_report, save_report, submit_report
+from mingchu.services.rollups import build_city_rollup
 from mingchu.tasks import build_monthly_rollup
 from portal.models import AuditEvent
 from tests.conftest import require

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from mingchu.models import CityRollup, DemoStore
-from mingchu.rollup import progress_trend
+from mingchu.queries.rollups import progress_trend
 from portal.models import District, Role
 from tests.factories import UserFactory, issue_food, register
 

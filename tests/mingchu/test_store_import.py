@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from mingchu.models import DemoStore, StageChange
 from mingchu.services import register_demo_store
-from mingchu.services_import import (
+from mingchu.services.imports import (
     MAX_BYTES,
     MAX_ROWS,
     StoreImportError,

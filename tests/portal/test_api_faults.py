@@ -9,9 +9,9 @@ from django.test import Client, RequestFactory
 from django.urls import path
 from ninja import NinjaAPI
 
+from config.urls import api as root_api
+from config.urls import urlpatterns as portal_urls
 from elicense.api import install_error_handlers
-from portal.urls import api as root_api
-from portal.urls import urlpatterns as portal_urls
 from portal.views.errors import install_api_fault_handlers
 
 #: An API assembled as the composition root assembles its own, with one endpoint that

@@ -47,7 +47,7 @@ def web(transactional_db):
         "RETRY_AFTER_SECONDS": "15",
     }
     process = subprocess.Popen(  # noqa: S603 - our own app server, fixed arguments
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind",
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
         env=env,
         cwd=settings.BASE_DIR,

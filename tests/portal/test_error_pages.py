@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import path
 
-from portal.urls import urlpatterns as portal_urls
+from config.urls import urlpatterns as portal_urls
 
 
 def _fails(request):

@@ -9,10 +9,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import InterfaceError, OperationalError, transaction
 from health_check.exceptions import ServiceWarning
 
+from config.celery import app as celery_app
 from elicense import services as elicense_services
 from elicense.models import Certificate
 from portal import outbox
-from portal.celery import app as celery_app
 from portal.models import AuditEvent, OutboxMessage
 from portal.outbox_health import OutboxBacklog
 from tests.conftest import celery_broker

@@ -136,7 +136,7 @@ def demo_portal(django_db_setup, django_db_blocker, tmp_path_factory):
     Certificates are signed on commit (a Celery task, eager here): the callbacks run as the
     seed ends, as they would after its transactions committed.
     """
-    from portal.celery import app
+    from config.celery import app
 
     media = tmp_path_factory.mktemp("crawl-media")
     eager, app.conf.task_always_eager = app.conf.task_always_eager, True

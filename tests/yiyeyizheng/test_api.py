@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from yiyeyizheng.questions import ACTIVITIES
+from yiyeyizheng.models.questions import ACTIVITIES
 
 pytestmark = pytest.mark.django_db
 

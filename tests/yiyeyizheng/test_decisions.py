@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 
 from yiyeyizheng.models import BusinessFormat
-from yiyeyizheng.questions import ACTIVITIES
-from yiyeyizheng.rules import Answers, decide, questions_for
+from yiyeyizheng.models.questions import ACTIVITIES
+from yiyeyizheng.queries.decisions import Answers, decide, questions_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from openpyxl import Workbook
 
 from portal.models import AuditEvent
 from tests.yiyeyizheng.conftest import SEED, TABLE
-from yiyeyizheng.importing import HEADER
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion, FormatItem, PermitItem
+from yiyeyizheng.services.importing import HEADER
 
 pytestmark = pytest.mark.django_db
 

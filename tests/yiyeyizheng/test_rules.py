@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from yiyeyizheng.remarks import parse_remark
-from yiyeyizheng.rule_schema import validate_rule
+from yiyeyizheng.models.rule_schema import validate_rule
+from yiyeyizheng.services.remarks import parse_remark
 
 VALID = [
     {"type": "always"},

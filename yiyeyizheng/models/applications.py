@@ -16,8 +16,8 @@ from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from portal.models import Role
-from yiyeyizheng.questions import FIXED_QUESTIONS, answer_rows
-from yiyeyizheng.validators import normalise_phone, validate_area
+from yiyeyizheng.models.questions import FIXED_QUESTIONS, answer_rows
+from yiyeyizheng.models.validators import normalise_phone, validate_area
 
 #: The form fields an applicant fills in; everything else comes from the register, and the
 #: facts of the business (area, venue, activities …) are the application's ``answers``: one

@@ -1,5 +1,16 @@
-"""Every write to the 一业一证 catalogue. Admin, commands and views call these."""
+"""Every write of 一业一证: the catalogue, applications, reviews, composite licences.
+Admin, commands, views and the API call these."""
 
+from yiyeyizheng.services.applications import (
+    accept_application,
+    correct_application,
+    return_application,
+    save_draft,
+    start_application,
+    submit_application,
+    withdraw_application,
+)
+from yiyeyizheng.services.attachments import add_attachment, remove_attachment
 from yiyeyizheng.services.catalogue import (
     ImportResult,
     UnparsedRemark,
@@ -13,17 +24,45 @@ from yiyeyizheng.services.catalogue import (
     update_format,
     update_format_item,
 )
+from yiyeyizheng.services.changes import start_cancellation, start_change, start_reissue
+from yiyeyizheng.services.licences import cancel_licence, issue_licence
+from yiyeyizheng.services.reviews import (
+    approve_item,
+    conclude,
+    reject_item,
+    remind_overdue_reviews,
+    request_item_correction,
+)
 
 __all__ = [
     "ImportResult",
     "UnparsedRemark",
+    "accept_application",
+    "add_attachment",
     "add_format_item",
+    "approve_item",
+    "cancel_licence",
+    "conclude",
     "copy_version",
+    "correct_application",
     "discard_draft",
     "import_catalogue",
+    "issue_licence",
     "publish_version",
+    "reject_item",
+    "remind_overdue_reviews",
+    "remove_attachment",
     "remove_format_item",
+    "request_item_correction",
+    "return_application",
+    "save_draft",
     "set_item_rule",
+    "start_application",
+    "start_cancellation",
+    "start_change",
+    "start_reissue",
+    "submit_application",
     "update_format",
     "update_format_item",
+    "withdraw_application",
 ]

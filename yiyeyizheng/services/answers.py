@@ -8,8 +8,8 @@ questionnaire link it came from.
 
 from django.core.exceptions import ValidationError
 
-from yiyeyizheng.forms import AnswersForm
-from yiyeyizheng.rules import Answers, questions_for
+from yiyeyizheng.forms.questionnaire import AnswersForm
+from yiyeyizheng.queries.decisions import Answers, questions_for
 
 
 def clean_answers(business_format, data) -> dict[str, str]:

@@ -28,12 +28,19 @@ from yiyeyizheng.models import (
     ReviewStatus,
 )
 from yiyeyizheng.models.applications import FORM_FIELDS, SIGNING_MATTER
-from yiyeyizheng.questions import QUESTION_ORDER
-from yiyeyizheng.rules import NOT_REQUIRED, OPTIONAL, REQUIRED, decide, questions_for, rule_keys
+from yiyeyizheng.models.questions import QUESTION_ORDER
+from yiyeyizheng.models.validators import normalise_phone
+from yiyeyizheng.queries.decisions import (
+    NOT_REQUIRED,
+    OPTIONAL,
+    REQUIRED,
+    decide,
+    questions_for,
+    rule_keys,
+)
 from yiyeyizheng.services import notify, numbering
 from yiyeyizheng.services.answers import clean_answers, to_answers
 from yiyeyizheng.services.routing import affected_items, review_due_date, route
-from yiyeyizheng.validators import normalise_phone
 
 MAX_FIELD_LENGTH = 200
 

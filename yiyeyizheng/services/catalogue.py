@@ -14,7 +14,6 @@ from django_fsm import can_proceed
 
 from portal.audit import diff, record_event
 from portal.models import Department, Role
-from yiyeyizheng.importing import CatalogueRow, department_words
 from yiyeyizheng.models import (
     BusinessFormat,
     CatalogueVersion,
@@ -23,8 +22,9 @@ from yiyeyizheng.models import (
     PermitItem,
     VersionStatus,
 )
-from yiyeyizheng.remarks import parse_remark
-from yiyeyizheng.rule_schema import validate_rule
+from yiyeyizheng.models.rule_schema import validate_rule
+from yiyeyizheng.services.importing import CatalogueRow, department_words
+from yiyeyizheng.services.remarks import parse_remark
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from licensing.demo import DISTRICT_SLUGS
 from licensing.models import FoodLicence, FoodLicenceStatus, FoodSubjectType
 from mingchu import services
 from mingchu.models import CityRollup, DemoStore, LocationType, Stage
-from mingchu.services_rollup import build_city_rollup
+from mingchu.services.rollups import build_city_rollup
 from portal.models import Role, User
 
 #: The stage each new store reaches, in turn, so every stage shows on the pages.

@@ -7,8 +7,8 @@ from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
 from yiyeyizheng import services
-from yiyeyizheng.importing import read_catalogue
 from yiyeyizheng.models import CatalogueVersion
+from yiyeyizheng.services.importing import read_catalogue
 
 
 class Command(BaseCommand):

@@ -1,0 +1,378 @@
+"""Settings for the market-regulation portal.
+
+Production differs from development only by environment variables (see README.md for
+the table). Nothing secret lives in this file.
+"""
+
+import secrets
+from pathlib import Path
+
+import environ
+import xstatic.pkg.bootstrap as xstatic_bootstrap
+from celery.schedules import crontab
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env(
+    DEBUG=(bool, True),
+    ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
+    CSRF_TRUSTED_ORIGINS=(list, []),
+    REDIS_URL=(str, ""),
+    LOGIN_FAILURE_LIMIT=(int, 5),
+    LOGIN_LOCKOUT_MINUTES=(int, 15),
+    SECURE_SSL_REDIRECT=(bool, True),
+    SECURE_HSTS_SECONDS=(int, 31536000),
+)
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env("DEBUG")
+
+
+def _development_secret_key() -> str:
+    """Return the development key kept under var/, creating it on first use."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if DEBUG:
+    SECRET_KEY = env("SECRET_KEY", default=None) or _development_secret_key()
+else:
+    SECRET_KEY = env("SECRET_KEY")  # required: raises ImproperlyConfigured when missing
+
+ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "axes",
+    "rules",
+    # ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from its own static
+    # files instead of a CDN.
+    "ninja",
+    "portal",
+    "elicense",
+    "licensing",
+    "yiyeyizheng",
+    "mingchu",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    "portal.middleware.StaffIdleTimeoutMiddleware",
+    "portal.middleware.ClientAddressMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.navigation",
+                "portal.context_processors.display_mode",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # BEGIN IMMEDIATE serialises writers so that counter rows cannot be read stale.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# A persistent connection is checked before a request reuses it, so the first request
+# after a PostgreSQL restart gets a fresh connection instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts -------------------------------------------------------------------------
+AUTH_USER_MODEL = "portal.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "portal.login_throttle.UsernameDelayBackend",
+    # django-rules: the apps' named predicates (permissions.py) answer user.has_perm first.
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:login"
+
+# Trusted reverse proxies in front of the app, each appending to X-Forwarded-For. One rule
+# (portal.middleware.client_address) gives the client address to the audit trail, login
+# throttling and the per-address budgets.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Login throttling (django-axes, ADR 0013): after LOGIN_FAILURE_LIMIT failures the
+# (username, address) pair, and separately the address, are locked for
+# LOGIN_LOCKOUT_MINUTES. A username alone is never locked: one guessed from many addresses
+# gets a growing delay of at most LOGIN_DELAY_MAX_SECONDS (portal.login_throttle).
+AXES_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = env("LOGIN_LOCKOUT_MINUTES") / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.views.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+LOGIN_DELAY_MAX_SECONDS = env.float("LOGIN_DELAY_MAX_SECONDS", default=8.0)
+
+# --- Internationalisation --------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Bootstrap comes from the XStatic-Bootstrap package: no CDN, nothing copied into static/.
+STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DIR)]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Redis: cache and Celery -----------------------------------------------------------
+
+
+def redis_cache(location: str) -> dict:
+    """The Redis cache: a lost Redis is a cache miss, not an error (reads answer None,
+    writes are dropped, each ignored error is logged to portal.cache, rate-limited)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+
+
+REDIS_URL = env("REDIS_URL")
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "portal.cache"
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a task not acknowledged within this many seconds (acks_late: a task is
+# acknowledged when it ends). It must exceed the longest task's hard time limit (the bulk
+# check: 1,900 s), or a running task would be handed to a second worker.
+# A request whose commit sends tasks must not hang on a Redis that is away: connecting gives
+# up after 3 s, publishing after two quick retries; the outbox sends the task again later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 3,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="portal")
+CELERY_TIMEZONE = TIME_ZONE
+# The transactional outbox (ADR 0014): how often beat sweeps it, after how long a sent
+# task that never acknowledged is sent again, and how many sends before it waits for an
+# administrator (admin → 待办任务).
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
+OUTBOX_REDELIVER_MINUTES = env.int("OUTBOX_REDELIVER_MINUTES", default=10)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)  # done messages, then deleted
+# /readyz (portal.outbox_health) fails when a task still being sent is older than this.
+OUTBOX_BACKLOG_MAX_MINUTES = env.int("OUTBOX_BACKLOG_MAX_MINUTES", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {
+        "task": "portal.tasks.sweep_outbox",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    "resume-stalled-bulk-checks": {
+        "task": "licensing.tasks.resume_stalled_bulk_checks",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    "expire-food-licences-daily": {
+        "task": "licensing.tasks.expire_food_licences",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "recheck-supplier-lists-daily": {
+        "task": "licensing.tasks.recheck_supplier_lists",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "remind-unsubmitted-reports-daily": {
+        "task": "mingchu.tasks.remind_unsubmitted_reports",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    # The 1st, 06:00 Shanghai: the previous month's reports were due by its 30th (or last
+    # day), so the run sees every on-time report and marks the rest missing.
+    "build-monthly-rollup": {
+        "task": "mingchu.tasks.build_monthly_rollup",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    "yiyeyizheng-overdue-reminders-daily": {
+        "task": "yiyeyizheng.tasks.remind_overdue_reviews",
+        "schedule": crontab(hour=8, minute=30),
+    },
+}
+
+# --- Sessions --------------------------------------------------------------------------
+# Every session ends SESSION_MAX_AGE_HOURS after sign-in however active it is (the expiry
+# is fixed at sign-in by StaffIdleTimeoutMiddleware); staff sessions also end after
+# STAFF_IDLE_MINUTES without a request. Enterprise users have no idle timeout.
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_HOURS", default=12) * 3600
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+
+# --- Security --------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
+    # Probes call these over plain HTTP from inside the container or the load balancer.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+    )
+
+# --- Mail --------------------------------------------------------------------------------
+# EMAIL_URL as django-environ reads it: smtp://user:pass@host:25, smtp+tls://..., consolemail://
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "portal.log_filters.OncePerInterval", "seconds": 60}},
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Ignored cache errors during a Redis outage: one line a minute, not per request.
+        "portal.cache": {"level": "WARNING", "filters": ["once_a_minute"]},
+        "portal.database": {"level": "WARNING", "filters": ["once_a_minute"]},
+        "celery.app.trace": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
+
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# --- Portal ----------------------------------------------------------------------------
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+BULK_CHECK_MAX_BYTES = env.int("BULK_CHECK_MAX_BYTES", default=20 * 1024 * 1024)
+#: A running bulk check whose worker wrote no progress for this long is taken over: the
+#: next delivery of its task resumes it, and beat's resume job sends one.
+BULK_CHECK_STALL_SECONDS = env.int("BULK_CHECK_STALL_SECONDS", default=300)
+
+# --- Health -------------------------------------------------------------------------------
+#: What /readyz asks, in django-health-check's form: a check class (dotted path) or a
+#: (class, options) pair. Add a check here to make it part of readiness (ADR 0012); a
+#: check raising ServiceWarning reports "degraded" and keeps the node in rotation, any
+#: other failure answers 503.
+READINESS_CHECKS = [
+    "health_check.checks.Database",
+    "portal.health.Redis",
+    "portal.health.CeleryWorkers",
+    "elicense.health.SigningKeys",
+    "elicense.health.RateLimiter",
+    "portal.outbox_health.OutboxBacklog",
+]
+#: Seconds a 503 (database unavailable) tells clients to wait (Retry-After).
+RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=30)
+
+# --- Electronic certificates -----------------------------------------------------------
+ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")
+PRESENTATION_CODE_SECONDS = env.int("PRESENTATION_CODE_SECONDS", default=120)
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Other host names under which this portal's display QR codes are genuine (an old domain,
+# an intranet name). A display-QR URL on any other host verifies as foreign_domain.
+PUBLIC_HOST_ALIASES = env.list("PUBLIC_HOST_ALIASES", default=[])
+
+# --- 互联网＋明厨亮灶 ---------------------------------------------------------------------
+#: Days before the monthly report's due date (the 30th) from which unsubmitted districts
+#: are reminded (once per district and month).
+MINGCHU_REMINDER_DAYS = env.int("MINGCHU_REMINDER_DAYS", default=3)
+
+# --- 一业一证 applications -------------------------------------------------------------
+YIYEYIZHENG_REVIEW_WORKING_DAYS = env.int("YIYEYIZHENG_REVIEW_WORKING_DAYS", default=5)
+YIYEYIZHENG_ATTACHMENT_MAX_BYTES = env.int(
+    "YIYEYIZHENG_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+YIYEYIZHENG_EMAIL_NOTIFICATIONS = env.bool("YIYEYIZHENG_EMAIL_NOTIFICATIONS", default=True)
+YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR = env.int("YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR", default=60)

@@ -1,0 +1,184 @@
+"""The city roll-up (领导小组办公室每月汇总各区进度): periods, stored revisions, trends.
+
+Reads only; ``mingchu.services.rollups.build_city_rollup`` writes the revisions.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from mingchu.models import (
+    REGISTRY_FIGURES,
+    STAGE_FIGURES,
+    CityRollup,
+    DemoStore,
+    DistrictQuota,
+    StageChange,
+)
+from portal.models import District
+
+
+class ReportingStatus:
+    """How a district's monthly report stands in a roll-up (报送情况)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    RETURNED = "returned"
+    PENDING = "pending"
+    MISSING = "missing"
+
+    LABELS = {
+        ON_TIME: "按时上报",
+        LATE: "逾期上报",
+        RETURNED: "退回未重报",
+        PENDING: "未到期未报",
+        MISSING: "未上报",
+    }
+    ORDER = (ON_TIME, LATE, RETURNED, PENDING, MISSING)
+
+
+#: Registry figures of a roll-up row, in the column order of the table and the charts.
+FIGURES = REGISTRY_FIGURES
+FIGURE_LABELS = {
+    "quota_total": "布点数量",
+    "stores_selected": "选点完成",
+    "video_installed": "视频安装完成",
+    "platform_connected": "对接第三方平台",
+    "completed": "完成建设",
+}
+TENTH = Decimal("0.1")
+
+
+def percent(part: int, whole: int) -> float | None:
+    """``part`` of ``whole`` in per cent, one decimal, rounded half up; None without a quota."""
+    if not whole:
+        return None
+    return float((Decimal(100 * part) / Decimal(whole)).quantize(TENTH, ROUND_HALF_UP))
+
+
+def with_figures(row: dict, counts: dict) -> dict:
+    """Add the registry counts and their percentages of the quota total to a row."""
+    row.update({figure: counts.get(figure, 0) for figure in FIGURES})
+    row.update({f"{figure}_pct": percent(row[figure], row["quota_total"]) for figure in FIGURES})
+    return row
+
+
+def district_rows(codes, *, start: int) -> list[dict]:
+    """Rows without a quota (zero) for districts that have stores or a report but no quota."""
+    if not codes:
+        return []
+    return [
+        {"sort_order": order, "district_code": district.code}
+        | {"district_name": district.short_name, "quota_food_court": 0}
+        | {"quota_other": 0, "quota_total": 0}
+        for order, district in enumerate(District.objects.filter(code__in=codes), start=start)
+    ]
+
+
+def registry_rows(
+    *, year: int, district_id: str | None = None, on: datetime.date | None = None
+) -> list[dict]:
+    """Quota and registry figures per district in 附件1 order (the quota's 序号), then any
+    district with stores but no quota. The figures stand at the end of the day ``on``
+    (default today). Three queries: the quotas and the registry's two grouped queries
+    (``progress_by_district``) — no loop over stores.
+    """
+    quotas = DistrictQuota.objects.for_year(year)
+    stores = DemoStore.objects.filter(year=year)
+    if district_id is not None:
+        quotas, stores = (
+            quotas.filter(district_id=district_id),
+            stores.filter(district_id=district_id),
+        )
+    progress = stores.progress_by_district(on=on)
+    rows = [
+        {
+            "sort_order": order,
+            "district_code": quota.district_id,
+            "district_name": quota.district.short_name,
+            "quota_food_court": quota.food_court,
+            "quota_other": quota.other_areas,
+            "quota_total": quota.total,
+        }
+        for order, quota in enumerate(quotas, start=1)
+    ]
+    rows += district_rows(
+        set(progress) - {row["district_code"] for row in rows}, start=len(rows) + 1
+    )
+    return [with_figures(row, progress.get(row["district_code"], {})) for row in rows]
+
+
+def sum_rows(rows: list[dict]) -> dict:
+    """City totals of quota and registry figures, with percentages of the total quota."""
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("quota_food_court", "quota_other", "quota_total")
+    }
+    return with_figures(totals, {f: sum(row[f] for row in rows) for f in FIGURES})
+
+
+def previous_month(today: datetime.date) -> tuple[int, int]:
+    """The month before ``today``'s: the period the monthly beat run builds."""
+    first = today.replace(day=1) - datetime.timedelta(days=1)
+    return first.year, first.month
+
+
+def rollup_for(year: int, month: int, revision: int | None = None) -> CityRollup | None:
+    """A stored revision of a period, the latest one when ``revision`` is None."""
+    rollups = CityRollup.objects.filter(year=year, month=month).select_related("built_by")
+    if revision is not None:
+        return rollups.filter(revision=revision).first()
+    return rollups.order_by("-revision").first()
+
+
+def latest_period() -> tuple[int, int] | None:
+    latest = CityRollup.objects.order_by("-year", "-month").values_list("year", "month").first()
+    return tuple(latest) if latest else None
+
+
+def stored_periods(limit: int = 24) -> list[dict]:
+    """The most recent periods with at least one revision, and their revision counts."""
+    return list(
+        CityRollup.objects.order_by()
+        .values("year", "month")
+        .annotate(revisions=Max("revision"))
+        .order_by("-year", "-month")[:limit]
+    )
+
+
+def trend_months(year: int, today: datetime.date) -> list[int]:
+    """The months of ``year`` that have ended or are under way (no future months)."""
+    if year < today.year:
+        return list(range(1, 13))
+    if year == today.year:
+        return list(range(1, today.month + 1))
+    return []
+
+
+def progress_trend(*, year: int, today: datetime.date, district_id: str | None = None) -> dict:
+    """Cumulative 选点 / 视频安装 / 完成建设 counts at the end of each month of ``year``.
+
+    Taken from the dated stage history (StageChange), in one grouped query: a store counts
+    in a month from the date it reached the stage, and stages never go back. The stored
+    roll-up revisions are no source for a trend: each holds the registry at the moment it
+    was built (a late or repeated run shifts it) and a month nobody built has none.
+    """
+    months = trend_months(year, today)
+    changes = StageChange.objects.filter(store__year=year, stage__in=list(STAGE_FIGURES))
+    if district_id is not None:
+        changes = changes.filter(store__district_id=district_id)
+    buckets = (
+        changes.order_by()
+        .annotate(y=ExtractYear("on"), m=ExtractMonth("on"))
+        .values("y", "m", "stage")
+        .annotate(n=Count("store_id", distinct=True))
+    )
+    series = {figure: [0] * len(months) for figure in STAGE_FIGURES.values()}
+    for bucket in buckets:
+        figure = STAGE_FIGURES[bucket["stage"]]
+        for index, month in enumerate(months):
+            if (bucket["y"], bucket["m"]) <= (year, month):
+                series[figure][index] += bucket["n"]
+    return {"months": months, "series": series}

@@ -1,0 +1,301 @@
+"""附件4 各区示范店建设情况统计表: read an upload, import it all-or-nothing, export the table.
+
+The import goes row by row through the same services as the pages (register, update,
+advance), so every rule and stage guard applies; any bad row rolls the whole file back.
+"""
+
+import datetime
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils.datetime import from_excel
+
+from licensing import tabular
+from licensing.models import FoodLicence
+from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, Stage
+from mingchu.models.quotas import YEARS
+from mingchu.services.stores import advance_store_stage, register_demo_store, update_demo_store
+from portal.audit import record_event
+from portal.identifiers import same_text, validate_food_permit_number
+from portal.models import Role
+
+TITLE = "各区示范店建设情况统计表"
+HEADER = ("序号", "单位名称", "地址", "许可证号", "建设进度", "预计完成时间")
+LOCATION_COLUMN = "区域类型"
+NOTES = (
+    "注：1．建设进度请填写前期准备、设备安装、视频对接、完成建设；",
+    "2．预计完成时间请填写到月。",
+)
+MAX_ROWS = 1000
+MAX_BYTES = 2 * 1024 * 1024
+#: Title, district and header lines above the data, and the two notes below it.
+LAYOUT_LINES = 10
+
+STAGE_BY_LABEL = {label: value for value, label in Stage.choices}
+LOCATION_BY_LABEL = {label: value for value, label in LocationType.choices}
+SERVICE_FIELDS = {
+    "food_licence_number": "许可证号",
+    "location_type": LOCATION_COLUMN,
+    "expected_completion": "预计完成时间",
+}
+MONTH = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月|[-/.]\s*\d{1,2}\s*日?)?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One data row: its line in the file and its cells by column name."""
+
+    line: int
+    cells: dict
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+class StoreImportError(ValidationError):
+    """Every bad row of an upload; nothing of it was written."""
+
+    def __init__(self, row_errors: list[RowError]):
+        self.row_errors = row_errors
+        super().__init__([f"第{e.line}行 {e.column}：{e.message}" for e in row_errors])
+
+
+def _compact(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def parse_month(text: str) -> datetime.date:
+    """年-月 (2022-10), 2022年10月, 2022/10, an Excel date or an Excel date serial number."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("请填写预计完成时间（年-月）。")
+    if text.isdigit() and 20000 <= int(text) <= 80000:
+        return from_excel(int(text)).date().replace(day=1)
+    match = MONTH.match(unicodedata.normalize("NFKC", text))
+    if match is None:
+        raise ValidationError(f"“{text}”不是有效的月份，请填写如 2022-10 或 2022年10月。")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (year in YEARS and 1 <= month <= 12):
+        raise ValidationError(f"“{text}”不是有效的月份，请填写如 2022-10 或 2022年10月。")
+    return datetime.date(year, month, 1)
+
+
+def read_store_table(file_name: str, data: bytes) -> list[TableRow]:
+    """The data rows of an 附件4 table (CSV in UTF-8/BOM/GB18030, or .xlsx).
+
+    The header line may follow a title and a district line; rows after a line starting
+    with 注 (the notes) and rows with every cell but 序号 empty are left out.
+    """
+    header, rows = tabular.read_numbered_table(
+        file_name, data, max_rows=MAX_ROWS + LAYOUT_LINES, max_bytes=MAX_BYTES
+    )
+    numbered = [(1, header), *rows]
+    lines = [line for _, line in numbered]
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines[:LAYOUT_LINES])
+            if [_compact(c) for c in line[:2]] == ["序号", "单位名称"]
+        ),
+        None,
+    )
+    if start is None:
+        raise ValidationError(
+            f"未找到表头：应为“{'、'.join(HEADER)}”（可另加“{LOCATION_COLUMN}”列）。"
+        )
+    names = [_compact(cell) for cell in lines[start]]
+    missing = [column for column in HEADER if column not in names]
+    if missing:
+        raise ValidationError(f"表头缺少“{'、'.join(missing)}”列。")
+    columns = [*HEADER, LOCATION_COLUMN] if LOCATION_COLUMN in names else list(HEADER)
+    result = []
+    for number, line in numbered[start + 1 :]:
+        if line and line[0].startswith("注"):
+            break
+        cells = {
+            column: (line[names.index(column)] if names.index(column) < len(line) else "")
+            for column in columns
+        }
+        if any(value for column, value in cells.items() if column != "序号"):
+            result.append(TableRow(number, cells))
+    if not result:
+        raise ValidationError("文件中没有数据行。")
+    if len(result) > MAX_ROWS:
+        raise ValidationError(f"行数过多：上限 {MAX_ROWS} 行。")
+    return result
+
+
+def _check_cells(row: TableRow) -> tuple[dict, list[RowError]]:
+    """The row's values, or its cell errors (before anything is looked up)."""
+    errors, values = [], {}
+
+    def error(column, message):
+        errors.append(RowError(row.line, column, message))
+
+    values["name"] = row.cells["单位名称"].strip()
+    if not values["name"]:
+        error("单位名称", "请填写单位名称。")
+    try:
+        values["number"] = validate_food_permit_number(row.cells["许可证号"])
+    except ValidationError as caught:
+        error("许可证号", caught.messages[0])
+    values["stage"] = STAGE_BY_LABEL.get(_compact(row.cells["建设进度"]))
+    if values["stage"] is None:
+        error("建设进度", "应为前期准备、设备安装、视频对接或完成建设之一。")
+    try:
+        values["month"] = parse_month(row.cells["预计完成时间"])
+    except ValidationError as caught:
+        error("预计完成时间", caught.messages[0])
+    location = _compact(row.cells.get(LOCATION_COLUMN, ""))
+    values["location"] = LOCATION_BY_LABEL.get(location) if location else None
+    if location and values["location"] is None:
+        error(LOCATION_COLUMN, "应为美食广场或其他区域。")
+    return values, errors
+
+
+def _apply_row(
+    acting_user, row: TableRow, values: dict, year: int, tally: Counter
+) -> list[RowError]:
+    """Register or update the row's store and advance it to the row's stage."""
+    errors = []
+    licence = FoodLicence.objects.filter(number=values["number"], is_current=True).first()
+    if licence is not None and not same_text(licence.operator_name, values["name"]):
+        message = f"与许可证上的经营者名称“{licence.operator_name}”不一致。"
+        return [RowError(row.line, "单位名称", message)]
+    target = values["stage"]
+    try:
+        store = (
+            DemoStore.objects.visible_to(acting_user)
+            .filter(year=year, food_licence_number=values["number"])
+            .first()
+        )
+        if store is None:
+            store = register_demo_store(
+                acting_user=acting_user,
+                food_licence_number=values["number"],
+                location_type=values["location"] or LocationType.OTHER,
+                expected_completion=values["month"],
+                year=year,
+            )
+            tally["registered"] += 1
+        else:
+            store = update_demo_store(
+                acting_user=acting_user,
+                store=store,
+                location_type=values["location"] or store.location_type,
+                expected_completion=values["month"],
+            )
+            tally["updated"] += 1
+    except ValidationError as caught:
+        pairs = (
+            caught.message_dict.items()
+            if hasattr(caught, "error_dict")
+            else [("", caught.messages)]
+        )
+        for field, messages in pairs:
+            column = SERVICE_FIELDS.get(field, "许可证号")
+            errors.extend(RowError(row.line, column, message) for message in messages)
+        return errors
+    if STAGE_ORDER.index(target) < STAGE_ORDER.index(store.stage):
+        message = f"建设进度不能倒退：该店已处于“{store.get_stage_display()}”。"
+        return [RowError(row.line, "建设进度", message)]
+    while store.stage != target:
+        reason = store.missing_for_next_stage()
+        if reason:
+            label = Stage(target).label
+            message = f"无法推进到“{label}”（当前为“{store.get_stage_display()}”）：{reason}"
+            return [RowError(row.line, "建设进度", message)]
+        store = advance_store_stage(acting_user=acting_user, store=store)
+        tally["advanced"] += 1
+    return errors
+
+
+@transaction.atomic
+def import_store_table(*, acting_user, rows: list[TableRow], year: int | None = None) -> dict:
+    """Import an 附件4 table for the officer's district, all or nothing, into ``year``
+    (default the project year, the latest with quotas).
+
+    A row's 许可证号 selects the store: a new one is registered (same rules as the page),
+    an existing one gets its 区域类型 and 预计完成时间 updated; then it is advanced stage by
+    stage to the row's 建设进度 through ``advance_store_stage`` (never backwards). Every row
+    is checked; if any is bad, ``StoreImportError`` lists them all and the transaction is
+    rolled back. Writes the services' audit events and one ``demo_store.table_imported``.
+    """
+    if acting_user.role != Role.DISTRICT_OFFICER or not acting_user.district_id:
+        raise PermissionDenied("只有区局人员可以导入示范店统计表。")
+    if not rows:
+        raise ValidationError("文件中没有数据行。")
+    year = year or DistrictQuota.objects.project_year()
+    errors, tally, seen = [], Counter(), {}
+    for row in rows:
+        values, row_errors = _check_cells(row)
+        number = values.get("number")
+        if number in seen:
+            row_errors.append(RowError(row.line, "许可证号", f"与第{seen[number]}行重复。"))
+        elif number:
+            seen[number] = row.line
+        if not row_errors:
+            row_errors = _apply_row(acting_user, row, values, year, tally)
+        errors.extend(row_errors)
+    if errors:
+        raise StoreImportError(errors)
+    summary = {
+        "rows": len(rows),
+        **{key: tally[key] for key in ("registered", "updated", "advanced")},
+    }
+    record_event(
+        actor=acting_user,
+        action="demo_store.table_imported",
+        obj=acting_user.district,
+        changes=summary,
+    )
+    return summary
+
+
+def _month_label(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月"
+
+
+def export_store_table(stores, *, district_label: str) -> bytes:
+    """The stores as an .xlsx in the 附件4 layout, every text cell escaped against formulas."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "示范店建设情况"
+    width = len(HEADER)
+    sheet.append([TITLE])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append([tabular.safe_cell(f"区：{district_label}")])
+    sheet.append(list(HEADER))
+    for index, store in enumerate(stores, start=1):
+        sheet.append(
+            [
+                index,
+                tabular.safe_cell(store.unit_name),
+                tabular.safe_cell(store.address),
+                tabular.safe_cell(store.food_licence_number),
+                store.get_stage_display(),
+                _month_label(store.expected_completion),
+            ]
+        )
+    for note in NOTES:
+        sheet.append([note])
+    for column, size in zip("ABCDEF", (6, 32, 40, 20, 10, 14), strict=True):
+        sheet.column_dimensions[column].width = size
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

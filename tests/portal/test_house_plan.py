@@ -1,0 +1,141 @@
+"""One house plan (ADR 0020): every app is built on the same skeleton, so a newcomer knows
+where a change goes. These tests read the source tree; they fail on a module outside the
+skeleton, a form class defined in a view module, or an import from a higher layer."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: The layers, bottom up (DESIGN.md §3). An app may import its own layer's core and below,
+#: never above; yiyeyizheng and mingchu sit side by side and know nothing of each other.
+#: The project package (config) sits on top and may import any app; no app imports it.
+LAYERS = {"portal": 0, "elicense": 1, "licensing": 2, "yiyeyizheng": 3, "mingchu": 3, "config": 4}
+APPS = ("portal", "elicense", "licensing", "yiyeyizheng", "mingchu")
+
+#: What every app may hold at its top level.
+SKELETON = {
+    "__init__.py",
+    "models",
+    "services",
+    "queries",
+    "views",
+    "forms",
+    "permissions.py",
+    "audit.py",
+    "urls.py",
+    "api.py",
+    "tasks.py",
+    "admin.py",
+    "admin",
+    "apps.py",
+    "management",
+    "migrations",
+    "templatetags",
+}
+
+#: Top-level modules that cannot move yet, each with the reason and where it goes.
+#: Keep this short: a new entry needs a line in docs/decisions/0020-app-skeleton.md.
+NOT_YET_MOVED = {
+    # The core's shared contracts (DESIGN.md §3: 'portal/ the core app ... hooks registry,
+    # identifiers, tabular reading, rate limiter, sequences') and its request plumbing.
+    "portal/access.py": "shared view guards (require_enterprise ...)",
+    "portal/context_processors.py": "template context of every page",
+    "portal/health.py": "health checks (django-health-check backends)",
+    "portal/hooks.py": "the hooks registry: the seam lower layers ask through (ADR 0020)",
+    "portal/idempotency.py": "one-answer-per-form-token for every app's creates",
+    "portal/identifiers.py": "USCC and food-licence numbers, used by every app",
+    "portal/log_filters.py": "logging filters named in settings",
+    "portal/login_throttle.py": "sign-in lockout",
+    "portal/middleware.py": "request middleware named in settings",
+    "portal/outbox.py": "the transactional outbox every app's services write to",
+    "portal/outbox_health.py": "the outbox backlog readiness check",
+    "portal/taskbase.py": "the one Celery task base",
+    "portal/workdays.py": "the working-day calendar every deadline asks",
+    # The credential layer's own machinery; crypto.py is owned by the SM2 work.
+    "elicense/checks.py": "Django system checks of the signing keys",
+    "elicense/crypto.py": "JWS signing and verification primitives",
+    "elicense/health.py": "health checks of keys and the rate limiter",
+    "elicense/pdf.py": "certificate PDF rendering, used by services/documents.py",
+    "elicense/qr.py": "QR rendering, used by pages and PDFs",
+    "elicense/ratelimit.py": "the API rate limiter; one limiter moves to portal (issue 14)",
+    "elicense/verification.py": "the one verification service (reads and logs)",
+    # Contracts issue 14 re-homes in other apps; moving them is a rewrite, not a move.
+    "licensing/certification.py": "certificate lookup; becomes elicense's (issue 14)",
+    "licensing/demo.py": "demo seeding helpers; move to a demo/ top layer (issue 14)",
+    "licensing/tabular.py": "tabular reading; moves to portal (issue 14)",
+}
+
+
+def _python_files(app: str):
+    for path in sorted((ROOT / app).rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path
+
+
+def _imported_modules(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_every_app_holds_only_the_skeleton_at_its_top_level():
+    strays = []
+    for app in APPS:
+        for entry in sorted((ROOT / app).iterdir()):
+            if entry.name == "__pycache__" or (entry.is_file() and entry.suffix != ".py"):
+                continue
+            name = _relative(entry)
+            if entry.name not in SKELETON and name not in NOT_YET_MOVED:
+                strays.append(name)
+    assert strays == [], (
+        "modules outside the app skeleton (put them in models/, services/, queries/, views/ "
+        f"or forms/ under a topic name, see docs/architecture.md): {strays}"
+    )
+
+
+def test_the_allow_list_names_only_modules_that_still_exist():
+    gone = [name for name in NOT_YET_MOVED if not (ROOT / name).exists()]
+    assert gone == [], f"moved at last: take them off NOT_YET_MOVED: {gone}"
+
+
+def _is_form_base(base: ast.expr) -> bool:
+    name = ast.unparse(base)
+    return name.endswith(("Form", "FormSet"))
+
+
+def test_no_view_module_defines_a_form_class():
+    found = []
+    for app in APPS:
+        for path in _python_files(app):
+            parts = path.relative_to(ROOT / app).parts
+            if "views" not in parts and not parts[-1].startswith("views"):
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [
+                f"{_relative(path)}:{node.lineno} {node.name}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.ClassDef) and any(map(_is_form_base, node.bases))
+            ]
+    assert found == [], f"form classes belong in the app's forms/<topic>.py: {found}"
+
+
+def test_no_app_imports_from_a_higher_layer():
+    upward = []
+    for app in APPS:
+        for path in _python_files(app):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for module in _imported_modules(tree):
+                other = module.split(".")[0]
+                if other in LAYERS and other != app and LAYERS[other] >= LAYERS[app]:
+                    upward.append(f"{_relative(path)} imports {module}")
+    assert upward == [], (
+        "an app imports only from lower layers (portal <- elicense <- licensing <- "
+        f"yiyeyizheng, mingchu; config on top); ask through portal.hooks instead: {upward}"
+    )

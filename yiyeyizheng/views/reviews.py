@@ -1,0 +1,135 @@
+"""The window's queue (一口受理) and the departments' review pages (并联审批)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.forms import add_service_errors
+from portal.models import Role
+from yiyeyizheng.forms.applications import NoticeForm, ReviewForm
+from yiyeyizheng.models import Application, ItemReview
+from yiyeyizheng.services import applications as services
+from yiyeyizheng.services import reviews as review_services
+from yiyeyizheng.views.applications import visible_application
+
+
+def _require_role(request, role):
+    if request.user.role != role:
+        raise Http404
+    return request.user
+
+
+@login_required
+def clerk_queue(request):
+    clerk = _require_role(request, Role.WINDOW_CLERK)
+    queue = Application.objects.queue_of(clerk).select_related("business_format")
+    recent = (
+        Application.objects.visible_to(clerk).exclude(status="submitted")
+        .select_related("business_format").order_by("-pk")[:50]
+    )  # fmt: skip
+    return render(
+        request,
+        "yiyeyizheng/application_queue.html",
+        {"queue": queue, "recent": recent},
+    )
+
+
+@login_required
+@require_POST
+def application_accept(request, number: str):
+    clerk = _require_role(request, Role.WINDOW_CLERK)
+    application = visible_application(request, number)
+    try:
+        services.accept_application(acting_user=clerk, application=application)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"已受理 {application.number}，事项已同步推送各审批部门。")
+    return redirect("yiyeyizheng:application_detail", application.number)
+
+
+@login_required
+@require_POST
+def application_return(request, number: str):
+    clerk = _require_role(request, Role.WINDOW_CLERK)
+    application = visible_application(request, number)
+    form = NoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_application(
+                acting_user=clerk, application=application, notice=form.cleaned_data["notice"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, f"已退回 {application.number}，补正告知已发送申请人。")
+    else:
+        messages.error(request, "请一次性写明需要补正的全部内容。")
+    return redirect("yiyeyizheng:application_detail", application.number)
+
+
+@login_required
+def review_list(request):
+    """The department's open items, overdue ones flagged, oldest due first; the items it
+    decided; and, for a lead department (牵头部门), the applications of the formats it leads."""
+    reviewer = _require_role(request, Role.DEPARTMENT_REVIEWER)
+    mine = ItemReview.objects.visible_to(reviewer).select_related(
+        "application", "department", "district"
+    )
+    led = (
+        Application.objects.visible_to(reviewer)
+        .filter(business_format__lead_department_id=reviewer.department_id)
+        .select_related("business_format", "district")
+        .order_by("-accepted_at", "-pk")[:50]
+    )
+    return render(
+        request,
+        "yiyeyizheng/itemreview_list.html",
+        {
+            "open": mine.open().order_by("due_date", "pk"),
+            "overdue_count": mine.overdue().count(),
+            "done": mine.exclude(status="pending").order_by("-decided_at")[:50],
+            "led": led,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request, pk: int):
+    """One item of the department's: the application read-only, and the decision form."""
+    reviewer = _require_role(request, Role.DEPARTMENT_REVIEWER)
+    review = get_object_or_404(
+        ItemReview.objects.visible_to(reviewer).select_related(
+            "application__business_format", "department", "district"
+        ),
+        pk=pk,
+    )
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        action = {
+            "approve": review_services.approve_item,
+            "reject": review_services.reject_item,
+            "correct": review_services.request_item_correction,
+        }[form.cleaned_data["action"]]
+        try:
+            action(acting_user=reviewer, review=review, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"已办理：{review.permit_name}。")
+            return redirect("yiyeyizheng:review_list")
+    application = review.application
+    return render(
+        request,
+        "yiyeyizheng/itemreview_detail.html",
+        {
+            "review": review,
+            "application": application,
+            "attachments": application.attachments.all(),
+            "form": form,
+        },
+    )

@@ -23,3 +23,15 @@ def sign_certificate(certificate_id: int) -> str:
 def render_certificate_pdf(certificate_id: int) -> str:
     """Render and cache the PDF copy of one signed certificate."""
     return services.render_certificate_pdf(certificate_id=certificate_id)
+
+
+@shared_task(
+    name="elicense.tasks.publish_changes",
+    soft_time_limit=240,
+    time_limit=300,
+)
+def publish_changes() -> int:
+    """Sequence committed change events and deliver what the webhook endpoints are owed."""
+    from elicense.services.webhooks import publish_changes
+
+    return publish_changes()

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from elicense.api import ApiKeyAuth, install_error_handlers
 from elicense.api import router as elicense_router
+from elicense.api_changes import router as changes_router
 from elicense.views import jwks
 from licensing.api import router as licensing_router
 from portal.health import ReadinessView, healthz
@@ -23,6 +24,7 @@ install_api_fault_handlers(api)
 install_error_handlers(api)
 api.add_router("/", licensing_router)
 api.add_router("/", elicense_router)
+api.add_router("/", changes_router)
 api.add_router("/catalogue/", catalogue_router)
 
 handler404 = "portal.views.errors.page_not_found"

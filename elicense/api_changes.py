@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from elicense.api import ApiError, ErrorOut
 from elicense.models import WebhookEndpoint
@@ -98,7 +98,7 @@ def unsubscribe(request, identifier: str):
         raise _invalid(error) from error
     if not removed:
         raise ApiError(404, "not_found", "未订阅该主体。")
-    return 204, None
+    return Status(204, None)
 
 
 class EndpointIn(Schema):
@@ -124,12 +124,8 @@ def register_webhook(request, body: EndpointIn):
         )
     except ValidationError as error:
         raise ApiError(422, "invalid_url", error.messages[0]) from error
-    return 201, {
-        "id": endpoint.pk,
-        "url": endpoint.url,
-        "status": endpoint.status,
-        "secret": secret,
-    }
+    out = {"id": endpoint.pk, "url": endpoint.url, "status": endpoint.status, "secret": secret}
+    return Status(201, out)
 
 
 def _own_endpoint(request, endpoint_id: int) -> WebhookEndpoint:

@@ -131,6 +131,9 @@ class WebhookDelivery(models.Model):
         related_name="deliveries",
     )  # fmt: skip
     event = models.ForeignKey(ChangeEvent, verbose_name="变更事件", on_delete=models.CASCADE)
+    previous_sequence = models.BigIntegerField(
+        "前一事件序号", default=0, help_text="该单位可见的前一事件：接收方据此发现缺漏。"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -135,11 +135,14 @@ def redeliver(*, acting_user, delivery: WebhookDelivery) -> WebhookDelivery:
     return delivery
 
 
-def payload(event: ChangeEvent) -> str:
-    """The JSON body of one event (also what the feed returns for it)."""
+def payload(delivery: WebhookDelivery) -> str:
+    """The JSON body of one delivery: the event as the feed gives it, and the sequence of
+    the party's previous event."""
+    event = delivery.event
+    data = {**event_data(event), "previous_sequence": delivery.previous_sequence}
     return json.dumps(
         {"type": f"licence.{event.event_type}", "timestamp": event.occurred_at.isoformat(),
-         "data": event_data(event)},
+         "data": data},
         ensure_ascii=False, separators=(",", ":"),
     )  # fmt: skip
 
@@ -177,21 +180,29 @@ def sign_headers(endpoint: WebhookEndpoint, msg_id: str, body: str, now: datetim
 
 
 def _owe(endpoint: WebhookEndpoint) -> None:
-    """Create the deliveries of events sequenced since the endpoint was last brought up to date."""
+    """Create the deliveries of events sequenced since the endpoint was last brought up to
+    date, each naming the party's previous visible event (so receivers can see a gap)."""
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-        events = visible_events(endpoint.party).filter(sequence__gt=endpoint.queued_through)
-        last = events.order_by("-sequence").values_list("sequence", flat=True).first()
-        if last is None:
-            return
-        WebhookDelivery.objects.bulk_create(
-            [
-                WebhookDelivery(endpoint=endpoint, event_id=pk)
-                for pk in events.values_list("pk", flat=True)
-            ],
-            ignore_conflicts=True,
+        visible = visible_events(endpoint.party)
+        owed = list(
+            visible.filter(sequence__gt=endpoint.queued_through)
+            .order_by("sequence")
+            .values_list("pk", "sequence")
         )
-        endpoint.queued_through = last
+        if not owed:
+            return
+        previous = (
+            visible.filter(sequence__lt=owed[0][1]).aggregate(last=Max("sequence"))["last"] or 0
+        )
+        deliveries = []
+        for pk, sequence in owed:
+            deliveries.append(
+                WebhookDelivery(endpoint=endpoint, event_id=pk, previous_sequence=previous)
+            )
+            previous = sequence
+        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        endpoint.queued_through = previous
         endpoint.save(update_fields=["queued_through"])
 
 
@@ -234,7 +245,7 @@ def deliver(endpoint: WebhookEndpoint) -> int:
     )
     accepted = 0
     for delivery in pending:
-        body = payload(delivery.event)
+        body = payload(delivery)
         started = time.monotonic()
         now = timezone.now()
         status, error = _post(

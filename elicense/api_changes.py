@@ -155,3 +155,34 @@ def webhooks_list(request):
     return [
         {"id": e.pk, "url": e.url, "status": e.status} for e in request.auth.webhook_endpoints.all()
     ]
+
+
+class AttemptOut(Schema):
+    attempted_at: datetime.datetime
+    status_code: int | None
+    latency_ms: int
+    error: str
+
+
+class DeliveryOut(Schema):
+    sequence: int
+    delivered_at: datetime.datetime | None
+    attempts: list[AttemptOut]
+
+
+@router.get(
+    "/webhooks/{endpoint_id}/deliveries",
+    response={200: list[DeliveryOut], 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="推送记录（最近 100 个事件及每次尝试的状态码、耗时）",
+)
+def webhook_deliveries(request, endpoint_id: int):
+    endpoint = _own_endpoint(request, endpoint_id)
+    deliveries = (
+        endpoint.deliveries.select_related("event")
+        .prefetch_related("attempts")
+        .order_by("-event__sequence")[:100]
+    )
+    return [
+        {"sequence": d.event.sequence, "delivered_at": d.delivered_at, "attempts": d.attempts.all()}
+        for d in deliveries
+    ]

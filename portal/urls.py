@@ -9,6 +9,7 @@ from elicense.api import router as elicense_router
 from elicense.api_changes import router as changes_router
 from elicense.views import jwks
 from licensing.api import router as licensing_router
+from licensing.api_subscriptions import router as subscriptions_router
 from portal.health import ReadinessView, healthz
 from portal.views.errors import install_api_fault_handlers
 from yiyeyizheng.api import router as catalogue_router
@@ -24,6 +25,7 @@ install_api_fault_handlers(api)
 install_error_handlers(api)
 api.add_router("/", licensing_router)
 api.add_router("/", elicense_router)
+api.add_router("/", subscriptions_router)  # before /subscriptions/{identifier}
 api.add_router("/", changes_router)
 api.add_router("/catalogue/", catalogue_router)
 

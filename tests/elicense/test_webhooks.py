@@ -282,3 +282,9 @@ def test_an_event_redelivered_by_hand_is_sent_again(platform, time_machine):
 
     assert WebhookAttempt.objects.filter(delivery=delivery, status_code=204).count() == 2
     assert [event["sequence"] for event in receiver.applied] == [1]  # the receiver dropped it
+
+
+def test_docs_api_shows_the_receiver_the_tests_run():
+    docs = (RECEIVER_PATH.parents[1] / "api.md").read_text(encoding="utf-8")
+
+    assert f"```python\n{RECEIVER_PATH.read_text(encoding='utf-8')}```" in docs

@@ -176,7 +176,7 @@ def read_cost(total: int, rounds: int) -> None:
         return lambda after: feed_page(party=party, after=after, limit=PAGE)
 
     print(f"\na page of {PAGE} at {total:,} events ({MERCHANTS:,} merchants), median of {rounds}")
-    print(f"{'':36} {'ms':>8} {'pages/s':>8} {'ratio':>7}")
+    print(f"{'':40} {'ms':>8} {'pages/s':>8} {'ratio':>7}")
     for scope, baseline, party, key in [
         ("city-wide", bare, city, city_key), ("1,000 subscriptions", bare_followed, shop, shop_key),
     ]:  # fmt: skip
@@ -186,7 +186,7 @@ def read_cost(total: int, rounds: int) -> None:
             (f"feed_page, {scope}", median_ms(service(party), cursors)),
             (f"GET /api/v1/changes, {scope}", median_ms(api(key), cursors)),
         ]:
-            print(f"{label:36} {ms:>8.1f} {1000 / ms:>8.0f} {ms / base:>7.1f}")
+            print(f"{label:40} {ms:>8.1f} {1000 / ms:>8.0f} {ms / base:>7.1f}")
 
 
 def main():

@@ -29,6 +29,7 @@ from elicense.models import (
     EndpointStatus,
     FeedCounter,
     RelyingParty,
+    RelyingPartyStatus,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -54,21 +55,37 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _internal_address(host: str) -> bool:
+    """A literal loopback, private or link-local address (or localhost): our own network."""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
 def validate_endpoint_url(url: str) -> str:
-    """HTTPS only; plain HTTP to a loopback address only when DEBUG (development)."""
+    """HTTPS to a public address; in development (DEBUG) also plain HTTP to loopback.
+
+    Literal internal addresses are refused outside development, so an endpoint cannot aim
+    the portal's workers at its own network (host names are the operator's egress
+    firewall's to police).
+    """
     url = (url or "").strip()
     parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
+    host = parts.hostname or ""
+    if settings.DEBUG and parts.scheme in ("http", "https") and _loopback(host):
         return url
-    loopback = False
-    if parts.hostname:
-        try:
-            loopback = (
-                parts.hostname == "localhost" or ipaddress.ip_address(parts.hostname).is_loopback
-            )
-        except ValueError:
-            loopback = False
-    if parts.scheme == "http" and loopback and settings.DEBUG:
+    if parts.scheme == "https" and host and not _internal_address(host):
         return url
     raise ValidationError("接收地址须为 https:// 开头的完整网址（仅开发环境可用本机 http 地址）。")
 
@@ -306,9 +323,10 @@ def publish_changes() -> int:
     """
     assign_sequences()
     accepted = 0
-    for endpoint in WebhookEndpoint.objects.filter(status=EndpointStatus.ACTIVE).select_related(
-        "party"
-    ):
+    endpoints = WebhookEndpoint.objects.filter(
+        status=EndpointStatus.ACTIVE, party__status=RelyingPartyStatus.APPROVED
+    ).select_related("party")
+    for endpoint in endpoints:
         _owe(endpoint)
         accepted += deliver(endpoint)
     return accepted

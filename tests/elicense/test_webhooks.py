@@ -74,12 +74,13 @@ class Receiver:
 
 def test_an_endpoint_must_be_https_except_loopback_in_development(platform, settings):
     party, _ = platform
-    for url in ["http://example.com/hook", "ftp://example.com/", "not a url"]:
+    for url in ["http://example.com/hook", "ftp://example.com/", "not a url", "http://10.0.0.8/h"]:
         with pytest.raises(Exception, match="https://"):
             webhooks.register_endpoint(acting_user=None, party=party, url=url)
     settings.DEBUG = False
-    with pytest.raises(Exception, match="https://"):
-        webhooks.register_endpoint(acting_user=None, party=party, url="http://127.0.0.1:9/h")
+    for url in ["http://127.0.0.1:9/h", "https://127.0.0.1/h", "https://192.168.1.5/h"]:
+        with pytest.raises(Exception, match="https://"):
+            webhooks.register_endpoint(acting_user=None, party=party, url=url)
 
     endpoint, secret = webhooks.register_endpoint(
         acting_user=None, party=party, url="https://shop.example.com/hooks/licences"
@@ -288,3 +289,21 @@ def test_docs_api_shows_the_receiver_the_tests_run():
     docs = (RECEIVER_PATH.parents[1] / "api.md").read_text(encoding="utf-8")
 
     assert f"```python\n{RECEIVER_PATH.read_text(encoding='utf-8')}```" in docs
+
+
+def test_a_suspended_party_is_pushed_nothing(platform, time_machine):
+    from elicense.services.relying_parties import revoke_api_key
+
+    party, _ = platform
+    time_machine.move_to(START, tick=False)
+    port = _free_port()
+    endpoint, secret = webhooks.register_endpoint(
+        acting_user=None, party=party, url=f"http://127.0.0.1:{port}/hooks"
+    )
+    revoke_api_key(acting_user=None, party=party, reason="合同到期")
+    _change(1)
+
+    with Receiver(secret, port) as receiver:
+        webhooks.publish_changes()
+
+    assert receiver.applied == [] and not WebhookAttempt.objects.exists()

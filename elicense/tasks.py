@@ -35,3 +35,15 @@ def publish_changes() -> int:
     from elicense.services.webhooks import publish_changes
 
     return publish_changes()
+
+
+@shared_task(
+    name="elicense.tasks.expire_ended_certificates",
+    soft_time_limit=600,
+    time_limit=900,
+)
+def expire_ended_certificates() -> int:
+    """The nightly expiry of certificates (one change event each)."""
+    from elicense.services.expiry import expire_ended_certificates
+
+    return expire_ended_certificates()

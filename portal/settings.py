@@ -260,6 +260,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "licensing.tasks.resume_stalled_bulk_checks",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
+    # Before the registers' own expiry: one change event per certificate (ADR 0022).
+    "expire-certificates-daily": {
+        "task": "elicense.tasks.expire_ended_certificates",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "expire-food-licences-daily": {
         "task": "licensing.tasks.expire_food_licences",
         "schedule": crontab(hour=0, minute=10),

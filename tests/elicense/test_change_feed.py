@@ -195,3 +195,26 @@ def test_bad_cursor_or_limit_is_a_chinese_422(client, query, code):
 
 def test_the_feed_needs_a_key(client):
     assert client.get("/api/v1/changes").status_code == 401
+
+
+def test_the_nightly_expiry_gives_each_ended_certificate_one_event_whichever_job_runs_first(
+    xuhui_clerk, signing_key, time_machine
+):
+    from elicense.services.expiry import expire_ended_certificates
+
+    time_machine.move_to(datetime.datetime(2026, 11, 22, 9, 0, tzinfo=datetime.UTC))
+    entity = register(xuhui_clerk, operating_period_to=datetime.date(2026, 11, 21))
+    food = issue_food(xuhui_clerk, entity, valid_from=datetime.date(2021, 11, 22))  # to 11-21
+    _sign_all()
+    ChangeEvent.objects.all().delete()
+
+    assert expire_ended_certificates() == 2
+    assert expire_ended_certificates() == 0
+    register_services.expire_food_licences()  # the register's own job, ten minutes later
+
+    assert sorted(_events()) == [
+        ("expired", "business_licence", entity.uscc, "expired"),
+        ("expired", "food_licence", food.number, "expired"),
+    ]
+    food.refresh_from_db()
+    assert food.status == "expired"

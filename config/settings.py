@@ -240,6 +240,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # task that never acknowledged is sent again, and how many sends before it waits for an
 # administrator (admin → 待办任务).
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
+#: A webhook endpoint failing this long is disabled and its party told (ADR 0022).
+WEBHOOK_GIVE_UP_HOURS = env.int("WEBHOOK_GIVE_UP_HOURS", default=24)
 OUTBOX_REDELIVER_MINUTES = env.int("OUTBOX_REDELIVER_MINUTES", default=10)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)  # done messages, then deleted
@@ -250,9 +252,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_outbox",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
+    "publish-changes": {
+        "task": "elicense.tasks.publish_changes",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
     "resume-stalled-bulk-checks": {
         "task": "licensing.tasks.resume_stalled_bulk_checks",
         "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    # Before the registers' own expiry: one change event per certificate (ADR 0022).
+    "expire-certificates-daily": {
+        "task": "elicense.tasks.expire_ended_certificates",
+        "schedule": crontab(hour=0, minute=5),
     },
     "expire-food-licences-daily": {
         "task": "licensing.tasks.expire_food_licences",

@@ -6,8 +6,10 @@ from ninja import NinjaAPI
 
 from elicense.api import ApiKeyAuth, install_error_handlers
 from elicense.api import router as elicense_router
+from elicense.api.changes import router as changes_router
 from elicense.views.certificates import jwks
 from licensing.api import router as licensing_router
+from licensing.api.subscriptions import router as subscriptions_router
 from portal.health import ReadinessView, healthz
 from portal.views.errors import install_api_fault_handlers
 from yiyeyizheng.api import router as catalogue_router
@@ -23,6 +25,8 @@ install_api_fault_handlers(api)
 install_error_handlers(api)
 api.add_router("/", licensing_router)
 api.add_router("/", elicense_router)
+api.add_router("/", subscriptions_router)  # before /subscriptions/{identifier}
+api.add_router("/", changes_router)
 api.add_router("/catalogue/", catalogue_router)
 
 handler404 = "portal.views.errors.page_not_found"

@@ -76,5 +76,13 @@ class ElicenseConfig(AppConfig):
                 "relying_party.rejected": "驳回接入申请",
                 "relying_party.suspended": "暂停接入",
                 "relying_party.key_rotated": "更换接入密钥",
+                "change_subscription.created": "订阅主体变更",
+                "change_subscription.bulk_created": "批量订阅主体变更",
+                "change_subscription.deleted": "取消订阅主体变更",
+                "webhook_endpoint.registered": "登记推送接收地址",
+                "webhook_endpoint.secret_rotated": "更换推送签名密钥",
+                "webhook_endpoint.enabled": "重新启用推送接收地址",
+                "webhook_endpoint.disabled": "停用推送接收地址",
+                "webhook_delivery.redelivered": "重新推送变更事件",
             }
         )

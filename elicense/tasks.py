@@ -23,3 +23,27 @@ def sign_certificate(certificate_id: int) -> str:
 def render_certificate_pdf(certificate_id: int) -> str:
     """Render and cache the PDF copy of one signed certificate."""
     return services.render_certificate_pdf(certificate_id=certificate_id)
+
+
+@shared_task(
+    name="elicense.tasks.publish_changes",
+    soft_time_limit=240,
+    time_limit=300,
+)
+def publish_changes() -> int:
+    """Sequence committed change events and deliver what the webhook endpoints are owed."""
+    from elicense.services.webhooks import publish_changes
+
+    return publish_changes()
+
+
+@shared_task(
+    name="elicense.tasks.expire_ended_certificates",
+    soft_time_limit=600,
+    time_limit=900,
+)
+def expire_ended_certificates() -> int:
+    """The nightly expiry of certificates (one change event each)."""
+    from elicense.services.expiry import expire_ended_certificates
+
+    return expire_ended_certificates()

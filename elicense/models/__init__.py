@@ -6,6 +6,16 @@ from elicense.models.authorisations import (
 )
 from elicense.models.badges import Badge
 from elicense.models.certificates import Certificate, CertificateKind, CertificateStatus
+from elicense.models.changes import (
+    ChangeEvent,
+    ChangeType,
+    EndpointStatus,
+    FeedCounter,
+    Subscription,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from elicense.models.keys import SigningKey, SigningKeyStatus
 from elicense.models.login_challenges import ChallengeStatus, LoginChallenge
 from elicense.models.presentations import PresentationCode
@@ -18,6 +28,14 @@ from elicense.models.verifications import (
 )
 
 __all__ = [
+    "ChangeEvent",
+    "ChangeType",
+    "EndpointStatus",
+    "FeedCounter",
+    "Subscription",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Badge",
     "Authorisation",
     "AuthorisationState",

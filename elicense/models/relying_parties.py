@@ -89,6 +89,9 @@ class RelyingParty(models.Model):
     api_key_hash = models.CharField("接口密钥摘要", max_length=64, blank=True, db_index=True)
     api_key_prefix = models.CharField("接口密钥前缀", max_length=12, blank=True)
     api_key_issued_at = models.DateTimeField("密钥签发时间", null=True, blank=True)
+    city_wide_changes = models.BooleanField(
+        "接收全市证照变更", default=False, help_text="否：只接收已订阅主体的变更。"
+    )
 
     class Meta:
         verbose_name = "应用接入单位"

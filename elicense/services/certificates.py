@@ -9,6 +9,8 @@ from django.utils import timezone
 from elicense import crypto
 from elicense.models import Certificate, CertificateStatus, SigningKey, SigningKeyStatus
 from elicense.models.certificates import KIND_CODES
+from elicense.models.changes import ChangeType
+from elicense.services.changes import record_certificate_change
 from portal import outbox
 from portal.audit import record_event
 
@@ -62,9 +64,18 @@ def issue_certificate(
         obj=certificate,
         changes={"kind": kind, "number": number, "holder_uscc": holder_uscc},
     )
+    record_certificate_change(certificate, ChangeType.ISSUED)
     # Through the outbox: a broker outage at commit time delays the signature, never loses it.
     outbox.enqueue("elicense.tasks.sign_certificate", certificate.pk)
     return certificate
+
+
+transition_events = {
+    "supersede": ChangeType.SUPERSEDED,
+    "revoke": ChangeType.REVOKED,
+    "cancel": ChangeType.CANCELLED,
+    "expire": ChangeType.EXPIRED,
+}
 
 
 def _end(certificate, transition, *, acting_user, action, **kwargs) -> Certificate:
@@ -74,6 +85,7 @@ def _end(certificate, transition, *, acting_user, action, **kwargs) -> Certifica
     getattr(certificate, transition)(at=timezone.now(), **kwargs)
     certificate.save()
     record_event(actor=acting_user, action=action, obj=certificate, changes=kwargs)
+    record_certificate_change(certificate, transition_events[transition])
     return certificate
 
 
@@ -143,4 +155,5 @@ def sign_certificate(*, certificate_id: int) -> Certificate:
     certificate.sign(signature=signature, key_id=key.kid, at=timezone.now())
     certificate.save()
     record_event(actor=None, action="certificate.signed", obj=certificate, changes={"kid": key.kid})
+    record_certificate_change(certificate, ChangeType.SIGNED)
     return certificate

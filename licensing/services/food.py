@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.models.changes import ChangeType
+from elicense.services.changes import record_carried_permit_change
 from licensing import certification
 from licensing.models import (
     FoodBusinessItem,
@@ -250,6 +252,7 @@ def carry_food_permit(
     if previous is not None and previous.is_active():
         previous.supersede(at=timezone.now())
         previous.save()
+        record_carried_permit_change(previous, ChangeType.SUPERSEDED)
     elif previous is not None:
         previous.is_current = False
         previous.save(update_fields=["is_current"])
@@ -278,6 +281,7 @@ def carry_food_permit(
         obj=licence,
         changes={"number": number, "version": licence.version, **_snapshot(licence)},
     )
+    record_carried_permit_change(licence, ChangeType.ISSUED)
     return licence
 
 
@@ -301,6 +305,8 @@ def end_food_licence(*, acting_user, licence, reason, at) -> FoodLicence:
     record_event(
         actor=acting_user, action="food_licence.cancelled", obj=licence, changes={"reason": reason}
     )
+    if licence.in_composite:  # no certificate of its own: its event is recorded here
+        record_carried_permit_change(licence, ChangeType.CANCELLED)
     certification.end_certificate(
         licence=licence, how="cancel", acting_user=acting_user, reason=reason
     )
@@ -340,6 +346,8 @@ def expire_food_licences(*, today: datetime.date | None = None) -> int:
             obj=licence,
             changes={"valid_to": licence.valid_to},
         )
+        if licence.in_composite:  # no certificate of its own: its event is recorded here
+            record_carried_permit_change(licence, ChangeType.EXPIRED)
         certification.end_certificate(licence=licence, how="expire", acting_user=None)
         count += 1
     return count

@@ -25,6 +25,7 @@ SKELETON = {
     "audit.py",
     "urls.py",
     "api.py",
+    "api",
     "tasks.py",
     "admin.py",
     "admin",

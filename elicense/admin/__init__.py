@@ -140,3 +140,6 @@ class MatterAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["path", "name", "parent", "sort_order"]
     list_select_related = ["parent"]  # nullable: not followed by default
     search_fields = ["path", "name"]
+
+
+from elicense.admin import changes  # noqa: E402, F401 - the change feed's admin pages

@@ -18,6 +18,7 @@ class ChangeType(models.TextChoices):
     REVOKED = "revoked", "吊销"
     CANCELLED = "cancelled", "注销"
     EXPIRED = "expired", "到期"
+    MARK_GAINED = "mark_gained", "获得明厨亮灶标识"
 
 
 class ChangeEvent(models.Model):

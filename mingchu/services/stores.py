@@ -4,6 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.models.changes import ChangeType
+from elicense.models.licence_state import LicenceState
+from elicense.services.changes import record_change
 from licensing.models import FoodLicence, FoodSubjectType
 from mingchu.models import (
     Camera,
@@ -12,11 +15,15 @@ from mingchu.models import (
     DistrictQuota,
     LocationType,
     PlatformConnection,
+    Stage,
     StageChange,
 )
 from portal.audit import diff, record_event
 from portal.identifiers import validate_food_permit_number
 from portal.models import Role
+
+#: The change feed's kind for the 明厨亮灶 mark on a holder's shop-page badge.
+MARK_KIND = "mingchu_mark"
 
 
 def _stage_date(on, *, after):
@@ -111,6 +118,14 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
         obj=store,
         changes={"stage": [before, store.stage]},
     )
+    if store.stage == Stage.COMPLETED:  # the holder's badge now shows the 明厨亮灶 mark
+        record_change(
+            event_type=ChangeType.MARK_GAINED,
+            uscc=store.holder_uscc,
+            kind=MARK_KIND,
+            number=store.food_licence_number,
+            state=LicenceState.VALID,
+        )
     return store
 
 

@@ -101,6 +101,7 @@ class VerifyOut(Schema):
     message: str
     certificate: CertificateOut | None
     presenter: PresenterOut | None
+    algorithms: list[str] = []
 
 
 def certificate_out(certificate: Certificate, status: str) -> dict:
@@ -139,6 +140,7 @@ def verify(request, body: TokenIn):
         if certificate
         else None,
         "presenter": outcome.presenter,
+        "algorithms": list(outcome.algorithms),
     }
 
 
@@ -254,6 +256,7 @@ class EntityKeyOut(Schema):
     kty: str
     crv: str
     x: str
+    y: str | None = None
     alg: str
     status: str
 

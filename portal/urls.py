@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from elicense.api import ApiKeyAuth, install_error_handlers
 from elicense.api import router as elicense_router
 from elicense.views import jwks
+from elicense.views_keys import sm2_jwks
 from licensing.api import router as licensing_router
 from portal.health import ReadinessView, healthz
 from portal.views.errors import install_api_fault_handlers
@@ -34,6 +35,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(".well-known/elicense-keys.json", jwks, name="jwks"),
+    path(".well-known/elicense-sm2-keys.json", sm2_jwks, name="sm2_jwks"),
     path("licensing/", include("licensing.urls")),
     path("mingchu/", include("mingchu.urls")),
     path("yiyeyizheng/", include("yiyeyizheng.urls")),

@@ -6,7 +6,7 @@ from elicense.models.authorisations import (
 )
 from elicense.models.badges import Badge
 from elicense.models.certificates import Certificate, CertificateKind, CertificateStatus
-from elicense.models.keys import SigningKey, SigningKeyStatus
+from elicense.models.keys import KeyAlgorithm, SigningKey, SigningKeyStatus
 from elicense.models.login_challenges import ChallengeStatus, LoginChallenge
 from elicense.models.presentations import PresentationCode
 from elicense.models.relying_parties import RelyingParty, RelyingPartyStatus
@@ -27,6 +27,7 @@ __all__ = [
     "CertificateKind",
     "CertificateStatus",
     "EntityKey",
+    "KeyAlgorithm",
     "SignedDocument",
     "ChallengeStatus",
     "LoginChallenge",

@@ -147,6 +147,14 @@ def sign_jws(payload_segment: str, *, header: dict, private_key) -> str:
     return f"{protected}.{payload_segment}.{b64url(signature)}"
 
 
+def sign_detached(payload: bytes, *, header: dict, private_key) -> str:
+    """A detached compact JWS ``protected..signature`` over ``payload`` (RFC 7515 appendix F)."""
+    protected, _payload, signature = sign_jws(
+        b64url(payload), header=header, private_key=private_key
+    ).split(".")
+    return f"{protected}..{signature}"
+
+
 def unverified_header(token: str) -> dict:
     """The protected header of a compact JWS; raises BadSignature when unreadable."""
     try:

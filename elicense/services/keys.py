@@ -36,7 +36,7 @@ def create_signing_key(*, acting_user=None, algorithm=KeyAlgorithm.ED25519) -> S
     """Create the first active key of ``algorithm``; refused when one is already active."""
     algorithm = _algorithm(algorithm)
     if SigningKey.objects.select_for_update().active(algorithm).exists():
-        raise ValidationError(f"已有签发中的{algorithm.label}密钥；如需更换请轮换（rotate）。")
+        raise ValidationError(f"已有签发中的密钥（{algorithm.label}）；如需更换请轮换（rotate）。")
     return _create(acting_user, algorithm)
 
 

@@ -6,7 +6,7 @@ import json
 
 import jwt
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from gmssl import sm2 as gm_sm2
 
 from elicense import services, sm
@@ -64,7 +64,7 @@ def test_sm2_keys_are_made_rotated_and_retired_with_the_key_command(db, capsys):
 
 
 def test_a_second_active_sm2_key_is_refused_in_chinese(sm2_key):
-    with pytest.raises(Exception, match="已有签发中的SM2"):
+    with pytest.raises(CommandError, match="已有签发中的密钥（SM2"):
         call_command("elicense_keys", "create", "--algorithm", "sm2")
 
 

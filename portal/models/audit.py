@@ -35,7 +35,7 @@ class AuditEvent(models.Model):
     #: Set by ``portal.audit_chain.seal`` (never on insert): the event's place in the chain and
     #: HMAC-SM3 over the previous value and the event's content.
     chain_seq = models.BigIntegerField("链序号", null=True, blank=True, unique=True)
-    chain_value = models.CharField("链值（HMAC-SM3）", max_length=64, blank=True)
+    chain_value = models.CharField("链值（HMAC-SM3）", max_length=64, blank=True, db_default="")
 
     objects = AuditEventQuerySet.as_manager()
 

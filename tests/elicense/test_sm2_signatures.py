@@ -7,6 +7,7 @@ import jwt
 import pytest
 import rfc8785
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from gmssl import func
 from gmssl import sm2 as gm_sm2
 
@@ -128,3 +129,13 @@ def test_the_api_publishes_both_coordinates_of_an_sm2_entity_key(client, boss):
 def test_an_unknown_algorithm_is_a_chinese_validation_error(boss):
     with pytest.raises(ValidationError, match="Ed25519 或 SM2"):
         sign_document(acting_user=boss, title="甲", data=APPLICATION, algorithm="rsa")
+
+
+def test_the_key_page_lists_each_key_with_its_algorithm(client, boss):
+    sign_document(acting_user=boss, title="国密", data=APPLICATION, algorithm="sm2")
+    client.force_login(boss)
+
+    page = client.get(reverse("elicense:key_list")).content.decode()
+
+    assert page.count('data-key-status="active"') == 2
+    assert "<td>SM2（SM3）</td>" in page and "<td>Ed25519</td>" in page

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from gmssl import sm2 as gm_sm2
 
-from elicense import services, sm
+from elicense import ratelimit, services, sm
 from elicense.health import active_key_problem
 from elicense.models import Certificate, SigningKey
 from elicense.services.certificates import dual_signed_token
@@ -203,3 +203,22 @@ def test_an_ed25519_kid_under_the_sm2_algorithm_is_unknown(dual_signed):
 )
 def test_broken_json_tokens_are_malformed_not_errors(db, text):
     assert _verify(text).result in ("malformed", "bad_signature")
+
+
+def test_a_relying_party_fetches_the_dual_signed_token_and_verifies_it_by_api(client, dual_signed):
+    party, api_key = create_relying_party(name="国密平台", peak_qps=50)
+    ratelimit.reset(party.pk)
+    headers = {"Authorization": f"Bearer {api_key}"}
+
+    token = client.get(f"/api/v1/certificates/{dual_signed.public_id}/jws", headers=headers).json()
+    reply = client.post(
+        "/api/v1/tokens/verify",
+        {"token": json.dumps(token)},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+
+    assert len(token["signatures"]) == 2
+    assert (reply["result"], reply["algorithms"]) == ("valid", ["EdDSA", "SM2-SM3"])
+    missing = client.get("/api/v1/certificates/nosuchcertificate/jws", headers=headers)
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"

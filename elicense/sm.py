@@ -159,7 +159,7 @@ def unverified_header(token: str) -> dict:
     """The protected header of a compact JWS; raises BadSignature when unreadable."""
     try:
         header = json.loads(b64url_decode(token.split(".")[0]))
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
         raise BadSignature("JWS头无法读取。") from error
     if not isinstance(header, dict):
         raise BadSignature("JWS头无法读取。")
@@ -180,9 +180,10 @@ def verify_jws(token: str, public_key, *, detached_payload: bytes | None = None)
             payload_segment = b64url(detached_payload)
         signature_bytes = b64url_decode(signature)
         payload = b64url_decode(payload_segment)
+        signing_input = f"{protected}.{payload_segment}".encode("ascii")
     except ValueError as error:
         raise BadSignature("JWS格式无效。") from error
     if unverified_header(token).get("alg") != ALGORITHM:
         raise BadSignature("不是SM2-SM3签名。")
-    verify_bytes(signature_bytes, f"{protected}.{payload_segment}".encode("ascii"), public_key)
+    verify_bytes(signature_bytes, signing_input, public_key)
     return payload

@@ -97,7 +97,7 @@ def _verify_compact(token: str) -> tuple[str, bytes | None, Outcome | None]:
     except sm.BadSignature:
         return "", None, Outcome(Result.MALFORMED)
     alg = header.get("alg")
-    if alg not in ISSUER_ALGORITHMS:
+    if not isinstance(alg, str) or alg not in ISSUER_ALGORITHMS:
         return "", None, Outcome(Result.BAD_SIGNATURE, detail=f"不接受的签名算法“{alg}”")
     public_key = _issuer_public_key(str(header.get("kid", "")), ISSUER_ALGORITHMS[alg])
     if public_key is None:
@@ -154,7 +154,7 @@ def _check_jws_json(text: str, require_sm2: bool) -> Outcome:
         payload = document["payload"]
         entries = document["signatures"]
         tokens = [f"{entry['protected']}.{payload}.{entry['signature']}" for entry in entries]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return Outcome(Result.MALFORMED)
     if not isinstance(payload, str) or not 1 <= len(tokens) <= MAX_SIGNATURES:
         return Outcome(Result.MALFORMED)

@@ -199,9 +199,13 @@ def test_an_ed25519_kid_under_the_sm2_algorithm_is_unknown(dual_signed):
         '{"payload": "e30", "signatures": [{"protected": "e30"}]}',
         '{"payload": "e30", "signatures": "x"}',
         "[1, 2]",
+        '{"a": ' + "[" * 2000 + "]" * 2000 + "}",
+        '{"payload": "e30", "signatures": [{"protected": "eyJhbGciOlsxXX0", "signature": "x"}]}',
+        '{"payload": "e30", "signatures": [{"protected": "é", "signature": "x"}]}',
+        "eyJhbGciOlsxXX0.e30.eA",
     ],
 )
-def test_broken_json_tokens_are_malformed_not_errors(db, text):
+def test_broken_tokens_are_refused_not_errors(db, text):
     assert _verify(text).result in ("malformed", "bad_signature")
 
 

@@ -247,7 +247,14 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)  # done messages, then deleted
 # /readyz (portal.outbox_health) fails when a task still being sent is older than this.
 OUTBOX_BACKLOG_MAX_MINUTES = env.int("OUTBOX_BACKLOG_MAX_MINUTES", default=30)
+# Tamper-evident audit chain (portal.audit_chain): the HMAC-SM3 key, from the secret store.
+AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY", default="")
+AUDIT_SEAL_SECONDS = env.int("AUDIT_SEAL_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
+    "seal-audit-chain": {
+        "task": "portal.tasks.seal_audit_chain",
+        "schedule": AUDIT_SEAL_SECONDS,
+    },
     "sweep-outbox": {
         "task": "portal.tasks.sweep_outbox",
         "schedule": OUTBOX_SWEEP_SECONDS,

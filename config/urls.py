@@ -8,6 +8,7 @@ from elicense.api import ApiKeyAuth, install_error_handlers
 from elicense.api import router as elicense_router
 from elicense.api.changes import router as changes_router
 from elicense.views.certificates import jwks
+from elicense.views.keys import sm2_jwks
 from licensing.api import router as licensing_router
 from licensing.api.subscriptions import router as subscriptions_router
 from portal.health import ReadinessView, healthz
@@ -38,6 +39,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(".well-known/elicense-keys.json", jwks, name="jwks"),
+    path(".well-known/elicense-sm2-keys.json", sm2_jwks, name="sm2_jwks"),
     path("licensing/", include("licensing.urls")),
     path("mingchu/", include("mingchu.urls")),
     path("yiyeyizheng/", include("yiyeyizheng.urls")),

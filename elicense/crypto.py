@@ -1,4 +1,8 @@
-"""Ed25519 keys and compact JWS (EdDSA) through PyJWT; no home-made signature format."""
+"""Ed25519 keys and compact JWS (EdDSA) through PyJWT; no home-made signature format.
+
+SM2 keys and tokens live in ``elicense.sm`` (ADR 0023); the helpers here that take an
+``algorithm`` dispatch between the two.
+"""
 
 import base64
 import datetime
@@ -10,6 +14,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from elicense import sm
 
 ALGORITHM = "EdDSA"
 TOKEN_TYPE = "elicense+jws"  # noqa: S105 - a JOSE "typ", not a secret
@@ -66,8 +72,23 @@ def load_public_key(text: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(b64url_decode(text))
 
 
+def new_key_pair(algorithm: str) -> tuple[str, str]:
+    """(public key text, encrypted private key) for ``ed25519`` or ``sm2``."""
+    if algorithm == "sm2":
+        return sm.generate_key_pair(key_passphrase())
+    return generate_key_pair()
+
+
+def load_any_private_key(algorithm: str, encrypted: str):
+    if algorithm == "sm2":
+        return sm.load_private_key(encrypted, key_passphrase())
+    return load_private_key(encrypted)
+
+
 def jwk(kid: str, public_key: str) -> dict:
-    """The public key as an RFC 8037 OKP JWK."""
+    """The public key as an RFC 8037 OKP JWK, or an SM2 one (``kty`` EC, ``crv`` SM2)."""
+    if sm.is_sm2_public_key(public_key):
+        return sm.jwk(kid, public_key)
     return {
         "kty": "OKP",
         "crv": "Ed25519",

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable, ServiceWarning
 
-from elicense import crypto, ratelimit
+from elicense import crypto, ratelimit, sm
 from elicense.models import SigningKey, SigningKeyStatus
 
 
@@ -23,13 +23,11 @@ def active_key_problem() -> str | None:
         passphrase_set = False
     if not passphrase_set:
         return "未设置签发密钥口令（ELICENSE_KEY_PASSPHRASE）。"
-    key = SigningKey.objects.filter(status=SigningKeyStatus.ACTIVE).first()
-    if key is None:
-        return None
-    try:
-        crypto.load_private_key(key.encrypted_private_key)
-    except (ValueError, TypeError):
-        return f"签发密钥口令（ELICENSE_KEY_PASSPHRASE）无法解密签发中的密钥 {key.kid}。"
+    for key in SigningKey.objects.filter(status=SigningKeyStatus.ACTIVE):
+        try:
+            crypto.load_any_private_key(key.algorithm, key.encrypted_private_key)
+        except (ValueError, TypeError, sm.BadSignature):
+            return f"签发密钥口令（ELICENSE_KEY_PASSPHRASE）无法解密签发中的密钥 {key.kid}。"
     return None
 
 
@@ -40,7 +38,7 @@ class SigningKeys(HealthCheck):
     def run(self):
         try:
             problem = active_key_problem()
-            has_active = SigningKey.objects.filter(status=SigningKeyStatus.ACTIVE).exists()
+            has_active = SigningKey.objects.active().exists()
         except DatabaseError as error:
             raise ServiceUnavailable("无法读取签发密钥（数据库不可达或未迁移）。") from error
         finally:

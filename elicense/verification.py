@@ -5,6 +5,7 @@ and returns a typed ``Outcome`` with a Chinese message; it never raises on bad i
 Every call is logged as a ``Verification`` so the holder sees who checked it.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -13,9 +14,10 @@ import jwt
 from django.conf import settings
 from django.utils import timezone
 
-from elicense import crypto
+from elicense import crypto, sm
 from elicense.models import (
     Certificate,
+    KeyAlgorithm,
     SigningKey,
     Verification,
     VerificationChannel,
@@ -45,6 +47,8 @@ class Outcome:
     certificate: Certificate | None = None
     presenter: dict | None = None
     detail: str = ""
+    #: The signature algorithms checked (``EdDSA``, ``SM2-SM3``); empty when none was.
+    algorithms: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -64,47 +68,107 @@ def live_result(certificate: Certificate, *, today=None) -> Result:
 
 
 _PUBLIC_KEYS: dict = {}
+#: The JWS ``alg`` values the issuer signs with, and the key algorithm of each (ADR 0023).
+ISSUER_ALGORITHMS = {crypto.ALGORITHM: KeyAlgorithm.ED25519, sm.ALGORITHM: KeyAlgorithm.SM2}
+MAX_SIGNATURES = 2
 
 
-def _issuer_public_key(kid: str):
+def _issuer_public_key(kid: str, algorithm: KeyAlgorithm):
     """The issuer's public key for ``kid``, cached per process: a key's public half never
     changes (retiring a key only stops it signing), so the cache needs no invalidation.
-    Unknown kids are not cached."""
-    if kid not in _PUBLIC_KEYS:
-        text = SigningKey.objects.filter(kid=kid).values_list("public_key", flat=True).first()
+    Unknown kids (or a kid of another algorithm) are not cached."""
+    if (kid, algorithm) not in _PUBLIC_KEYS:
+        text = (
+            SigningKey.objects.filter(kid=kid, algorithm=algorithm)
+            .values_list("public_key", flat=True)
+            .first()
+        )
         if text is None:
             return None
-        _PUBLIC_KEYS[kid] = crypto.load_public_key(text)
-    return _PUBLIC_KEYS[kid]
+        load = sm.load_public_key if algorithm == KeyAlgorithm.SM2 else crypto.load_public_key
+        _PUBLIC_KEYS[kid, algorithm] = load(text)
+    return _PUBLIC_KEYS[kid, algorithm]
 
 
-def _check_jws(token: str) -> Outcome:
+def _verify_compact(token: str) -> tuple[str, bytes | None, Outcome | None]:
+    """Check one compact JWS by its ``alg``: (alg, payload, None) or (alg, None, failure)."""
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError:
-        return Outcome(Result.MALFORMED)
-    if header.get("alg") != crypto.ALGORITHM:
-        return Outcome(Result.BAD_SIGNATURE, detail=f"不接受的签名算法“{header.get('alg')}”")
-    public_key = _issuer_public_key(str(header.get("kid", "")))
+        header = sm.unverified_header(token)
+    except sm.BadSignature:
+        return "", None, Outcome(Result.MALFORMED)
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg not in ISSUER_ALGORITHMS:
+        return "", None, Outcome(Result.BAD_SIGNATURE, detail=f"不接受的签名算法“{alg}”")
+    public_key = _issuer_public_key(str(header.get("kid", "")), ISSUER_ALGORITHMS[alg])
     if public_key is None:
-        return Outcome(Result.UNKNOWN_KEY)
+        return alg, None, Outcome(Result.UNKNOWN_KEY)
+    if alg == sm.ALGORITHM:
+        try:
+            return alg, sm.verify_jws(token, public_key), None
+        except sm.BadSignature:
+            return alg, None, Outcome(Result.BAD_SIGNATURE)
     try:
-        claims = jwt.decode(
-            token,
-            public_key,
-            algorithms=[crypto.ALGORITHM],
-            options={"require": ["i", "u", "n"], "verify_iat": False},
-        )
+        return alg, jwt.api_jws.decode(token, public_key, algorithms=[crypto.ALGORITHM]), None
     except jwt.InvalidSignatureError:
-        return Outcome(Result.BAD_SIGNATURE)
+        return alg, None, Outcome(Result.BAD_SIGNATURE)
     except jwt.PyJWTError:
+        return alg, None, Outcome(Result.MALFORMED)
+
+
+def _check_claims(payload: bytes, algorithms: tuple[str, ...], require_sm2: bool) -> Outcome:
+    try:
+        claims = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
         return Outcome(Result.MALFORMED)
+    if not isinstance(claims, dict) or not all(claims.get(name) for name in ("i", "u", "n")):
+        return Outcome(Result.MALFORMED)
+    if require_sm2 and sm.ALGORITHM not in algorithms:
+        return Outcome(
+            Result.BAD_SIGNATURE,
+            detail="依赖方要求SM2签名，该令牌没有SM2签名",
+            algorithms=algorithms,
+        )
     certificate = Certificate.objects.filter(public_id=str(claims["i"])).first()
     if certificate is None:
-        return Outcome(Result.NOT_FOUND)
+        return Outcome(Result.NOT_FOUND, algorithms=algorithms)
     if (certificate.holder_uscc, certificate.number) != (claims["u"], claims["n"]):
-        return Outcome(Result.BAD_SIGNATURE, certificate=None, detail="内容与登记不符")
-    return Outcome(live_result(certificate), certificate=certificate)
+        return Outcome(
+            Result.BAD_SIGNATURE, certificate=None, detail="内容与登记不符", algorithms=algorithms
+        )
+    return Outcome(live_result(certificate), certificate=certificate, algorithms=algorithms)
+
+
+def _check_jws(token: str, require_sm2: bool = False) -> Outcome:
+    """A compact JWS: the printed copy's EdDSA token, or the SM2-SM3 one beside it."""
+    alg, payload, failure = _verify_compact(token)
+    if failure is not None:
+        return failure
+    return _check_claims(payload, (alg,), require_sm2)
+
+
+def _check_jws_json(text: str, require_sm2: bool) -> Outcome:
+    """A JWS in general JSON serialisation (a dual-signed certificate): every signature in
+    it must verify, over the one payload."""
+    try:
+        document = json.loads(text)
+        payload = document["payload"]
+        entries = document["signatures"]
+        tokens = [f"{entry['protected']}.{payload}.{entry['signature']}" for entry in entries]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return Outcome(Result.MALFORMED)
+    if not isinstance(payload, str) or not 1 <= len(tokens) <= MAX_SIGNATURES:
+        return Outcome(Result.MALFORMED)
+    algorithms = []
+    for token in tokens:
+        if token.count(".") != 2:
+            return Outcome(Result.MALFORMED)
+        alg, _payload, failure = _verify_compact(token)
+        if failure is not None:
+            return failure
+        algorithms.append(alg)
+    if len(set(algorithms)) != len(algorithms):
+        return Outcome(Result.MALFORMED, detail="同一算法的签名重复")
+    return _check_claims(sm.b64url_decode(payload), tuple(algorithms), require_sm2)
 
 
 PRESENTATION_RESULTS = {
@@ -202,14 +266,17 @@ def verify_token(
     verifier_label: str = "",
     matter: str | None = None,
     relying_party=None,
+    require_sm2: bool = False,
 ) -> Outcome:
     """Verify whatever was scanned or submitted and log the verification.
 
-    Accepts a presentation code (redeemed once), a printed-copy JWS, or the URL of a
-    display QR. ``matter`` is the matter path the verifier is handling: an agent's
-    authorisation must cover it. Never raises on bad input: anything else is
-    ``malformed``.
+    Accepts a presentation code (redeemed once), a printed-copy JWS (EdDSA, or SM2-SM3), a
+    dual-signed JWS in general JSON serialisation, or the URL of a display QR. ``matter``
+    is the matter path the verifier is handling: an agent's authorisation must cover it.
+    ``require_sm2`` (or the relying party's setting) refuses a token without an SM2
+    signature. Never raises on bad input: anything else is ``malformed``.
     """
+    require_sm2 = require_sm2 or (relying_party is not None and relying_party.require_sm2)
     text = (token or "").strip()
     label = verifier_label or (str(verifier) if verifier and verifier.is_authenticated else "公众")
     code = text.upper()
@@ -217,8 +284,10 @@ def verify_token(
         outcome = Outcome(Result.MALFORMED)
     elif len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code):
         outcome = _check_presentation(code, label, matter)
+    elif text.startswith("{"):
+        outcome = _check_jws_json(text, require_sm2)
     elif text.count(".") == 2 and "/" not in text:
-        outcome = _check_jws(text)
+        outcome = _check_jws(text, require_sm2)
     elif match := DISPLAY_URL.search(text):
         outcome = _check_display_url(text, match)
     else:

@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "门户"
 
     def ready(self):
+        from portal import checks  # noqa: F401 - registers the deploy checks
         from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail as django_send_mail
 
-from portal import outbox
+from portal import audit_chain, outbox
 from portal.taskbase import TRANSIENT_ERRORS
 
 
@@ -14,6 +14,12 @@ from portal.taskbase import TRANSIENT_ERRORS
 def sweep_outbox() -> int:
     """Every OUTBOX_SWEEP_SECONDS: send again what was not sent or not acknowledged."""
     return outbox.sweep()
+
+
+@shared_task(name="portal.tasks.seal_audit_chain", soft_time_limit=120, time_limit=150)
+def seal_audit_chain() -> int:
+    """Every AUDIT_SEAL_SECONDS: chain the audit events written since the last run."""
+    return audit_chain.seal()
 
 
 @shared_task(

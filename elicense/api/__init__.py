@@ -5,6 +5,7 @@ only module that sees every app's router.
 """
 
 import datetime
+import json
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from elicense import crypto, ratelimit
 from elicense.models import Certificate, EntityKey, RelyingParty, SignedDocument
 from elicense.models.relying_parties import Need
 from elicense.services.badges import NoCertificates, issue_badge
+from elicense.services.certificates import dual_signed_token
 from elicense.services.documents import public_url
 from elicense.services.relying_parties import party_for_key
 from elicense.services.signatures import verify_signature
@@ -101,6 +103,7 @@ class VerifyOut(Schema):
     message: str
     certificate: CertificateOut | None
     presenter: PresenterOut | None
+    algorithms: list[str] = []
 
 
 def certificate_out(certificate: Certificate, status: str) -> dict:
@@ -139,6 +142,7 @@ def verify(request, body: TokenIn):
         if certificate
         else None,
         "presenter": outcome.presenter,
+        "algorithms": list(outcome.algorithms),
     }
 
 
@@ -254,6 +258,7 @@ class EntityKeyOut(Schema):
     kty: str
     crv: str
     x: str
+    y: str | None = None
     alg: str
     status: str
 
@@ -305,3 +310,27 @@ def entity_keys(request, uscc: str):
     if not keys:
         raise ApiError(404, "not_found", "未找到该主体的签名密钥。")
     return [{**crypto.jwk(key.kid, key.public_key), "status": key.status} for key in keys]
+
+
+class JwsSignatureOut(Schema):
+    protected: str
+    signature: str
+
+
+class JwsJsonOut(Schema):
+    payload: str
+    signatures: list[JwsSignatureOut]
+
+
+@router.get(
+    "/certificates/{public_id}/jws",
+    response={200: JwsJsonOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="证照签名令牌（JWS JSON，Ed25519 与 SM2 双签名）",
+)
+def certificate_jws(request, public_id: str):
+    """The certificate's signatures as one JWS in general JSON serialisation (ADR 0023):
+    check it offline with both key sets, or send it back to ``/tokens/verify``."""
+    certificate = Certificate.objects.filter(public_id=public_id).exclude(signature="").first()
+    if certificate is None:
+        raise ApiError(404, "not_found", "未找到该证照或证照尚未签名。")
+    return json.loads(dual_signed_token(certificate))

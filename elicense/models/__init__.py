@@ -16,7 +16,7 @@ from elicense.models.changes import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from elicense.models.keys import SigningKey, SigningKeyStatus
+from elicense.models.keys import KeyAlgorithm, SigningKey, SigningKeyStatus
 from elicense.models.login_challenges import ChallengeStatus, LoginChallenge
 from elicense.models.presentations import PresentationCode
 from elicense.models.relying_parties import RelyingParty, RelyingPartyStatus
@@ -45,6 +45,7 @@ __all__ = [
     "CertificateKind",
     "CertificateStatus",
     "EntityKey",
+    "KeyAlgorithm",
     "SignedDocument",
     "ChallengeStatus",
     "LoginChallenge",

@@ -114,6 +114,7 @@ class Certificate(models.Model):
     )
     signature = models.TextField("签名（JWS）", blank=True)
     key_id = models.CharField("签名密钥", max_length=40, blank=True)
+    sm2_signature = models.TextField("SM2签名（JWS，与签名同一载荷）", blank=True)
     signed_at = models.DateTimeField("签名时间", null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()
@@ -154,9 +155,11 @@ class Certificate(models.Model):
     @transition(
         field=status, source=CertificateStatus.PENDING_SIGNATURE, target=CertificateStatus.ACTIVE
     )
-    def sign(self, *, signature, key_id, at):
-        """The signing task attached the issuer's JWS: the certificate is in force."""
+    def sign(self, *, signature, key_id, at, sm2_signature=""):
+        """The signing task attached the issuer's JWS (and the SM2 one beside it when an SM2
+        key is active, ADR 0023): the certificate is in force."""
         self.signature, self.key_id, self.signed_at = signature, key_id, at
+        self.sm2_signature = sm2_signature
 
     @transition(field=status, source=LIVE, target=CertificateStatus.SUPERSEDED)
     def supersede(self, *, at, reason):

@@ -1,4 +1,4 @@
-"""The issuer's Ed25519 signing keys."""
+"""The issuer's signing keys: Ed25519, and SM2 beside it (ADR 0023)."""
 
 from django.db import models
 from django.db.models import Q
@@ -9,22 +9,34 @@ class SigningKeyStatus(models.TextChoices):
     RETIRED = "retired", "已停用（仅验证）"
 
 
+class KeyAlgorithm(models.TextChoices):
+    ED25519 = "ed25519", "Ed25519"
+    SM2 = "sm2", "SM2（SM3）"
+
+
 class SigningKeyQuerySet(models.QuerySet):
-    def published(self):
-        """Every key that still verifies: the active one and the retired ones."""
-        return self.order_by("-created_at")
+    def published(self, algorithm=KeyAlgorithm.ED25519):
+        """Every key of ``algorithm`` that still verifies: the active one and the retired ones."""
+        return self.filter(algorithm=algorithm).order_by("-created_at")
+
+    def active(self, algorithm=KeyAlgorithm.ED25519):
+        return self.filter(algorithm=algorithm, status=SigningKeyStatus.ACTIVE)
 
 
 class SigningKey(models.Model):
-    """An Ed25519 key pair of the issuer, identified by ``kid`` in every JWS header.
+    """A key pair of the issuer, identified by ``kid`` in every JWS header.
 
-    The private key is stored as encrypted PKCS#8 PEM (passphrase from
-    ``ELICENSE_KEY_PASSPHRASE``); retired keys no longer sign but still verify.
+    Ed25519 private keys are stored as encrypted PKCS#8 PEM, SM2 ones as SM4-GCM sealed
+    PKCS#8 DER (``elicense.sm``), both under ``ELICENSE_KEY_PASSPHRASE``; retired keys no
+    longer sign but still verify. One key per algorithm is active.
     """
 
     kid = models.CharField("密钥标识", max_length=40, unique=True)
-    public_key = models.CharField("公钥（base64url）", max_length=64)
-    encrypted_private_key = models.TextField("私钥（加密PEM）")
+    algorithm = models.CharField(
+        "算法", max_length=10, choices=KeyAlgorithm.choices, default=KeyAlgorithm.ED25519
+    )
+    public_key = models.CharField("公钥（base64url）", max_length=100)
+    encrypted_private_key = models.TextField("私钥（加密存储）")
     status = models.CharField(
         "状态", max_length=10, choices=SigningKeyStatus.choices, default=SigningKeyStatus.ACTIVE
     )
@@ -39,7 +51,9 @@ class SigningKey(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["status"], condition=Q(status="active"), name="one_active_signing_key"
+                fields=["algorithm"],
+                condition=Q(status="active"),
+                name="one_active_signing_key_per_algorithm",
             )
         ]
 

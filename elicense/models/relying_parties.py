@@ -86,6 +86,11 @@ class RelyingParty(models.Model):
         blank=True, related_name="+",
     )  # fmt: skip
     decision_reason = models.CharField("审核意见", max_length=200, blank=True)
+    require_sm2 = models.BooleanField(
+        "要求SM2签名",
+        default=False,
+        help_text="开启后，该机构核验的签名令牌必须带有有效的SM2签名（ADR 0023）。",
+    )
     api_key_hash = models.CharField("接口密钥摘要", max_length=64, blank=True, db_index=True)
     api_key_prefix = models.CharField("接口密钥前缀", max_length=12, blank=True)
     api_key_issued_at = models.DateTimeField("密钥签发时间", null=True, blank=True)

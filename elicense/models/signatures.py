@@ -6,16 +6,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from elicense.models.keys import SigningKeyStatus
+from elicense.models.keys import KeyAlgorithm, SigningKeyStatus
 
 
 class EntityKey(models.Model):
-    """A market entity's own Ed25519 key pair; the private half is encrypted at rest."""
+    """A market entity's own key pair (Ed25519, or SM2); the private half is encrypted at rest."""
 
     holder_uscc = models.CharField("主体统一社会信用代码", max_length=18, db_index=True)
     kid = models.CharField("密钥标识", max_length=60, unique=True)
-    public_key = models.CharField("公钥（base64url）", max_length=64)
-    encrypted_private_key = models.TextField("私钥（加密PEM）")
+    algorithm = models.CharField(
+        "算法", max_length=10, choices=KeyAlgorithm.choices, default=KeyAlgorithm.ED25519
+    )
+    public_key = models.CharField("公钥（base64url）", max_length=100)
+    encrypted_private_key = models.TextField("私钥（加密存储）")
     status = models.CharField(
         "状态", max_length=10, choices=SigningKeyStatus.choices, default=SigningKeyStatus.ACTIVE
     )
@@ -28,7 +31,9 @@ class EntityKey(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["holder_uscc"], condition=Q(status="active"), name="one_active_entity_key"
+                fields=["holder_uscc", "algorithm"],
+                condition=Q(status="active"),
+                name="one_active_entity_key_per_algorithm",
             )
         ]
 

@@ -1,13 +1,14 @@
 """Issuing and ending certificates, and signing them after the issuing transaction."""
 
 import datetime
+import json
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from elicense import crypto
-from elicense.models import Certificate, CertificateStatus, SigningKey, SigningKeyStatus
+from elicense import crypto, sm
+from elicense.models import Certificate, CertificateStatus, KeyAlgorithm, SigningKey
 from elicense.models.certificates import KIND_CODES
 from elicense.models.changes import ChangeType
 from elicense.services.changes import record_certificate_change
@@ -135,16 +136,18 @@ def token_claims(certificate: Certificate) -> dict:
 
 @transaction.atomic
 def sign_certificate(*, certificate_id: int) -> Certificate:
-    """Sign a pending certificate with the active issuer key (the Celery task's body).
+    """Sign a pending certificate with the active issuer key (the Celery task's body), and
+    with the active SM2 key beside it when there is one (ADR 0023: a second compact JWS over
+    the same payload segment; the EdDSA token stays as it was).
 
     Idempotent: a certificate that is already signed, or has ended before it was
-    signed, is left as it is. Raises when no key is active: the outbox sweep sends the task
-    again until an administrator creates one.
+    signed, is left as it is. Raises when no Ed25519 key is active: the outbox sweep sends the
+    task again until an administrator creates one.
     """
     certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
     if certificate.status != CertificateStatus.PENDING_SIGNATURE:
         return certificate
-    key = SigningKey.objects.filter(status=SigningKeyStatus.ACTIVE).first()
+    key = SigningKey.objects.active().first()
     if key is None:
         raise ImproperlyConfigured("没有签发中的密钥：请运行 manage.py elicense_keys create")
     signature = crypto.sign(
@@ -152,8 +155,33 @@ def sign_certificate(*, certificate_id: int) -> Certificate:
         kid=key.kid,
         private_key=crypto.load_private_key(key.encrypted_private_key),
     )
-    certificate.sign(signature=signature, key_id=key.kid, at=timezone.now())
+    changes = {"kid": key.kid}
+    sm2_signature = ""
+    sm2_key = SigningKey.objects.active(KeyAlgorithm.SM2).first()
+    if sm2_key is not None:
+        sm2_signature = sm.sign_jws(
+            signature.split(".")[1],
+            header={"kid": sm2_key.kid, "typ": crypto.TOKEN_TYPE},
+            private_key=crypto.load_any_private_key(
+                sm2_key.algorithm, sm2_key.encrypted_private_key
+            ),
+        )
+        changes["sm2_kid"] = sm2_key.kid
+    certificate.sign(
+        signature=signature, key_id=key.kid, at=timezone.now(), sm2_signature=sm2_signature
+    )
     certificate.save()
-    record_event(actor=None, action="certificate.signed", obj=certificate, changes={"kid": key.kid})
+    record_event(actor=None, action="certificate.signed", obj=certificate, changes=changes)
     record_certificate_change(certificate, ChangeType.SIGNED)
     return certificate
+
+
+def dual_signed_token(certificate: Certificate) -> str:
+    """The certificate's signatures as one JWS in general JSON serialisation (RFC 7515
+    section 7.2.1): the EdDSA and, when present, the SM2-SM3 signature over one payload."""
+    signatures = []
+    payload = ""
+    for token in filter(None, [certificate.signature, certificate.sm2_signature]):
+        protected, payload, signature = token.split(".")
+        signatures.append({"protected": protected, "signature": signature})
+    return json.dumps({"payload": payload, "signatures": signatures}, separators=(",", ":"))

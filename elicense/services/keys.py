@@ -1,29 +1,43 @@
-"""Creating, rotating and retiring the issuer's signing keys."""
+"""Creating, rotating and retiring the issuer's signing keys (Ed25519 and SM2, one active each)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from elicense import crypto
-from elicense.models import SigningKey, SigningKeyStatus
+from elicense.models import KeyAlgorithm, SigningKey, SigningKeyStatus
 from portal.audit import record_event
 
 
-def _create(acting_user) -> SigningKey:
-    public_key, encrypted = crypto.generate_key_pair()
+def _algorithm(value) -> KeyAlgorithm:
+    try:
+        return KeyAlgorithm(value)
+    except ValueError as error:
+        raise ValidationError(f"不支持的密钥算法“{value}”（可选 ed25519、sm2）。") from error
+
+
+def _create(acting_user, algorithm: KeyAlgorithm) -> SigningKey:
+    public_key, encrypted = crypto.new_key_pair(algorithm)
+    kid = crypto.new_kid() if algorithm == KeyAlgorithm.ED25519 else f"sm2-{crypto.new_kid()}"
     key = SigningKey.objects.create(
-        kid=crypto.new_kid(), public_key=public_key, encrypted_private_key=encrypted
+        kid=kid, algorithm=algorithm, public_key=public_key, encrypted_private_key=encrypted
     )
-    record_event(actor=acting_user, action="signing_key.created", obj=key, changes={"kid": key.kid})
+    record_event(
+        actor=acting_user,
+        action="signing_key.created",
+        obj=key,
+        changes={"kid": key.kid, "algorithm": algorithm.value},
+    )
     return key
 
 
 @transaction.atomic
-def create_signing_key(*, acting_user=None) -> SigningKey:
-    """Create the first active signing key; refused when one is already active."""
-    if SigningKey.objects.select_for_update().filter(status=SigningKeyStatus.ACTIVE).exists():
-        raise ValidationError("已有签发中的密钥；如需更换请轮换（rotate）。")
-    return _create(acting_user)
+def create_signing_key(*, acting_user=None, algorithm=KeyAlgorithm.ED25519) -> SigningKey:
+    """Create the first active key of ``algorithm``; refused when one is already active."""
+    algorithm = _algorithm(algorithm)
+    if SigningKey.objects.select_for_update().active(algorithm).exists():
+        raise ValidationError(f"已有签发中的密钥（{algorithm.label}）；如需更换请轮换（rotate）。")
+    return _create(acting_user, algorithm)
 
 
 def _retire(key: SigningKey, acting_user) -> None:
@@ -33,11 +47,13 @@ def _retire(key: SigningKey, acting_user) -> None:
 
 
 @transaction.atomic
-def rotate_signing_key(*, acting_user=None) -> SigningKey:
-    """Retire the active key and create its successor; old signatures still verify."""
-    for key in SigningKey.objects.select_for_update().filter(status=SigningKeyStatus.ACTIVE):
+def rotate_signing_key(*, acting_user=None, algorithm=KeyAlgorithm.ED25519) -> SigningKey:
+    """Retire the active key of ``algorithm`` and create its successor; old signatures
+    still verify."""
+    algorithm = _algorithm(algorithm)
+    for key in SigningKey.objects.select_for_update().active(algorithm):
         _retire(key, acting_user)
-    return _create(acting_user)
+    return _create(acting_user, algorithm)
 
 
 @transaction.atomic

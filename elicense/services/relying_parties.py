@@ -94,6 +94,21 @@ def rotate_api_key(*, acting_user, party) -> tuple[RelyingParty, str]:
 
 
 @transaction.atomic
+def require_sm2_signatures(*, acting_user, party, required: bool) -> RelyingParty:
+    """Set whether the party's token verifications demand an SM2 signature (ADR 0023)."""
+    party = _locked(party)
+    party.require_sm2 = required
+    party.save(update_fields=["require_sm2"])
+    record_event(
+        actor=acting_user,
+        action="relying_party.sm2_required" if required else "relying_party.sm2_not_required",
+        obj=party,
+        changes={"require_sm2": required},
+    )
+    return party
+
+
+@transaction.atomic
 def revoke_api_key(*, acting_user, party, reason) -> RelyingParty:
     """Suspend the party and revoke its key."""
     party = _locked(party)

@@ -32,6 +32,10 @@ class AuditEvent(models.Model):
     object_repr = models.CharField("对象", max_length=200)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     client_address = models.GenericIPAddressField("客户端地址", null=True, blank=True)
+    #: Set by ``portal.audit_chain.seal`` (never on insert): the event's place in the chain and
+    #: HMAC-SM3 over the previous value and the event's content.
+    chain_seq = models.BigIntegerField("链序号", null=True, blank=True, unique=True)
+    chain_value = models.CharField("链值（HMAC-SM3）", max_length=64, blank=True, db_default="")
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -41,6 +41,8 @@ NOT_YET_MOVED = {
     # The core's shared contracts (DESIGN.md §3: 'portal/ the core app ... hooks registry,
     # identifiers, tabular reading, rate limiter, sequences') and its request plumbing.
     "portal/access.py": "shared view guards (require_enterprise ...)",
+    "portal/audit_chain.py": "the audit trail's HMAC-SM3 chain: sealing and verifying",
+    "portal/checks.py": "Django system checks of the core (the audit chain key)",
     "portal/context_processors.py": "template context of every page",
     "portal/health.py": "health checks (django-health-check backends)",
     "portal/hooks.py": "the hooks registry: the seam lower layers ask through (ADR 0020)",
@@ -56,6 +58,7 @@ NOT_YET_MOVED = {
     # The credential layer's own machinery; crypto.py is owned by the SM2 work.
     "elicense/checks.py": "Django system checks of the signing keys",
     "elicense/crypto.py": "JWS signing and verification primitives",
+    "elicense/sm.py": "SM2/SM3/SM4 primitives beside crypto.py (ADR 0023)",
     "elicense/health.py": "health checks of keys and the rate limiter",
     "elicense/pdf.py": "certificate PDF rendering, used by services/documents.py",
     "elicense/qr.py": "QR rendering, used by pages and PDFs",

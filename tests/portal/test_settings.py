@@ -39,9 +39,23 @@ def test_check_deploy_is_clean_with_production_environment():
         "WARNING",
         **PRODUCTION,
         ELICENSE_KEY_PASSPHRASE="a-passphrase-from-the-secret-store",
+        AUDIT_CHAIN_KEY="an-audit-chain-key-from-the-secret-store",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_the_audit_chain_key():
+    result = _manage(
+        "check",
+        "--deploy",
+        **PRODUCTION,
+        ELICENSE_KEY_PASSPHRASE="a-passphrase-from-the-secret-store",
+        AUDIT_CHAIN_KEY="",
+    )
+
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr and "AUDIT_CHAIN_KEY" in result.stderr
 
 
 def test_check_deploy_fails_without_the_signing_key_passphrase():

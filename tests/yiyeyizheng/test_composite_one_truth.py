@@ -4,6 +4,7 @@ approved 食品经营许可 is a food licence for every consumer of food licence
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from elicense import ratelimit
 from elicense import services as elicense
@@ -14,6 +15,7 @@ from licensing import services as register_services
 from licensing.models import FoodLicence, Verdict
 from licensing.queries.suppliers import check_suppliers
 from licensing.services.bulk import _lookups, _verdict
+from tests.badges import badge_problems
 from tests.factories import issue_food
 from tests.yiyeyizheng.conftest import licensed
 from yiyeyizheng.models import LicenceStatus
@@ -65,7 +67,12 @@ def test_ending_the_entity_ends_its_composite_licence_everywhere(
     assert not carried.state.in_force
 
 
-def test_an_approved_food_permit_is_a_food_licence_under_the_composite_number(shop, licence):
+def test_an_approved_food_permit_is_a_food_licence_under_the_composite_number(
+    client, owner, shop, licence
+):
+    client.force_login(owner)
+    listing = client.get(reverse("yiyeyizheng:application_list")).content.decode()
+    assert badge_problems(listing) == (1, [])  # the licence's badge says licence_state's word
     carried = FoodLicence.objects.get(number=licence.number, is_current=True)
 
     assert carried.in_composite and carried.holder_uscc == shop.uscc

@@ -137,7 +137,7 @@ def prefill(entity: MarketEntity) -> dict:
 
 def register_facts(entity: MarketEntity) -> dict:
     """What the government holds, shown read-only on the form and frozen into the signature."""
-    food = entity.food_licences.filter(is_current=True, status="active").first()
+    food = entity.food_licences.in_force(timezone.localdate()).first()
     return {
         "uscc": entity.uscc,
         "name": entity.name,

@@ -39,12 +39,6 @@ class CertificateStatus(models.TextChoices):
 
 
 LIVE = (CertificateStatus.PENDING_SIGNATURE, CertificateStatus.ACTIVE)
-ENDED = (
-    CertificateStatus.SUPERSEDED,
-    CertificateStatus.REVOKED,
-    CertificateStatus.CANCELLED,
-    CertificateStatus.EXPIRED,
-)
 
 
 class CertificateQuerySet(models.QuerySet):

@@ -75,6 +75,24 @@ def test_sales_licences_and_other_districts_are_refused(officer, xuhui_clerk, re
     assert not DemoStore.objects.exists()
 
 
+def test_a_licence_not_in_force_today_is_refused_whatever_its_column_says(
+    officer, xuhui_clerk, time_machine
+):
+    """Selection asks licence_state (ADR 0018): an ended validity reads 已过期 before the
+    nightly task marks it, and a licence starting tomorrow reads 尚未生效."""
+    time_machine.move_to(datetime.datetime(2026, 11, 22, 2, 0, tzinfo=datetime.UTC), tick=False)
+    lapsed = issue_food(xuhui_clerk, register(xuhui_clerk), valid_from=datetime.date(2019, 7, 1))
+    tomorrow = datetime.date(2026, 11, 23)
+    early = issue_food(xuhui_clerk, register(xuhui_clerk), valid_from=tomorrow)
+    assert (lapsed.status, early.status) == ("active", "active")
+
+    with pytest.raises(ValidationError, match="已过期"):
+        _register(officer, lapsed.number)
+    with pytest.raises(ValidationError, match="尚未生效"):
+        _register(officer, early.number)
+    assert not DemoStore.objects.exists()
+
+
 def test_stages_advance_in_order_with_dated_history(officer, restaurant_licence):
     store = advance_store(officer, _register(officer, restaurant_licence.number), times=3)
 

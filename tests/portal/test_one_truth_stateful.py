@@ -16,8 +16,7 @@ asks each surface for the status of every licence and holds them all to ``licenc
   of theirs is current (granted, begun, not ended, not revoked: ADR 0015).
 
 明厨亮灶 store selection asks the same ``state.in_force`` (``register_demo_store``) but needs a
-project year's quotas, so it is tested apart (tests/yiyeyizheng/test_composite_one_truth.py and
-tests/mingchu).
+project year's quotas, so it is tested apart (tests/mingchu/test_demo_stores.py).
 
 ``ONE_TRUTH_EXAMPLES`` sets how many histories (default 15; CI uses the default).
 """

@@ -1,4 +1,6 @@
-# The deployment image: web (gunicorn + whitenoise), worker and beat run from it.
+# The deployment image: web (gunicorn + whitenoise), the workers, beat and the one-off
+# migrate job run from it. Starting it never migrates: docker-compose.yml runs `migrate`
+# once per release before anything else (ADR 0026).
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update \

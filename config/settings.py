@@ -235,6 +235,28 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="portal")
+# Queues by kind (ADR 0026), each with its own worker service in docker-compose.yml, so a
+# 100,000-row bulk check or a month's roll-up never waits in front of a licence's signing.
+# A task named here goes to its kind's queue; any other task (the outbox sweep, the audit
+# seal, the nightly expiry: short housekeeping) to CELERY_QUEUE ("portal"). With
+# CELERY_QUEUES_BY_KIND=false every task goes to CELERY_QUEUE: one worker does everything
+# (a small installation, a test's private worker).
+CELERY_QUEUES_BY_KIND = env.bool("CELERY_QUEUES_BY_KIND", default=True)
+TASK_QUEUES = {
+    "elicense.tasks.sign_certificate": "signing",
+    "elicense.tasks.render_certificate_pdf": "documents",
+    "licensing.tasks.run_bulk_check": "bulk",
+    "licensing.tasks.resume_stalled_bulk_checks": "bulk",
+    "licensing.tasks.recheck_supplier_lists": "bulk",
+    "mingchu.tasks.build_monthly_rollup": "reports",
+    "portal.tasks.send_mail": "notices",
+    "mingchu.tasks.email_report_reminder": "notices",
+    "mingchu.tasks.remind_unsubmitted_reports": "notices",
+    "yiyeyizheng.tasks.remind_overdue_reviews": "notices",
+    "elicense.tasks.publish_changes": "notices",
+}
+#: Asked at every send (so a test may switch CELERY_QUEUES_BY_KIND off for a while).
+CELERY_TASK_ROUTES = ("config.celery.route_by_kind",)
 CELERY_TIMEZONE = TIME_ZONE
 # The transactional outbox (ADR 0014): how often beat sweeps it, after how long a sent
 # task that never acknowledged is sent again, and how many sends before it waits for an

@@ -294,6 +294,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "elicense.tasks.expire_ended_certificates",
         "schedule": crontab(hour=0, minute=5),
     },
+    # The verification log's partitions: the coming months made, expired ones detached.
+    "maintain-verification-partitions-daily": {
+        "task": "elicense.tasks.maintain_verification_partitions",
+        "schedule": crontab(hour=1, minute=15),
+    },
     "expire-food-licences-daily": {
         "task": "licensing.tasks.expire_food_licences",
         "schedule": crontab(hour=0, minute=10),
@@ -403,6 +408,12 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Other host names under which this portal's display QR codes are genuine (an old domain,
 # an intranet name). A display-QR URL on any other host verifies as foreign_domain.
 PUBLIC_HOST_ALIASES = env.list("PUBLIC_HOST_ALIASES", default=[])
+
+#: The verification log (查验记录) on PostgreSQL is partitioned by month (ADR 0026): beat
+#: keeps this many months' partitions made ahead, and detaches (never deletes) those of
+#: months more than VERIFICATION_LOG_RETENTION_MONTHS back; 0 keeps every month attached.
+VERIFICATION_LOG_MONTHS_AHEAD = env.int("VERIFICATION_LOG_MONTHS_AHEAD", default=3)
+VERIFICATION_LOG_RETENTION_MONTHS = env.int("VERIFICATION_LOG_RETENTION_MONTHS", default=36)
 
 # --- 互联网＋明厨亮灶 ---------------------------------------------------------------------
 #: Days before the monthly report's due date (the 30th) from which unsubmitted districts

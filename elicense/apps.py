@@ -84,5 +84,7 @@ class ElicenseConfig(AppConfig):
                 "webhook_endpoint.enabled": "重新启用推送接收地址",
                 "webhook_endpoint.disabled": "停用推送接收地址",
                 "webhook_delivery.redelivered": "重新推送变更事件",
+                "verification_log.partition_created": "创建查验记录分区",
+                "verification_log.partition_detached": "摘除过期查验记录分区",
             }
         )

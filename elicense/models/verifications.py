@@ -39,7 +39,13 @@ class VerificationQuerySet(models.QuerySet):
 
 
 class Verification(models.Model):
-    """One verification and its typed result; the holder sees who checked it and when."""
+    """One verification and its typed result; the holder sees who checked it and when.
+
+    On PostgreSQL the table is partitioned by month of ``created_at`` (ADR 0026, migration
+    0011): its primary key there is (id, created_at), while Django sees ``id``, which one
+    sequence keeps unique. Partitions are made ahead and detached by
+    ``elicense.services.verification_log``.
+    """
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     channel = models.CharField("渠道", max_length=20, choices=VerificationChannel.choices)
@@ -54,7 +60,9 @@ class Verification(models.Model):
         blank=True,
         related_name="verifications",
     )
-    holder_uscc = models.CharField("持证主体", max_length=18, blank=True, db_index=True)
+    #: Indexed by the (holder_uscc, -created_at) index alone, which also serves the
+    #: holder's log index-only within a month's partition (ADR 0026).
+    holder_uscc = models.CharField("持证主体", max_length=18, blank=True)
     verifier = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="查验人",

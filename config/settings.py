@@ -187,6 +187,57 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
+
+def s3_storage(url: str, *, url_seconds: int) -> dict:
+    """The STORAGES entry for S3-compatible object storage (MinIO, a cloud's OSS) from
+    ``s3://<access key>:<secret key>@<host>[:<port>]/<bucket>[?region=…&secure=false]``.
+
+    The bucket stays private: objects carry no ACL, and ``url()`` gives a URL signed for
+    ``url_seconds`` (used when STORAGE_DOWNLOADS=redirect). Without a host, the cloud's
+    default endpoint (AWS) is used.
+    """
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.path.strip("/"):
+        raise ValueError("STORAGE_URL must look like s3://key:secret@host:port/bucket")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    secure = query.get("secure", "true").lower() not in {"false", "0", "no"}
+    endpoint = None
+    if parts.hostname:
+        port = f":{parts.port}" if parts.port else ""
+        endpoint = f"{'https' if secure else 'http'}://{parts.hostname}{port}"
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": parts.path.strip("/"),
+            "endpoint_url": endpoint,
+            "access_key": unquote(parts.username or ""),
+            "secret_key": unquote(parts.password or ""),
+            "region_name": query.get("region", "us-east-1"),
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": url_seconds,
+            # Names are random (attachments) or one per certificate version (PDFs, whose
+            # content never changes): a second write of the same name is the same file.
+            "file_overwrite": True,
+        },
+    }
+
+
+#: Files (certificate PDFs, 一业一证 attachments) go to S3-compatible object storage when
+#: STORAGE_URL is set, so every web and worker host sees them (ADR 0026); otherwise under
+#: MEDIA_ROOT, which only one host shares. Downloads are streamed through the portal in
+#: chunks after its own access check (STORAGE_DOWNLOADS=stream), or answered with a redirect
+#: to a URL signed for STORAGE_URL_SECONDS (=redirect, when browsers reach the store).
+STORAGE_URL = env("STORAGE_URL", default="")
+STORAGE_URL_SECONDS = env.int("STORAGE_URL_SECONDS", default=60)
+STORAGE_DOWNLOADS = env("STORAGE_DOWNLOADS", default="stream")
+if STORAGE_URL:
+    STORAGES["default"] = s3_storage(STORAGE_URL, url_seconds=STORAGE_URL_SECONDS)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

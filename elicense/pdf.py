@@ -18,8 +18,14 @@ from elicense.models import Certificate
 PDF_DIR = "certificates"
 
 
+def pdf_name(certificate: Certificate) -> str:
+    """The PDF copy's name in the default storage (the file system or object storage)."""
+    return f"{PDF_DIR}/{certificate.public_id}.pdf"
+
+
 def pdf_path(certificate: Certificate) -> Path:
-    return Path(settings.MEDIA_ROOT) / PDF_DIR / f"{certificate.public_id}.pdf"
+    """Where the PDF copy lies when files are on the file system (under MEDIA_ROOT)."""
+    return Path(settings.MEDIA_ROOT) / pdf_name(certificate)
 
 
 def printable_context(certificate: Certificate, *, public_url: str) -> dict:

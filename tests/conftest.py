@@ -101,3 +101,25 @@ def celery_broker(url: str):
     finally:
         app.conf.broker_url, app.conf.task_always_eager = previous
         drop_pools()
+
+
+@pytest.fixture(scope="session")
+def s3():
+    """A real S3 protocol server (moto in server mode) on loopback, for the session."""
+    from tests.faults import s3_server
+
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def bucket(s3, settings) -> str:
+    """A fresh private bucket as the default storage (STORAGE_URL's settings)."""
+    from config.settings import s3_storage
+
+    name = s3.bucket()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(s3.storage_url(name), url_seconds=settings.STORAGE_URL_SECONDS),
+    }
+    return name

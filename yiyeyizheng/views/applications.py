@@ -4,7 +4,7 @@ follow the timeline, correct, and apply for change, cancellation or reissue."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +13,7 @@ from elicense.permissions import require
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
+from portal.views.files import file_response
 from yiyeyizheng.forms.applications import (
     ApplicationForm,
     AttachmentForm,
@@ -317,10 +318,10 @@ def attachment_download(request, number: str, pk: int):
     require(request.user, "yiyeyizheng.view_application")
     application = visible_application(request, number)
     attachment = get_object_or_404(Attachment, pk=pk, application=application)
-    return FileResponse(
-        attachment.file.open("rb"),
+    return file_response(
+        attachment.file.name,
+        storage=attachment.file.storage,
         content_type=attachment.content_type,
-        as_attachment=True,
         filename=attachment.original_name,
     )
 

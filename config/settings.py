@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "portal.middleware.StaffIdleTimeoutMiddleware",
+    "portal.middleware.ReplicaPinMiddleware",
     "portal.middleware.ClientAddressMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -120,6 +121,19 @@ else:
 # A persistent connection is checked before a request reuses it, so the first request
 # after a PostgreSQL restart gets a fresh connection instead of an error.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica of the primary (ADR 0026): dashboards, roll-ups, exports and public
+# lists read from it (portal.queries.replica); everything else uses the primary. Tests
+# point it at the test database (MIRROR).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["portal.queries.replica.ReplicaRouter"]
+#: After a browser posts, its reads stay on the primary this long (replica lag cover).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------

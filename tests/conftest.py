@@ -123,3 +123,26 @@ def bucket(s3, settings) -> str:
         "default": s3_storage(s3.storage_url(name), url_seconds=settings.STORAGE_URL_SECONDS),
     }
     return name
+
+
+@pytest.fixture
+def replica(db):
+    """A ``replica`` database for this test: a second connection to the test database.
+
+    It does not see what the test wrote in its own (uncommitted) transaction, as a replica
+    lagging the primary would not: a read that finds the test's rows came from the primary.
+    """
+    from django.db import connections
+
+    from portal.queries.replica import REPLICA
+
+    connections.settings[REPLICA] = {**connections["default"].settings_dict}
+    # Connected here: Django's TestCase refuses a first connection to an alias it was not
+    # set up with; the routing under test then uses this open connection.
+    connections[REPLICA].connect()
+    try:
+        yield connections[REPLICA]
+    finally:
+        connections[REPLICA].close()
+        del connections[REPLICA]
+        del connections.settings[REPLICA]

@@ -15,9 +15,11 @@ from mingchu.queries.rollups import progress_trend, registry_rows, sum_rows, wit
 from mingchu.views import charts
 from mingchu.views.common import selected_year
 from portal.models import District, Role
+from portal.queries.replica import reads_from_replica
 
 
 @login_required
+@reads_from_replica
 def city_dashboard(request):
     user = request.user
     if not user.is_city_wide:
@@ -51,6 +53,7 @@ def city_dashboard(request):
 
 
 @login_required
+@reads_from_replica
 def district_dashboard(request, district_code):
     user = request.user
     district = get_object_or_404(District, code=district_code)

@@ -19,6 +19,7 @@ from mingchu.views.common import check_period
 from mingchu.views.report_xlsx import report_xlsx
 from portal.forms import add_service_errors
 from portal.models import District, Role
+from portal.queries.replica import reads_from_replica
 
 
 def _is_district_officer(user) -> bool:
@@ -279,6 +280,7 @@ def report_detail(request, pk):
 
 
 @login_required
+@reads_from_replica
 def report_export(request, pk):
     """The report as .xlsx in the 附件3 layout."""
     report = _visible_report(request, pk)

@@ -39,8 +39,10 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One worker for every queue on a development machine; production runs one per queue
+# (docker-compose.yml, ADR 0026).
 worker: $(VENV)/.runtime
-	$(BIN)/celery -A config worker -l info
+	$(BIN)/celery -A config worker -Q portal,signing,documents,bulk,reports,notices -l info
 
 beat: $(VENV)/.runtime
 	$(BIN)/celery -A config beat -l info

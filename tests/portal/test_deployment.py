@@ -115,3 +115,10 @@ def test_the_cluster_profile_puts_two_web_replicas_behind_nginx_with_minio(compo
     # The web replicas count nginx among their trusted proxies (ADR 0013).
     assert services["web-2"]["environment"]["PROXY_COUNT"] == "${PROXY_COUNT:-1}"
     assert services["web-2"]["environment"]["STORAGE_URL"] == "${STORAGE_URL:-}"
+
+
+def test_the_development_worker_consumes_every_queue():
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+    line = next(line for line in makefile.splitlines() if "celery -A config worker" in line)
+    queues = set(line.split("-Q ", 1)[1].split()[0].split(","))
+    assert queues == set(settings.TASK_QUEUES.values()) | {settings.CELERY_TASK_DEFAULT_QUEUE}

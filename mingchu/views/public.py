@@ -60,7 +60,6 @@ def video_player(url: str) -> dict | None:
     return {"url": url, "playable": False, "scheme": parts.scheme}
 
 
-@reads_from_replica
 def public_store_detail(request, pk):
     store = get_object_or_404(
         DemoStore.objects.select_related("district").prefetch_related(

@@ -99,3 +99,27 @@ def test_locale_and_time_zone():
     assert "licensing.tasks.expire_food_licences" in {
         entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
+
+
+def test_storage_url_names_an_s3_compatible_store_and_refuses_anything_else():
+    from config.settings import s3_storage
+
+    storage = s3_storage(
+        "s3://portal:se%2Fcret@minio:9000/portal-files?secure=false&region=cn-east-2",
+        url_seconds=60,
+    )
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert options["endpoint_url"] == "http://minio:9000"
+    assert (options["bucket_name"], options["access_key"], options["secret_key"]) == (
+        "portal-files", "portal", "se/cret",
+    )  # fmt: skip
+    assert options["region_name"] == "cn-east-2" and options["default_acl"] is None
+    assert options["querystring_auth"] and options["querystring_expire"] == 60
+    assert (
+        s3_storage("s3://k:s@oss.example.gov.cn/b", url_seconds=30)["OPTIONS"]["endpoint_url"]
+        == "https://oss.example.gov.cn"
+    )
+    for wrong in ("https://minio:9000/bucket", "s3://k:s@minio:9000/"):
+        with pytest.raises(ValueError, match="STORAGE_URL"):
+            s3_storage(wrong, url_seconds=60)

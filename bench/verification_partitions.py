@@ -41,7 +41,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from elicense.services import verification_log  # noqa: E402
+from elicense.services import verification_partitions  # noqa: E402
 
 
 def _rate(run) -> float:
@@ -59,9 +59,9 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("needs DATABASE_URL pointing at a scratch PostgreSQL database")
     call_command("migrate", verbosity=0)
-    verification_log.ensure_verification_partitions(today=MONTH, months_ahead=0)
-    name = verification_log.partition_name(MONTH)
-    start, end = verification_log._bounds(MONTH)
+    verification_partitions.ensure_verification_partitions(today=MONTH, months_ahead=0)
+    name = verification_partitions.partition_name(MONTH)
+    start, end = verification_partitions._bounds(MONTH)
     seconds = (end - start).total_seconds()
     with connection.cursor() as cursor:
         began = time.perf_counter()

@@ -56,6 +56,6 @@ def expire_ended_certificates() -> int:
 )
 def maintain_verification_partitions() -> dict:
     """Daily: make the verification log's coming partitions, detach the expired ones."""
-    from elicense.services.verification_log import maintain_verification_partitions
+    from elicense.services.verification_partitions import maintain_verification_partitions
 
     return maintain_verification_partitions()

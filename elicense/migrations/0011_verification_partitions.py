@@ -7,7 +7,7 @@ month has none yet, every existing row copied over. The primary key becomes
 Django still sees ``id`` as the primary key (ids come from one sequence, so they stay unique
 on their own). Indexes, foreign keys and unique constraints of the old table are recreated
 on the new one as they were, whatever earlier migrations made. Partitions after the first
-three months ahead are made by ``elicense.services.verification_log`` (beat, daily).
+three months ahead are made by ``elicense.services.verification_partitions`` (beat, daily).
 
 SQLite (the embedded default) keeps the plain table: the operation does nothing there.
 """

@@ -44,7 +44,7 @@ class Verification(models.Model):
     On PostgreSQL the table is partitioned by month of ``created_at`` (ADR 0026, migration
     0011): its primary key there is (id, created_at), while Django sees ``id``, which one
     sequence keeps unique. Partitions are made ahead and detached by
-    ``elicense.services.verification_log``.
+    ``elicense.services.verification_partitions``.
     """
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)

@@ -11,7 +11,7 @@ from elicense.services.certificates import (
 from elicense.services.documents import render_certificate_pdf, request_certificate_pdf
 from elicense.services.keys import create_signing_key, retire_signing_key, rotate_signing_key
 from elicense.services.presentations import issue_presentation_code
-from elicense.services.verification_log import (
+from elicense.services.verification_partitions import (
     detach_old_verification_partitions,
     ensure_verification_partitions,
     maintain_verification_partitions,

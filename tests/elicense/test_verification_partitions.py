@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from elicense import services
 from elicense.models import Certificate, Verification
-from elicense.services import verification_log
+from elicense.services import verification_partitions
 from elicense.tasks import maintain_verification_partitions
 from elicense.verification import check_certificate
 from portal.models import AuditEvent
@@ -28,7 +28,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture(autouse=True)
 def _postgresql():
     require(connection.vendor == "postgresql", "needs PostgreSQL (partitioned table)")
-    assert verification_log.partitioned()
+    assert verification_partitions.partitioned()
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_partitions_past_the_retention_window_are_detached_with_their_rows(certi
     assert "elicense_verification_y2030m01" in detached
     assert "elicense_verification_y2030m02" in detached
     assert "elicense_verification_y2030m03" not in detached
-    attached = {p.name for p in verification_log.partitions()}
+    attached = {p.name for p in verification_partitions.partitions()}
     assert "elicense_verification_y2030m01" not in attached
     assert "elicense_verification_y2030m03" in attached
     assert [v.pk for v in Verification.objects.of_holder(certificate.holder_uscc)] == [kept.pk]

@@ -18,11 +18,14 @@ from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 from django.urls import reverse
+from health_check.exceptions import ServiceWarning
 
+from config.celery import app as celery_app
 from elicense.models import Certificate
 from elicense.services.relying_parties import create_relying_party, revoke_api_key
 from licensing import services as licensing_services
 from licensing.models import BulkCheck
+from portal.health import CeleryWorkers
 from tests.conftest import KEY_PASSPHRASE, celery_broker, require
 from tests.factories import register
 from tests.faults import free_port, private_redis
@@ -184,3 +187,8 @@ def test_two_web_processes_and_two_workers_share_sessions_keys_and_queues(
     )
     during = BulkCheck.objects.defer("source", "result").get(pk=check.pk)
     assert during.status == "running" and during.done_rows < during.total_rows
+
+    # Readiness names the queues no worker consumes (here only signing and bulk run).
+    with pytest.raises(ServiceWarning) as degraded:
+        CeleryWorkers(app=celery_app).run()
+    assert "documents、notices、portal、reports" in str(degraded.value.message)

@@ -63,6 +63,7 @@ class Cluster:
             "CONN_MAX_AGE": "0",
         }
         self.processes: list[subprocess.Popen] = []
+        self.workers: list[subprocess.Popen] = []
         self.webs: list[str] = []
 
     def _start(self, *args) -> subprocess.Popen:
@@ -85,11 +86,11 @@ class Cluster:
 
     def worker(self, queue: str) -> None:
         node = f"{queue}-{uuid.uuid4().hex[:6]}@%h"
-        self._start(
+        self.workers.append(self._start(
             "celery", "-A", "config", "worker", "-Q", queue, "-n", node,
             "--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle",
             "-l", "warning",
-        )  # fmt: skip
+        ))  # fmt: skip
 
     def wait_for_webs(self) -> None:
         def up(base):
@@ -102,8 +103,14 @@ class Cluster:
             assert _wait_for(lambda base=base: up(base), seconds=60), f"{base} did not start"
 
     def stop(self) -> None:
+        """Workers are killed (a warm shutdown would finish the 20,000-row check first);
+        the web processes are asked to stop."""
         for process in self.processes:
-            if process.poll() is None:
+            if process.poll() is not None:
+                continue
+            if process in self.workers:
+                process.kill()
+            else:
                 process.terminate()
         for process in self.processes:
             try:

@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import content_disposition_header
-from storages.backends.s3 import S3Storage
 
 CHUNK_BYTES = 64 * 1024
 
 
 def file_response(name: str, *, filename: str, content_type: str, storage=None):
     """A download of the stored file ``name`` as ``filename``."""
+    from storages.backends.s3 import S3Storage  # boto3 loads on the first download only
+
     storage = storage or default_storage
     if not isinstance(storage, S3Storage):
         return FileResponse(

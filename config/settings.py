@@ -205,6 +205,9 @@ def redis_cache(location: str) -> dict:
 
 
 REDIS_URL = env("REDIS_URL")
+#: How the 查验记录 is written (ADR 0024): "stream" (a Redis stream drained in bulk by
+#: ``manage.py drain_verification_log``; direct inserts while Redis is away) or "direct".
+VERIFICATION_LOG = env("VERIFICATION_LOG", default="stream")
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "portal.cache"
 if REDIS_URL:

@@ -7,6 +7,7 @@ Every call is logged as a ``Verification`` so the holder sees who checked it.
 
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -19,13 +20,12 @@ from elicense.models import (
     Certificate,
     KeyAlgorithm,
     SigningKey,
-    Verification,
     VerificationChannel,
 )
 from elicense.models import VerificationResult as Result
 from elicense.models.licence_state import LicenceState
 from elicense.models.presentations import CODE_ALPHABET, CODE_LENGTH
-from elicense.services import presentations
+from elicense.services import presentations, verification_log
 from portal.audit import current_client_address
 
 #: The verification result of each licence state; a licence 30日内到期 is still valid.
@@ -325,13 +325,16 @@ def log_verification(
     else:
         verifier, label = None, verifier_label or "公众"
     certificate = outcome.certificate
-    Verification.objects.create(
-        channel=VerificationChannel(channel),
-        result=outcome.result,
-        certificate=certificate,
+    # The check's id and time are fixed here, at the check (ADR 0024).
+    verification_log.log_check(
+        check_id=uuid.uuid4(),
+        created_at=timezone.now(),
+        channel=VerificationChannel(channel).value,
+        result=Result(outcome.result).value,
+        certificate_id=certificate.pk if certificate else None,
         holder_uscc=certificate.holder_uscc if certificate else "",
-        verifier=verifier,
+        verifier_id=verifier.pk if verifier is not None else None,
         verifier_label=label[:150],
-        relying_party=relying_party,
+        relying_party_id=relying_party.pk if relying_party is not None else None,
         client_address=current_client_address.get(),
     )

@@ -11,6 +11,7 @@ from elicense.services.certificates import (
 from elicense.services.documents import render_certificate_pdf, request_certificate_pdf
 from elicense.services.keys import create_signing_key, retire_signing_key, rotate_signing_key
 from elicense.services.presentations import issue_presentation_code
+from elicense.services.verification_log import log_check
 
 __all__ = [
     "cancel_certificate",
@@ -18,6 +19,7 @@ __all__ = [
     "expire_certificate",
     "issue_certificate",
     "issue_presentation_code",
+    "log_check",
     "render_certificate_pdf",
     "request_certificate_pdf",
     "retire_signing_key",

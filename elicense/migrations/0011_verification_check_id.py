@@ -42,6 +42,16 @@ class Migration(migrations.Migration):
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间'),
         ),
+        migrations.AlterField(
+            model_name='signingkey',
+            name='status',
+            field=models.CharField(choices=[('active', '签发中'), ('retired', '已停用（仅验证）'), ('distrusted', '已失信（不再验证）')], default='active', max_length=10, verbose_name='状态'),
+        ),
+        migrations.AlterField(
+            model_name='entitykey',
+            name='status',
+            field=models.CharField(choices=[('active', '签发中'), ('retired', '已停用（仅验证）'), ('distrusted', '已失信（不再验证）')], default='active', max_length=10, verbose_name='状态'),
+        ),
         migrations.AddConstraint(
             model_name='verification',
             constraint=models.UniqueConstraint(fields=('check_id', 'created_at'), name='verification_check_once'),

@@ -9,13 +9,19 @@ from elicense.services.certificates import (
     supersede_certificate,
 )
 from elicense.services.documents import render_certificate_pdf, request_certificate_pdf
-from elicense.services.keys import create_signing_key, retire_signing_key, rotate_signing_key
+from elicense.services.keys import (
+    create_signing_key,
+    distrust_signing_key,
+    retire_signing_key,
+    rotate_signing_key,
+)
 from elicense.services.presentations import issue_presentation_code
 from elicense.services.verification_log import log_check
 
 __all__ = [
     "cancel_certificate",
     "create_signing_key",
+    "distrust_signing_key",
     "expire_certificate",
     "issue_certificate",
     "issue_presentation_code",

@@ -39,13 +39,24 @@ def channel() -> str:
     return f"portal:invalidate:{settings.DATABASES['default']['NAME']}"
 
 
-class Lru:
-    """A bounded map of key -> (value, expires at); least recently used goes first."""
+#: Memories of other apps by the message kind that clears them (``Lru(kind=...)``).
+_KINDS: dict[str, list] = {}
+_ALL: list = []
 
-    def __init__(self, maxsize: int):
-        self.maxsize = maxsize
+
+class Lru:
+    """A bounded map of key -> (value, expires at); least recently used goes first.
+
+    ``kind`` names the message (``invalidate(kind)``) that clears it; every ``Lru`` is
+    cleared by a flush. ``ttl`` None keeps entries until evicted (immutable data)."""
+
+    def __init__(self, maxsize: int, *, kind: str | None = None, ttl: float | None = TTL_SECONDS):
+        self.maxsize, self.ttl = maxsize, ttl
         self.data: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
+        _ALL.append(self)
+        if kind:
+            _KINDS.setdefault(kind, []).append(self)
 
     def get(self, key):
         with self.lock:
@@ -60,7 +71,8 @@ class Lru:
 
     def put(self, key, value) -> None:
         with self.lock:
-            self.data[key] = (value, time.monotonic() + TTL_SECONDS)
+            expires = time.monotonic() + self.ttl if self.ttl is not None else float("inf")
+            self.data[key] = (value, expires)
             self.data.move_to_end(key)
             while len(self.data) > self.maxsize:
                 self.data.popitem(last=False)
@@ -81,11 +93,10 @@ parties = Lru(10_000)
 certificates = Lru(100_000)
 #: (kid, algorithm) -> loaded public key.
 issuer_keys = Lru(1_000)
-ALL = (parties, certificates, issuer_keys)
 
 
 def flush() -> None:
-    for lru in ALL:
+    for lru in _ALL:
         lru.clear()
 
 
@@ -97,6 +108,9 @@ def _forget(message: str) -> None:
         certificates.drop(lambda key, _cert: key == value)
     elif kind == "holder":
         certificates.drop(lambda _key, cert: cert.holder_uscc == value)
+    elif kind in _KINDS:
+        for lru in _KINDS[kind]:
+            lru.clear()
     else:  # "keys", "all" or anything unknown: forget everything
         flush()
 

@@ -385,6 +385,7 @@ READINESS_CHECKS = [
     "portal.health.CeleryWorkers",
     "elicense.health.SigningKeys",
     "elicense.health.RateLimiter",
+    "elicense.health.VerificationLog",
     "portal.outbox_health.OutboxBacklog",
 ]
 #: Seconds a 503 (database unavailable) tells clients to wait (Retry-After).

@@ -43,6 +43,8 @@ CLAIM_IDLE_MS = 5_000
 #: How often a drainer looks for such entries (``XAUTOCLAIM``), in seconds.
 CLAIM_EVERY_SECONDS = 1.0
 RETRY_REDIS_SECONDS = 5.0
+#: Readiness reports a backlog whose oldest check waits longer than this (seconds).
+STALE_SECONDS = 10.0
 REDIS_TIMEOUT_SECONDS = 0.5
 FIELDS = (
     "check_id", "created_at", "channel", "result", "certificate_id", "holder_uscc",
@@ -212,3 +214,13 @@ class Drainer:
 def backlog(client: redis.Redis) -> int:
     """Checks in the stream not yet written (read or not)."""
     return client.xlen(STREAM)
+
+
+def oldest_age(client: redis.Redis) -> float | None:
+    """Seconds the oldest check in the stream has waited (from its entry id), or None."""
+    first = client.xrange(STREAM, count=1)
+    if not first:
+        return None
+    millis = int(first[0][0].split(b"-")[0])
+    server_seconds, micros = client.time()
+    return max(0.0, server_seconds + micros / 1e6 - millis / 1000)

@@ -87,6 +87,15 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+#: The bearer-key API's stack (``config.wsgi``, ADR 0024): no sessions, messages, CSRF,
+#: authentication of users, login throttling or idle timeout on ``/api/``.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    "portal.middleware.ClientAddressMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
+]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -270,6 +279,13 @@ def redis_cache(location: str) -> dict:
 
 
 REDIS_URL = env("REDIS_URL")
+#: How the 查验记录 is written (ADR 0024): "stream" (a Redis stream drained in bulk by
+#: ``manage.py drain_verification_log``; direct inserts while Redis is away) or "direct".
+VERIFICATION_LOG = env("VERIFICATION_LOG", default="stream")
+#: Relying parties, certificate status and issuer keys held in process memory and
+#: invalidated through Redis pub/sub (ADR 0024); off, or without Redis, every lookup reads
+#: PostgreSQL.
+VERIFICATION_MEMORY = env.bool("VERIFICATION_MEMORY", default=True)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "portal.cache"
 if REDIS_URL:
@@ -461,6 +477,7 @@ READINESS_CHECKS = [
     "portal.health.CeleryWorkers",
     "elicense.health.SigningKeys",
     "elicense.health.RateLimiter",
+    "elicense.health.VerificationLog",
     "portal.outbox_health.OutboxBacklog",
 ]
 #: Seconds a 503 (database unavailable) tells clients to wait (Retry-After).

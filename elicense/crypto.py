@@ -5,11 +5,16 @@ SM2 keys and tokens live in ``elicense.sm`` (ADR 0023); the helpers here that ta
 """
 
 import base64
+import binascii
 import datetime
+import json
+import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
@@ -109,3 +114,83 @@ def new_kid() -> str:
     """Key ids say when the key was made: ``YYYYMMDD-xxxx``."""
     today = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d")
     return f"{today}-{secrets.token_hex(2)}"
+
+
+class MalformedToken(ValueError):
+    """A compact JWS that is not well formed (refused before any signature check)."""
+
+
+#: base64url without padding (RFC 7515 section 2): nothing outside the alphabet, no "=".
+_SEGMENT = re.compile(rb"[A-Za-z0-9_-]*")
+#: The only protected-header members the issuer writes; anything else (``crit``, ``b64``,
+#: ``jku``, ``x5u`` ...) is refused rather than interpreted.
+HEADER_MEMBERS = frozenset({"alg", "kid", "typ"})
+ED25519_SIGNATURE_BYTES = 64
+
+
+def _segment(data: bytes) -> bytes:
+    """Decode one segment strictly: the alphabet, no padding, and canonical (the unused low
+    bits of the last character are zero, so one value has one spelling)."""
+    if _SEGMENT.fullmatch(data) is None or len(data) % 4 == 1:
+        raise MalformedToken("not base64url")
+    try:
+        decoded = base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4))
+    except binascii.Error as error:
+        raise MalformedToken("not base64url") from error
+    if base64.urlsafe_b64encode(decoded).rstrip(b"=") != data:
+        raise MalformedToken("not canonical base64url")
+    return decoded
+
+
+@dataclass(frozen=True)
+class CompactJws:
+    header: dict
+    payload: bytes
+    signing_input: bytes
+    signature: bytes
+
+    @property
+    def alg(self) -> str:
+        return self.header["alg"]
+
+    @property
+    def kid(self) -> str:
+        return self.header.get("kid", "")
+
+
+def parse_compact(token: str) -> CompactJws:
+    """Parse a compact JWS once, strictly (raises ``MalformedToken``): three segments of
+    canonical unpadded base64url, a JSON object header with a string ``alg`` and, when
+    present, a string ``kid``, and no member the issuer does not write."""
+    try:
+        data = token.encode("ascii")
+    except (UnicodeEncodeError, AttributeError) as error:
+        raise MalformedToken("not ASCII") from error
+    if len(data) > MAX_TOKEN_BYTES or data.count(b".") != 2:
+        raise MalformedToken("not three segments")
+    protected, payload, signature = data.split(b".")
+    try:
+        header = json.loads(_segment(protected))
+    except (ValueError, RecursionError) as error:
+        raise MalformedToken("header is not JSON") from error
+    if not isinstance(header, dict) or not isinstance(header.get("alg"), str):
+        raise MalformedToken("header without alg")
+    if not header.keys() <= HEADER_MEMBERS or not isinstance(header.get("kid", ""), str):
+        raise MalformedToken("unexpected header member")
+    return CompactJws(
+        header=header,
+        payload=_segment(payload),
+        signing_input=protected + b"." + payload,
+        signature=_segment(signature),
+    )
+
+
+def verify_parsed(jws: CompactJws, public_key: Ed25519PublicKey) -> bool:
+    """The Ed25519 signature of an already parsed EdDSA token (``alg`` pinned by the caller)."""
+    if len(jws.signature) != ED25519_SIGNATURE_BYTES:
+        return False
+    try:
+        public_key.verify(jws.signature, jws.signing_input)
+    except InvalidSignature:
+        return False
+    return True

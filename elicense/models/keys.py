@@ -7,6 +7,7 @@ from django.db.models import Q
 class SigningKeyStatus(models.TextChoices):
     ACTIVE = "active", "签发中"
     RETIRED = "retired", "已停用（仅验证）"
+    DISTRUSTED = "distrusted", "已失信（不再验证）"
 
 
 class KeyAlgorithm(models.TextChoices):
@@ -16,8 +17,13 @@ class KeyAlgorithm(models.TextChoices):
 
 class SigningKeyQuerySet(models.QuerySet):
     def published(self, algorithm=KeyAlgorithm.ED25519):
-        """Every key of ``algorithm`` that still verifies: the active one and the retired ones."""
-        return self.filter(algorithm=algorithm).order_by("-created_at")
+        """Every key of ``algorithm`` that still verifies: the active one and the retired ones
+        (a distrusted key verifies nothing)."""
+        return (
+            self.filter(algorithm=algorithm)
+            .exclude(status=SigningKeyStatus.DISTRUSTED)
+            .order_by("-created_at")
+        )
 
     def active(self, algorithm=KeyAlgorithm.ED25519):
         return self.filter(algorithm=algorithm, status=SigningKeyStatus.ACTIVE)

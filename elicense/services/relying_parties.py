@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from elicense.models import RelyingParty, RelyingPartyStatus
 from elicense.models.relying_parties import Need, hash_api_key
+from elicense.queries import memory
 from portal.audit import record_event
 
 KEY_PREFIX = "rp_"
@@ -79,6 +80,7 @@ def reject_relying_party(*, acting_user, party, reason) -> RelyingParty:
 def rotate_api_key(*, acting_user, party) -> tuple[RelyingParty, str]:
     """Replace the party's key: the old one stops working at once."""
     party = _locked(party)
+    memory.invalidate(f"party:{party.pk}")
     if party.status != RelyingPartyStatus.APPROVED:
         raise ValidationError("只有已接入的单位可以更换密钥。")
     old_prefix = party.api_key_prefix
@@ -97,6 +99,7 @@ def rotate_api_key(*, acting_user, party) -> tuple[RelyingParty, str]:
 def require_sm2_signatures(*, acting_user, party, required: bool) -> RelyingParty:
     """Set whether the party's token verifications demand an SM2 signature (ADR 0023)."""
     party = _locked(party)
+    memory.invalidate(f"party:{party.pk}")
     party.require_sm2 = required
     party.save(update_fields=["require_sm2"])
     record_event(
@@ -112,6 +115,7 @@ def require_sm2_signatures(*, acting_user, party, required: bool) -> RelyingPart
 def revoke_api_key(*, acting_user, party, reason) -> RelyingParty:
     """Suspend the party and revoke its key."""
     party = _locked(party)
+    memory.invalidate(f"party:{party.pk}")
     if party.status != RelyingPartyStatus.APPROVED:
         raise ValidationError("只有已接入的单位可以停用。")
     party.suspend(by=acting_user, at=timezone.now(), reason=reason or "停用")
@@ -149,8 +153,17 @@ def create_relying_party(*, name: str, peak_qps: int, acting_user=None) -> tuple
 
 
 def party_for_key(key: str) -> RelyingParty | None:
+    """The approved party holding ``key``; from process memory when it may be trusted
+    (ADR 0024: a rotation, revocation or suspension is forgotten on the next call)."""
     if not key or not key.startswith(KEY_PREFIX):
         return None
-    return RelyingParty.objects.filter(
-        api_key_hash=hash_api_key(key), status=RelyingPartyStatus.APPROVED
-    ).first()
+    digest = hash_api_key(key)
+    usable = memory.usable()
+    party = memory.parties.get(digest) if usable else None
+    if party is None:
+        party = RelyingParty.objects.filter(
+            api_key_hash=digest, status=RelyingPartyStatus.APPROVED
+        ).first()
+        if party is not None and usable:
+            memory.parties.put(digest, party)
+    return party

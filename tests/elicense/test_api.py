@@ -222,3 +222,97 @@ def test_a_display_qr_on_another_host_is_foreign_domain(
     assert result(f"https://zz.sh.gov.cn/v/{public_id}/")["result"] == "valid"
     assert result(f"https://ZZ.OLD.CN/v/{public_id}/")["result"] == "valid"
     assert result(f"/v/{public_id}/")["result"] == "valid"
+
+
+def test_the_licences_answer_built_directly_equals_its_schema(client, party_and_key, restaurant):
+    """ADR 0024: the JSON is built by hand; it must be exactly what ``LicencesOut`` says,
+    and the OpenAPI document still describes it with that schema."""
+    from licensing.api import LicencesOut
+
+    entity, _food = restaurant
+    services.revoke_certificate(
+        certificate=Certificate.objects.get(holder_uscc=entity.uscc, kind="food_licence"),
+        acting_user=None,
+        reason="测试",
+    )
+    body = _get(client, f"/licences/{entity.uscc}", party_and_key[1]).json()
+
+    assert body == LicencesOut.model_validate(body).model_dump(mode="json")
+    assert [c["status"] for c in body["certificates"]] == ["valid", "revoked"]
+    assert body["certificates"][0]["valid_to"] is None or isinstance(
+        body["certificates"][0]["valid_to"], str
+    )
+    schema = client.get("/api/v1/openapi.json").json()
+    answer = schema["paths"]["/api/v1/licences/{uscc}"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/LicencesOut"
+    }
+    component = schema["components"]["schemas"]
+    assert set(component["LicencesOut"]["properties"]) == {"uscc", "name", "status", "certificates"}
+    assert set(component["CertificateOut"]["properties"]) == {
+        "kind", "number", "status", "holder_uscc", "holder_name", "valid_from", "valid_to",
+        "verify_url",
+    }  # fmt: skip
+
+
+def _wsgi(path, headers=None):
+    """A request through ``config.wsgi.application``, the stack gunicorn serves."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from django.test import RequestFactory
+
+    from config.wsgi import application
+
+    environ = RequestFactory().get(path, headers=headers or {}).environ
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    # As Django's test client does: the test's transaction must survive the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        answer["body"] = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer
+
+
+def _stack(request):
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {
+            "session": hasattr(request, "session"),
+            "user": hasattr(request, "user"),
+            "messages": hasattr(request, "_messages"),
+        }
+    )
+
+
+def _probe_urls():
+    from django.urls import path
+
+    from config.urls import urlpatterns as portal
+
+    return [path("api/probe", _stack), path("probe", _stack), *portal]
+
+
+urlpatterns = _probe_urls()
+
+
+@pytest.mark.urls(__name__)
+def test_bearer_key_endpoints_skip_sessions_messages_and_csrf(party_and_key, restaurant):
+    import json
+
+    lean, full = _wsgi("/api/probe"), _wsgi("/probe")
+    assert json.loads(lean["body"]) == {"session": False, "user": False, "messages": False}
+    assert json.loads(full["body"]) == {"session": True, "user": True, "messages": True}
+
+    entity, _food = restaurant
+    api = _wsgi(f"/api/v1/licences/{entity.uscc}", {"Authorization": f"Bearer {party_and_key[1]}"})
+    assert api["status"].startswith("200") and b'"certificates"' in api["body"]
+    assert "Set-Cookie" not in api["headers"]
+    assert "X-Content-Type-Options" in api["headers"]  # SecurityMiddleware still runs

@@ -10,11 +10,29 @@ from elicense.services.certificates import (
 )
 from elicense.services.documents import render_certificate_pdf, request_certificate_pdf
 from elicense.services.keys import create_signing_key, retire_signing_key, rotate_signing_key
+from elicense.services.oidc import (
+    create_oidc_client,
+    end_oidc_tokens_of_authorisation,
+    grant_oidc_consent,
+    record_oidc_logout,
+    record_oidc_refusal,
+    revoke_oidc_client,
+    revoke_oidc_consent,
+    rotate_oidc_client_secret,
+)
 from elicense.services.presentations import issue_presentation_code
 
 __all__ = [
     "cancel_certificate",
+    "create_oidc_client",
     "create_signing_key",
+    "end_oidc_tokens_of_authorisation",
+    "grant_oidc_consent",
+    "record_oidc_logout",
+    "record_oidc_refusal",
+    "revoke_oidc_client",
+    "revoke_oidc_consent",
+    "rotate_oidc_client_secret",
     "expire_certificate",
     "issue_certificate",
     "issue_presentation_code",

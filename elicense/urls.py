@@ -72,7 +72,7 @@ urlpatterns = [
 #: site root, so discovery is /.well-known/openid-configuration.
 oauth2_provider_patterns = [
     path("oidc/authorize/", oidc.PortalAuthorizationView.as_view(), name="authorize"),
-    path("oidc/token/", oauth2_views.TokenView.as_view(), name="token"),
+    path("oidc/token/", oidc.PortalTokenView.as_view(), name="token"),
     path("oidc/revoke/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
     path("oidc/introspect/", oauth2_views.IntrospectTokenView.as_view(), name="introspect"),
     path("oidc/userinfo/", oauth2_views.UserInfoView.as_view(), name="user-info"),

@@ -175,7 +175,13 @@ class OidcClientAdmin(admin.ModelAdmin):
             matter=form.cleaned_data["matter"],
             algorithm=form.cleaned_data["id_token_algorithm"],
         )
-        obj.pk = client.pk
+        # the admin logs and redirects with ``obj``: make it the row the service saved
+        obj.pk, obj.application, obj.secret_issued_at = (
+            client.pk,
+            client.application,
+            client.secret_issued_at,
+        )
+        obj._state.adding = False
         self.message_user(
             request,
             f"已开通用户登录。client_id：{client.application.client_id}；"

@@ -331,6 +331,42 @@ def record_oidc_refusal(*, acting_user, client, reason: str, entity_uscc: str = 
     )
 
 
+@transaction.atomic
+def end_tokens_of_replayed_code(*, code: str, application) -> int:
+    """A code presented again after it bought tokens: RFC 6749 §4.1.2 asks that the tokens
+    issued on it be revoked (someone else may hold the code)."""
+    sign_in = (
+        OidcSignIn.objects.filter(code_hash=code_hash(code or ""), client__application=application)
+        .exclude(token_family=None)
+        .first()
+    )
+    if sign_in is None:
+        return 0
+    RefreshToken = get_refresh_token_model()
+    live = RefreshToken.objects.filter(token_family=sign_in.token_family, revoked__isnull=True)
+    ended = live.count()
+    RefreshToken.revoke_family(sign_in.token_family)
+    record_event(
+        actor=None,
+        action="oidc.code_replayed",
+        obj=sign_in,
+        changes={"system": sign_in.client.system_name, "refresh_tokens_ended": ended},
+    )
+    return ended
+
+
+def record_oidc_token_refusal(*, client_id: str, grant_type: str, error: str) -> None:
+    """The token endpoint said no (``invalid_grant``, ``invalid_client`` …): audited with
+    the client it named, whatever DOT or oauthlib found wrong."""
+    client = OidcClient.objects.filter(application__client_id=client_id[:100]).first()
+    record_event(
+        actor=None,
+        action="oidc.token_refused",
+        obj=client,
+        changes={"client_id": client_id[:100], "grant_type": grant_type[:40], "error": error},
+    )
+
+
 def record_oidc_logout(*, acting_user, application) -> None:
     """RP-initiated logout (DOT ends the session and the user's tokens at the system)."""
     client = _client_of(application) if application is not None else None
@@ -405,6 +441,14 @@ class PortalOAuth2Validator(OAuth2Validator):
             return None
         return application
 
+    # prompt=none: the authorization view (signed-in users only) answers consent_required
+    # or account_selection_required itself, once it knows the entity and the consent.
+    def validate_silent_login(self, request):
+        return True
+
+    def validate_silent_authorization(self, request):
+        return True
+
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, *args, **kwargs):
         """RFC 6749 §5.2 names a redirect URI unlike the authorization request's
         ``invalid_grant`` (oauthlib would answer ``invalid_request``)."""
@@ -442,6 +486,7 @@ class PortalOAuth2Validator(OAuth2Validator):
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+            end_tokens_of_replayed_code(code=code, application=client)
             return False
         sign_in = (
             OidcSignIn.objects.select_related("client__relying_party", "authorisation__scope")

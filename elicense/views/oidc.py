@@ -2,8 +2,9 @@
 entity choice, refusal and consent pages; discovery and the JWKS; RP-initiated logout; the
 enterprise withdrawing a consent. The protocol itself is django-oauth-toolkit's."""
 
+import base64
 import json
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,8 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_application_model
-from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
+from oauth2_provider.views import (
+    AuthorizationView,
+    ConnectDiscoveryInfoView,
+    RPInitiatedLogoutView,
+    TokenView,
+)
 from oauthlib.common import add_params_to_uri
+from oauthlib.openid.connect.core.exceptions import AccountSelectionRequired, ConsentRequired
 
 from elicense.forms.oidc import ConsentForm
 from elicense.models import OidcConsent
@@ -68,6 +75,8 @@ class PortalAuthorizationView(AuthorizationView):
         if entity is None and len(entities) == 1:
             entity = entities[0]
         if entity is None:
+            if "none" in prompt:
+                return self._prompt_error(AccountSelectionRequired, credentials, application)
             query = request.GET.copy()
             choices = []
             for option in entities:
@@ -84,6 +93,8 @@ class PortalAuthorizationView(AuthorizationView):
         consent = live_consent(request.user, client, entity.uscc)
         if consent is not None and consent.covers(scopes):
             return self._issue(application, scopes, credentials)
+        if "none" in prompt:
+            return self._prompt_error(ConsentRequired, credentials, application)
         self.oauth2_data = {
             **credentials,
             "scopes": scopes,
@@ -104,6 +115,13 @@ class PortalAuthorizationView(AuthorizationView):
             },
         )
         return _with_form_action(response, credentials["redirect_uri"])
+
+    def _prompt_error(self, error_class, credentials, application):
+        """``prompt=none`` and the user must choose or consent: the system is told so."""
+        error = error_class(state=credentials.get("state"))
+        return self.error_response(
+            OAuthToolkitError(error=error, redirect_uri=credentials["redirect_uri"]), application
+        )
 
     def _issue(self, application, scopes, credentials):
         try:
@@ -173,6 +191,33 @@ class PortalAuthorizationView(AuthorizationView):
                 entity_uscc=entity.uscc,
             )  # fmt: skip
         return super().form_valid(form)
+
+
+class PortalTokenView(TokenView):
+    """DOT's token endpoint; every refusal is audited with the error the system got."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        if response.status_code >= 400:
+            try:
+                error = json.loads(response.content).get("error", "")
+            except ValueError:
+                error = ""
+            client_id = request.POST.get("client_id", "")
+            if not client_id and request.headers.get("Authorization", "").startswith("Basic "):
+                client_id = _basic_client_id(request.headers["Authorization"])
+            oidc_services.record_oidc_token_refusal(
+                client_id=client_id, grant_type=request.POST.get("grant_type", ""), error=error
+            )
+        return response
+
+
+def _basic_client_id(header: str) -> str:
+    try:
+        decoded = base64.b64decode(header.split(" ", 1)[1]).decode()
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    return unquote(decoded.split(":", 1)[0])
 
 
 class PortalDiscoveryView(ConnectDiscoveryInfoView):

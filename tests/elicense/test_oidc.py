@@ -173,12 +173,27 @@ def redirect_error(response):
 # --- failures carry the OAuth 2.0 error names ------------------------------------------------
 
 
-def test_a_code_used_twice_is_invalid_grant(world):
+def test_a_code_used_twice_is_invalid_grant_and_ends_what_it_bought(world):
     request = Request(world.client)
     code = sign_in(_browser(world.owner), request)["code"]
-    assert exchange(Client(), request, code, secret=world.secret)[0] == 200
+    status, first = exchange(Client(), request, code, secret=world.secret)
+    assert status == 200
     status, body = exchange(Client(), request, code, secret=world.secret)
     assert (status, body["error"]) == (400, "invalid_grant")
+    # RFC 6749 §4.1.2: the tokens issued on a replayed code are revoked
+    status, answer = refresh(Client(), world.client, first["refresh_token"], secret=world.secret)
+    assert (status, answer["error"]) == (400, "invalid_grant")
+    assert {"oidc.code_replayed", "oidc.token_refused"} <= set(_actions())
+    refused = AuditEvent.objects.filter(action="oidc.token_refused").first()
+    assert refused.changes["error"] == "invalid_grant"
+
+
+def test_prompt_none_without_consent_answers_consent_required(world):
+    response = _browser(world.owner).get(Request(world.client, prompt="none").url)
+    assert redirect_error(response) == "consent_required"
+    _tokens(world, world.owner)
+    response = _browser(world.owner).get(Request(world.client, prompt="none").url)
+    assert "code" in redirect_params(response)  # consent remembered: no page needed
 
 
 def test_a_wrong_redirect_uri(world):

@@ -234,3 +234,29 @@ def test_staff_cannot_sign_in_to_a_connected_system(world, xuhui_clerk):
     response = browser.get(Request(world.client).url)
     assert response.status_code == 403
     assert "只有企业用户" in response.content.decode()
+
+
+def test_the_admin_opens_a_client_and_shows_the_secret_once(client, xuhui_clerk, signing_key):
+    admin = administrator()
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    party = login_party(admin, endpoint="127.0.0.1:8790", name="后台开通系统")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/elicense/oidcclient/add/",
+        {
+            "relying_party": party.pk,
+            "matter": Matter.objects.get(path="电子政务/市场监管/动产抵押").pk,
+            "id_token_algorithm": "EdDSA",
+            "redirect_uris": "http://127.0.0.1:8790/callback",
+            "post_logout_redirect_uris": "",
+        },
+        follow=True,
+    )
+    created = OidcClient.objects.get(relying_party=party)
+    shown = [str(m) for m in response.context["messages"]]
+    secret = next(m for m in shown if "client_secret" in m).rsplit("：", 1)[1]
+    assert created.application.client_id in shown[0]
+    assert secret not in created.application.client_secret  # stored hashed, shown once
+    assert client.get("/admin/elicense/oidcclient/").status_code == 200
+    assert AuditEvent.objects.filter(action="oidc.client_created").exists()

@@ -8,6 +8,7 @@ own keys (EdDSA by default), and refusal of a code or refresh token whose consen
 authorisation or client has ended. Every grant, consent, token and refusal is audited.
 """
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -408,6 +409,30 @@ def _half_hash(value: str, algorithm: str) -> str:
     return crypto.b64url(digest[: len(digest) // 2])
 
 
+@functools.lru_cache(maxsize=8)
+def _opened_key(kid: str, algorithm: str, encrypted: str) -> jose_jwk.JWK:
+    """The decrypted private key of ``kid``, kept per process: opening it costs more than
+    the signature (4 ms for Ed25519, over 200 ms for RSA; bench/oidc_id_tokens.py), and a
+    sign-in must not wait for that. Keyed by the ciphertext too, so a replaced row reopens."""
+    return jose_jwk.JWK.from_pyca(crypto.load_any_private_key(algorithm, encrypted))
+
+
+def sign_id_token(claims: dict, *, algorithm) -> str:
+    """A compact JWS of ``claims`` by the issuer's active key of ``algorithm`` (EdDSA,
+    RS256 or ES256), ``kid`` in the header."""
+    algorithm = IdTokenAlgorithm(algorithm)
+    key = SigningKey.objects.active(KEY_FOR_ALGORITHM[algorithm]).first()
+    if key is None:
+        raise ValidationError(f"no active signing key for {algorithm.value}")
+    private = _opened_key(key.kid, key.algorithm, key.encrypted_private_key)
+    signed = jose_jwt.JWT(
+        header=json.dumps({"typ": "JWT", "alg": algorithm.value, "kid": key.kid}),
+        claims=json.dumps(claims, default=str),
+    )
+    signed.make_signed_token(private)
+    return signed.serialize()
+
+
 # --- the validator DOT calls ------------------------------------------------------------------
 
 
@@ -604,22 +629,12 @@ class PortalOAuth2Validator(OAuth2Validator):
         algorithm = request.client.portal_client.id_token_algorithm
         if "access_token" in token:
             id_token["at_hash"] = _half_hash(token["access_token"], algorithm)
-        key = SigningKey.objects.active(KEY_FOR_ALGORITHM[algorithm]).first()
-        if key is None:
-            raise ValidationError(f"no active signing key for {algorithm}")
-        private = jose_jwk.JWK.from_pyca(
-            crypto.load_any_private_key(key.algorithm, key.encrypted_private_key)
-        )
-        signed = jose_jwt.JWT(
-            header=json.dumps({"typ": "JWT", "alg": algorithm, "kid": key.kid}),
-            claims=json.dumps(id_token, default=str),
-        )
-        signed.make_signed_token(private)
+        serialized = sign_id_token(id_token, algorithm=algorithm)
         with transaction.atomic():
             saved = self._save_id_token(id_token["jti"], request, expires)
         request.access_token = saved
         request.id_token = saved
-        return signed.serialize()
+        return serialized
 
     def _get_key_for_token(self, token):
         """The public key named by the token's ``kid`` (RP-initiated logout's id_token_hint)."""

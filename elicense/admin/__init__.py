@@ -156,9 +156,16 @@ class OidcClientAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return (
-            [] if obj is None else ["relying_party", "matter", "id_token_algorithm", "revoked_at"]
-        )
+        """A client changes only through its actions (rotate, withdraw): all read-only."""
+        if obj is None:
+            return []
+        return [
+            "relying_party", "application", "matter", "id_token_algorithm",
+            "secret_issued_at", "revoked_at", "revoke_reason",
+        ]  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # withdraw instead: sign-ins and consents keep their client
 
     @admin.display(description="client_id")
     def client_id(self, client):

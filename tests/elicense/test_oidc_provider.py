@@ -260,3 +260,5 @@ def test_the_admin_opens_a_client_and_shows_the_secret_once(client, xuhui_clerk,
     assert secret not in created.application.client_secret  # stored hashed, shown once
     assert client.get("/admin/elicense/oidcclient/").status_code == 200
     assert AuditEvent.objects.filter(action="oidc.client_created").exists()
+    change = client.get(f"/admin/elicense/oidcclient/{created.pk}/change/")
+    assert change.status_code == 200 and 'name="matter"' not in change.content.decode()

@@ -16,6 +16,7 @@ from pathlib import Path
 import jwt
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -77,10 +78,30 @@ def load_public_key(text: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(b64url_decode(text))
 
 
+def generate_oidc_key_pair(algorithm: str) -> tuple[str, str]:
+    """An RSA-2048 (``rsa``) or P-256 (``p256``) key pair for ID tokens of connected systems
+    that cannot check EdDSA (ADR 0025): (SubjectPublicKeyInfo DER base64url, encrypted PEM)."""
+    if algorithm == "rsa":
+        private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    else:
+        private_key = ec.generate_private_key(ec.SECP256R1())
+    encrypted = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(key_passphrase()),
+    ).decode("ascii")
+    spki = private_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return b64url(spki), encrypted
+
+
 def new_key_pair(algorithm: str) -> tuple[str, str]:
-    """(public key text, encrypted private key) for ``ed25519`` or ``sm2``."""
+    """(public key text, encrypted private key) for ``ed25519``, ``sm2``, ``rsa`` or ``p256``."""
     if algorithm == "sm2":
         return sm.generate_key_pair(key_passphrase())
+    if algorithm in ("rsa", "p256"):
+        return generate_oidc_key_pair(algorithm)
     return generate_key_pair()
 
 
@@ -88,6 +109,13 @@ def load_any_private_key(algorithm: str, encrypted: str):
     if algorithm == "sm2":
         return sm.load_private_key(encrypted, key_passphrase())
     return load_private_key(encrypted)
+
+
+def load_any_public_key(algorithm: str, text: str):
+    """The public key object of an Ed25519, RSA or P-256 signing key."""
+    if algorithm in ("rsa", "p256"):
+        return serialization.load_der_public_key(b64url_decode(text))
+    return load_public_key(text)
 
 
 def jwk(kid: str, public_key: str) -> dict:

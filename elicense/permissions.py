@@ -225,3 +225,18 @@ add_enterprise_rule(
 add_enterprise_rule(
     "elicense.manage_authorisations", label="授权、撤销授权或邀请经办人", matters=None
 )
+
+
+@rules.predicate
+def is_consent_holder_or_legal_representative(user, consent) -> bool:
+    """A sign-in consent (ADR 0025) is withdrawn by its user or the entity's legal
+    representative."""
+    if consent is None or not is_enterprise_user(user):
+        return False
+    return consent.user_id == user.pk or (
+        is_legal_representative(user) and user.entity_uscc == consent.entity_uscc
+    )
+
+
+rules.add_perm("elicense.manage_oidc_clients", is_administrator)
+rules.add_perm("elicense.revoke_oidc_consent", is_consent_holder_or_legal_representative)

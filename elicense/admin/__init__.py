@@ -8,8 +8,16 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from elicense.models import Certificate, Matter, RelyingParty, SigningKey, Verification
-from elicense.services import relying_parties
+from elicense.forms.oidc import OidcClientForm
+from elicense.models import (
+    Certificate,
+    Matter,
+    OidcClient,
+    RelyingParty,
+    SigningKey,
+    Verification,
+)
+from elicense.services import oidc, relying_parties
 from portal import services as services_admin
 from portal.admin import AuditedAdminMixin, ReadOnlyAdmin
 
@@ -131,6 +139,88 @@ class RelyingPartyAdmin(admin.ModelAdmin):
         services_admin.save_from_admin(
             acting_user=request.user, obj=obj, created=not change, changed_fields=form.changed_data
         )
+
+
+@admin.register(OidcClient)
+class OidcClientAdmin(admin.ModelAdmin):
+    """用户登录 (OpenID Connect, ADR 0025) beside the party's API key: opening shows the
+    client secret once; rotation and withdrawal are actions. Saved through the services."""
+
+    list_display = ["relying_party", "client_id", "matter", "id_token_algorithm", "revoked_at"]
+    list_select_related = ["relying_party", "application", "matter"]
+    actions = ["rotate_secret", "withdraw"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = OidcClientForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        """A client changes only through its actions (rotate, withdraw): all read-only."""
+        if obj is None:
+            return []
+        return [
+            "relying_party", "application", "matter", "id_token_algorithm",
+            "secret_issued_at", "revoked_at", "revoke_reason",
+        ]  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # withdraw instead: sign-ins and consents keep their client
+
+    @admin.display(description="client_id")
+    def client_id(self, client):
+        return client.application.client_id
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        client, secret = oidc.create_oidc_client(
+            acting_user=request.user,
+            party=form.cleaned_data["relying_party"],
+            redirect_uris=form.cleaned_data["redirect_uris"],
+            post_logout_redirect_uris=form.cleaned_data["post_logout_redirect_uris"],
+            matter=form.cleaned_data["matter"],
+            algorithm=form.cleaned_data["id_token_algorithm"],
+        )
+        # the admin logs and redirects with ``obj``: make it the row the service saved
+        obj.pk, obj.application, obj.secret_issued_at = (
+            client.pk,
+            client.application,
+            client.secret_issued_at,
+        )
+        obj._state.adding = False
+        self.message_user(
+            request,
+            f"已开通用户登录。client_id：{client.application.client_id}；"
+            f"client_secret（仅显示一次，请立即交付）：{secret}",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="轮换客户端密钥（旧密钥立即失效）")
+    def rotate_secret(self, request, queryset):
+        for client in queryset:
+            try:
+                client, secret = oidc.rotate_oidc_client_secret(
+                    acting_user=request.user, client=client
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{client} 新密钥（仅显示一次）：{secret}", messages.SUCCESS
+                )
+
+    @admin.action(description="停用登录客户端（其刷新令牌立即失效）")
+    def withdraw(self, request, queryset):
+        for client in queryset:
+            try:
+                oidc.revoke_oidc_client(
+                    acting_user=request.user, client=client, reason="管理员停用"
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"{client} 已停用。", messages.SUCCESS)
 
 
 @admin.register(Matter)

@@ -13,6 +13,9 @@ class SigningKeyStatus(models.TextChoices):
 class KeyAlgorithm(models.TextChoices):
     ED25519 = "ed25519", "Ed25519"
     SM2 = "sm2", "SM2（SM3）"
+    # for connected systems whose OpenID Connect library lacks EdDSA (ADR 0025): ID tokens only
+    RSA = "rsa", "RSA-2048（RS256）"
+    P256 = "p256", "ECDSA P-256（ES256）"
 
 
 class SigningKeyQuerySet(models.QuerySet):
@@ -41,7 +44,7 @@ class SigningKey(models.Model):
     algorithm = models.CharField(
         "算法", max_length=10, choices=KeyAlgorithm.choices, default=KeyAlgorithm.ED25519
     )
-    public_key = models.CharField("公钥（base64url）", max_length=100)
+    public_key = models.CharField("公钥（base64url）", max_length=600)
     encrypted_private_key = models.TextField("私钥（加密存储）")
     status = models.CharField(
         "状态", max_length=10, choices=SigningKeyStatus.choices, default=SigningKeyStatus.ACTIVE

@@ -15,6 +15,18 @@ from elicense.services.keys import (
     retire_signing_key,
     rotate_signing_key,
 )
+from elicense.services.oidc import (
+    create_oidc_client,
+    end_oidc_tokens_of_authorisation,
+    end_tokens_of_replayed_code,
+    grant_oidc_consent,
+    record_oidc_logout,
+    record_oidc_refusal,
+    record_oidc_token_refusal,
+    revoke_oidc_client,
+    revoke_oidc_consent,
+    rotate_oidc_client_secret,
+)
 from elicense.services.presentations import issue_presentation_code
 from elicense.services.verification_log import log_check
 from elicense.services.verification_partitions import (
@@ -25,19 +37,29 @@ from elicense.services.verification_partitions import (
 
 __all__ = [
     "cancel_certificate",
+    "create_oidc_client",
     "create_signing_key",
     "detach_old_verification_partitions",
     "distrust_signing_key",
+    "end_oidc_tokens_of_authorisation",
+    "end_tokens_of_replayed_code",
     "ensure_verification_partitions",
     "expire_certificate",
+    "grant_oidc_consent",
     "issue_certificate",
     "issue_presentation_code",
     "log_check",
     "maintain_verification_partitions",
+    "record_oidc_logout",
+    "record_oidc_refusal",
+    "record_oidc_token_refusal",
     "render_certificate_pdf",
     "request_certificate_pdf",
     "retire_signing_key",
     "revoke_certificate",
+    "revoke_oidc_client",
+    "revoke_oidc_consent",
+    "rotate_oidc_client_secret",
     "rotate_signing_key",
     "sign_certificate",
     "supersede_certificate",

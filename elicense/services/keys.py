@@ -14,12 +14,16 @@ def _algorithm(value) -> KeyAlgorithm:
     try:
         return KeyAlgorithm(value)
     except ValueError as error:
-        raise ValidationError(f"不支持的密钥算法“{value}”（可选 ed25519、sm2）。") from error
+        raise ValidationError(
+            f"不支持的密钥算法“{value}”（可选 ed25519、sm2、rsa、p256）。"
+        ) from error
 
 
 def _create(acting_user, algorithm: KeyAlgorithm) -> SigningKey:
     public_key, encrypted = crypto.new_key_pair(algorithm)
-    kid = crypto.new_kid() if algorithm == KeyAlgorithm.ED25519 else f"sm2-{crypto.new_kid()}"
+    kid = (
+        crypto.new_kid() if algorithm == KeyAlgorithm.ED25519 else f"{algorithm}-{crypto.new_kid()}"
+    )
     key = SigningKey.objects.create(
         kid=kid, algorithm=algorithm, public_key=public_key, encrypted_private_key=encrypted
     )

@@ -230,6 +230,8 @@ OPEN = {
     "elicense:scan_login_new",
     "elicense:scan_login_poll",
     "elicense:scan_login_confirm",
+    # withdrawing one's own sign-in consent from a connected system (ADR 0025)
+    "elicense:oidc_consent_revoke",
 }
 #: Public pages (the verification pages, the guide, the progress lookup) and staff desks.
 NOT_ENTERPRISE = {

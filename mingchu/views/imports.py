@@ -9,7 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from licensing import tabular
 from mingchu.forms.imports import ImportForm
-from mingchu.models import DemoStore
+from mingchu.models import DemoStore, ProjectDeadline
+from mingchu.queries.rollups import area_summary, registry_rows, sum_rows
+from mingchu.queries.stores import store_table_row
 from mingchu.services.imports import (
     MAX_BYTES,
     StoreImportError,
@@ -67,8 +69,18 @@ def store_export(request):
         label = district.name if district else "全市"
     else:
         label, code = user.district.name, user.district_id
-    stores = stores.order_by("district__sort_order", "id")
-    response = HttpResponse(export_store_table(stores, district_label=label), content_type=XLSX)
+    deadline = ProjectDeadline.objects.for_year(year)
+    stores = stores.order_by("district__sort_order", "id").with_overdue(deadline=deadline)
+    figures = registry_rows(year=year, district_id=code or None)
+    summary = area_summary(sum_rows(figures) if not code else (figures or [None])[0])
+    response = HttpResponse(
+        export_store_table(
+            [store_table_row(store, overdue=store.overdue) for store in stores],
+            district_label=label,
+            summary=summary,
+        ),
+        content_type=XLSX,
+    )
     name = f"demo-stores-{year}-{code or 'all'}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

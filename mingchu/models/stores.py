@@ -74,6 +74,11 @@ class DemoStoreQuerySet(DistrictScopedQuerySet):
             return Value(False, output_field=BooleanField())
         return ~Q(cls.live_condition(on=on))
 
+    def expected_after(self, deadline):
+        """Stores expected in a month after the deadline's (``expected_after_deadline`` as a
+        filter: expected months are stored as their 1st)."""
+        return self.filter(expected_completion__gt=deadline.replace(day=1))
+
     def with_overdue(self, *, deadline, on=None):
         """Each store with ``overdue`` (``overdue_condition`` at the end of ``on``, default
         today)."""

@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mingchu.models import DemoStore, ProjectDeadline
@@ -155,3 +156,25 @@ def test_only_a_city_officer_sets_a_deadline_and_only_within_its_year(client, of
         not ProjectDeadline.objects.exists()
         and not AuditEvent.objects.filter(action="deadline.set").exists()
     )
+
+
+def test_an_imported_table_with_stores_expected_after_the_deadline_warns(
+    client, officer, xuhui_clerk, quotas
+):
+    licence = issue_food(xuhui_clerk, register(xuhui_clerk, name="上海导入十一月餐饮有限公司"))
+    table = (
+        "序号,单位名称,地址,许可证号,建设进度,预计完成时间\r\n"
+        f"1,{licence.operator_name},{licence.premises_address},{licence.number},前期准备,2022-11\r\n"
+    ).encode()
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("mingchu:store_import"),
+        {"file": SimpleUploadedFile("附件4.csv", table)},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "已导入 1 行：新登记 1 家" in page
+    assert "本区有 1 家示范店预计完成时间晚于对接上线期限（2022年09月30日）" in page
+    assert WORDING in page

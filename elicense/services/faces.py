@@ -37,14 +37,15 @@ class Face:
         return asdict(self)
 
 
-@transaction.atomic
 def read_face(*, acting_user, token: str, purpose: str, expected_uscc: str = "") -> Face:
     """Verify what was scanned (a presentation code is redeemed once) and return the face of
     the business licence it shows. ``purpose`` names the form (for the audit trail);
     ``expected_uscc``, when the form is about one entity, refuses another's licence.
 
     Raises ValidationError with the verification's Chinese message when the scan is not a
-    valid business licence. Writes ``certificate.face_read``.
+    valid business licence. The verification is logged (and a code redeemed) whatever comes
+    of it, outside any transaction of ours: a refused scan is still a scan on record. A
+    given face writes ``certificate.face_read``.
     """
     require(acting_user, "elicense.read_face")
     outcome = verify_token(
@@ -64,10 +65,11 @@ def read_face(*, acting_user, token: str, purpose: str, expected_uscc: str = "")
         legal_person_name=face.get("legal_person_name", ""),
         address=face.get("address", ""),
     )
-    record_event(
-        actor=acting_user,
-        action="certificate.face_read",
-        obj=certificate,
-        changes={"purpose": purpose[:100], "uscc": result.uscc, "result": outcome.result},
-    )
+    with transaction.atomic():
+        record_event(
+            actor=acting_user,
+            action="certificate.face_read",
+            obj=certificate,
+            changes={"purpose": purpose[:100], "uscc": result.uscc, "result": outcome.result},
+        )
     return result

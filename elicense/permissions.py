@@ -244,4 +244,6 @@ rules.add_perm("elicense.sign_off_guidance", may_sign_off_guidance)
 rules.add_perm("elicense.sign_off_operations", may_sign_off_operations)
 rules.add_perm("elicense.review_access", may_sign_off_guidance | may_sign_off_operations)
 #: 照面信息获取: staff filling a register form, an enterprise filling its supplier list.
-rules.add_perm("elicense.read_face", is_bureau_staff | is_enterprise_user)
+add_enterprise_rule(
+    "elicense.read_face", label="扫码获取照面信息", matters=ANY_MATTER, also=is_bureau_staff
+)

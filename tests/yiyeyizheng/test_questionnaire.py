@@ -92,7 +92,7 @@ def test_without_a_published_catalogue_the_list_says_so(client, reference_data):
 
 
 def test_the_boiler_answers_do_not_both_fit_20_tonnes(client, catalogue):
-    """"单台容量 20 吨/小时以上天然气锅炉的须办理": 以上 includes 20 t/h, so the other answer
+    """ "单台容量 20 吨/小时以上天然气锅炉的须办理": 以上 includes 20 t/h, so the other answer
     must leave it out."""
     page = client.get(reverse("yiyeyizheng:questionnaire", args=[10])).content.decode()
     assert "boiler" in _questions(page)

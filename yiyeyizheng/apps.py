@@ -122,7 +122,7 @@ def _register_service_promises() -> None:
     registry.add_nav(
         label="帮办代办",
         url_name="yiyeyizheng:assistance_list",
-        roles={Role.WINDOW_CLERK, Role.ENTERPRISE},
+        roles={Role.WINDOW_CLERK},  # applicants reach it from 一业一证申请
         order=63,
     )
     registry.add_nav(

@@ -1,7 +1,7 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -48,17 +48,17 @@ class RelyingPartyAdmin(admin.ModelAdmin):
     """Review applications; approval shows the API key once. Usage is read here too."""
 
     list_display = [
-        "org_name", "system_name", "status", "peak_qps", "yearly_volume", "calls_today",
+        "org_name", "system_name", "status", "peak_qps", "yearly_volume_10k", "calls_today",
         "api_key_prefix", "applied_at",
     ]  # fmt: skip
     list_filter = ["status", "org_nature", "verification_range"]
     search_fields = ["org_name", "system_name", "uscc"]
-    actions = ["approve", "reject", "rotate_key", "suspend"]
+    actions = ["sign_guidance", "sign_operations", "reject", "rotate_key", "suspend"]
     readonly_fields = [
-        "status", "decided_at", "decided_by", "api_key_prefix", "api_key_issued_at", "usage",
+        "status", "guidance_signed_by", "guidance_signed_at", "decided_at", "decided_by",
+        "api_key_prefix", "api_key_issued_at", "usage",
     ]  # fmt: skip
     exclude = ["api_key_hash"]
-    filter_horizontal = ["matters"]
 
     def get_queryset(self, request):
         today = timezone.localdate()
@@ -84,8 +84,11 @@ class RelyingPartyAdmin(admin.ModelAdmin):
         logs = party.verifications.filter(created_at__gte=since)
         per_day = logs.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("id"))
         by_result = logs.values("result").annotate(n=Count("id")).order_by("-n")
-        daily_budget = party.yearly_volume / 365
-        lines = [f"约定年验证量 {party.yearly_volume} 次（日均 {daily_budget:.0f} 次）"]
+        daily_budget = party.yearly_volume_10k * 10_000 / 365
+        lines = [
+            f"约定年验证量 {party.yearly_volume_10k.normalize():f} 万次/年"
+            f"（日均 {daily_budget:.0f} 次）"
+        ]
         lines += [f"{row['day']}: {row['n']} 次" for row in per_day.order_by("-day")[:30]]
         lines += [f"结果 {row['result']}: {row['n']} 次" for row in by_result]
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
@@ -96,14 +99,24 @@ class RelyingPartyAdmin(admin.ModelAdmin):
                 result = action(party)
             except ValidationError as error:
                 self.message_user(request, f"{party}：{' '.join(error.messages)}", messages.ERROR)
+            except PermissionDenied as error:
+                self.message_user(request, f"{party}：{error}", messages.ERROR)
             else:
                 self.message_user(request, done(party, result), messages.SUCCESS)
 
-    @admin.action(description="批准接入并签发密钥（密钥仅显示一次）")
-    def approve(self, request, queryset):
+    @admin.action(description="业务指导部门签字")
+    def sign_guidance(self, request, queryset):
         self._each(
             request, queryset,
-            lambda p: relying_parties.approve_relying_party(acting_user=request.user, party=p),
+            lambda p: relying_parties.sign_off_guidance(acting_user=request.user, party=p),
+            lambda p, r: f"{p} 业务指导部门已签字，待系统运维部门签字。",
+        )  # fmt: skip
+
+    @admin.action(description="系统运维部门签字：批准接入并签发密钥（密钥仅显示一次）")
+    def sign_operations(self, request, queryset):
+        self._each(
+            request, queryset,
+            lambda p: relying_parties.sign_off_operations(acting_user=request.user, party=p),
             lambda p, r: f"{p} 已批准。接口密钥（仅显示一次，请立即交付）：{r[1]}",
         )  # fmt: skip
 

@@ -12,6 +12,7 @@ class VerificationChannel(models.TextChoices):
     CLERK_SCAN = "clerk_scan", "窗口扫码"
     API = "api", "接口查验"
     BULK = "bulk", "批量查验"
+    FACE_READ = "face_read", "照面信息获取"
 
 
 class VerificationResult(models.TextChoices):

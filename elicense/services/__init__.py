@@ -9,6 +9,7 @@ from elicense.services.certificates import (
     supersede_certificate,
 )
 from elicense.services.documents import render_certificate_pdf, request_certificate_pdf
+from elicense.services.faces import read_face
 from elicense.services.keys import (
     create_signing_key,
     distrust_signing_key,
@@ -28,6 +29,12 @@ from elicense.services.oidc import (
     rotate_oidc_client_secret,
 )
 from elicense.services.presentations import issue_presentation_code
+from elicense.services.relying_parties import (
+    apply_for_access,
+    reject_relying_party,
+    sign_off_guidance,
+    sign_off_operations,
+)
 from elicense.services.verification_log import log_check
 from elicense.services.verification_partitions import (
     detach_old_verification_partitions,
@@ -36,6 +43,7 @@ from elicense.services.verification_partitions import (
 )
 
 __all__ = [
+    "apply_for_access",
     "cancel_certificate",
     "create_oidc_client",
     "create_signing_key",
@@ -50,9 +58,11 @@ __all__ = [
     "issue_presentation_code",
     "log_check",
     "maintain_verification_partitions",
+    "read_face",
     "record_oidc_logout",
     "record_oidc_refusal",
     "record_oidc_token_refusal",
+    "reject_relying_party",
     "render_certificate_pdf",
     "request_certificate_pdf",
     "retire_signing_key",
@@ -62,5 +72,7 @@ __all__ = [
     "rotate_oidc_client_secret",
     "rotate_signing_key",
     "sign_certificate",
+    "sign_off_guidance",
+    "sign_off_operations",
     "supersede_certificate",
 ]

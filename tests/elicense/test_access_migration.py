@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("elicense", "0010_sm2_keys_and_signatures")]
-AFTER = [("elicense", "0011_access_form_signoffs")]
+BEFORE = [("elicense", "0013_oidc")]
+AFTER = [("elicense", "0014_access_form_signoffs")]
 
 
 @pytest.mark.django_db

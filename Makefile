@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check -q
 DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: run test lint format worker beat migrate seed clean debian-packages
+.PHONY: run test lint format worker beat drain migrate seed clean debian-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,6 +46,9 @@ worker: $(VENV)/.runtime
 
 beat: $(VENV)/.runtime
 	$(BIN)/celery -A config beat -l info
+
+drain: $(VENV)/.runtime
+	$(BIN)/python manage.py drain_verification_log
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

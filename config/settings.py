@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     # ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from its own static
     # files instead of a CDN.
     "ninja",
+    # OpenID Connect provider for connected systems (ADR 0025); its views are elicense's
+    "oauth2_provider",
     "portal",
     "elicense",
     "licensing",
@@ -85,6 +87,15 @@ MIDDLEWARE = [
     "portal.middleware.ClientAddressMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+]
+
+#: The bearer-key API's stack (``config.wsgi``, ADR 0024): no sessions, messages, CSRF,
+#: authentication of users, login throttling or idle timeout on ``/api/``.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    "portal.middleware.ClientAddressMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -270,6 +281,13 @@ def redis_cache(location: str) -> dict:
 
 
 REDIS_URL = env("REDIS_URL")
+#: How the 查验记录 is written (ADR 0024): "stream" (a Redis stream drained in bulk by
+#: ``manage.py drain_verification_log``; direct inserts while Redis is away) or "direct".
+VERIFICATION_LOG = env("VERIFICATION_LOG", default="stream")
+#: Relying parties, certificate status and issuer keys held in process memory and
+#: invalidated through Redis pub/sub (ADR 0024); off, or without Redis, every lookup reads
+#: PostgreSQL.
+VERIFICATION_MEMORY = env.bool("VERIFICATION_MEMORY", default=True)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "portal.cache"
 if REDIS_URL:
@@ -461,6 +479,7 @@ READINESS_CHECKS = [
     "portal.health.CeleryWorkers",
     "elicense.health.SigningKeys",
     "elicense.health.RateLimiter",
+    "elicense.health.VerificationLog",
     "portal.outbox_health.OutboxBacklog",
 ]
 #: Seconds a 503 (database unavailable) tells clients to wait (Retry-After).
@@ -479,6 +498,54 @@ PUBLIC_HOST_ALIASES = env.list("PUBLIC_HOST_ALIASES", default=[])
 #: months more than VERIFICATION_LOG_RETENTION_MONTHS back; 0 keeps every month attached.
 VERIFICATION_LOG_MONTHS_AHEAD = env.int("VERIFICATION_LOG_MONTHS_AHEAD", default=3)
 VERIFICATION_LOG_RETENTION_MONTHS = env.int("VERIFICATION_LOG_RETENTION_MONTHS", default=36)
+# --- Sign-in for connected systems: OpenID Connect (django-oauth-toolkit, ADR 0025) ------
+#: Key of the pairwise subject identifiers (HMAC-SHA256): each connected system sees its own
+#: ``sub`` for a user. Changing it changes every ``sub``; ``check --deploy`` requires it
+#: (elicense.E003); in DEBUG the SECRET_KEY stands in.
+OIDC_PAIRWISE_KEY = env("OIDC_PAIRWISE_KEY", default="")
+#: DOT's own models (named so that migrations can resolve the swappable reference).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    # the issuer (``iss``) behind a proxy; empty: the site root of the request
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISSUER", default=""),
+    "PKCE_REQUIRED": True,  # authorization code + PKCE (S256) only; no implicit, no hybrid
+    "OAUTH2_VALIDATOR_CLASS": "elicense.services.oidc.PortalOAuth2Validator",
+    "OAUTH2_SERVER_CLASS": "oauthlib.openid.connect.core.endpoints.pre_configured.Server",
+    "SCOPES": {
+        "openid": "确认您的身份",
+        "profile": "您的姓名",
+        "entity": "您代表的企业（名称、统一社会信用代码）及您的身份（法定代表人或经办人）",
+        "authorisation": "经办人的授权（授权编号、事项范围、有效期）",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],  # http only on loopback (the service)
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("OIDC_CODE_SECONDS", default=60),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ACCESS_TOKEN_SECONDS", default=600),
+    "ID_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ID_TOKEN_SECONDS", default=600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OIDC_REFRESH_TOKEN_SECONDS", default=7 * 86_400),
+    "ROTATE_REFRESH_TOKEN": True,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    "REQUEST_APPROVAL_PROMPT": "force",  # the portal's own consent record decides, not DOT
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
+    # RFC 9700 (OAuth 2.0 security BCP): no implicit or password grant, PKCE S256 only,
+    # redirect URIs compared exactly
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # bearer tokens never in the query
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207 iss on the redirect
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # tokens stored hashed
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a replayed refresh token ends its family
+}
+#: DOT warns that http redirect URIs are allowed: the portal's client service accepts http
+#: only for loopback hosts (RFC 8252), https everywhere else (ADR 0025).
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 
 # --- 互联网＋明厨亮灶 ---------------------------------------------------------------------
 #: Days before the monthly report's due date (the 30th) from which unsubmitted districts
@@ -489,6 +556,10 @@ MINGCHU_REMINDER_DAYS = env.int("MINGCHU_REMINDER_DAYS", default=3)
 YIYEYIZHENG_REVIEW_WORKING_DAYS = env.int("YIYEYIZHENG_REVIEW_WORKING_DAYS", default=5)
 YIYEYIZHENG_ATTACHMENT_MAX_BYTES = env.int(
     "YIYEYIZHENG_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+#: 济宁附件1: the stamped access form's scan (PDF/JPEG/PNG), bounded (ADR 0011).
+ELICENSE_STAMPED_SCAN_MAX_BYTES = env.int(
+    "ELICENSE_STAMPED_SCAN_MAX_BYTES", default=5 * 1024 * 1024
 )
 YIYEYIZHENG_EMAIL_NOTIFICATIONS = env.bool("YIYEYIZHENG_EMAIL_NOTIFICATIONS", default=True)
 YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR = env.int("YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR", default=60)

@@ -46,6 +46,12 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ELICENSE_KEY_PASSPHRASE = KEY_PASSPHRASE
+    # Checks are inserted at once unless a test runs the stream and its drainer itself.
+    settings.VERIFICATION_LOG = "direct"
+    # Process memory of the verification path (ADR 0024) outlives rolled-back test data.
+    from elicense.queries import memory
+
+    memory.flush()
     # A key prefix of its own per test: on Redis the cache outlives the test database (and
     # earlier runs), so counters such as the progress-lookup budget must start from nothing.
     settings.CACHES = {

@@ -141,3 +141,24 @@ def verification_log_rows(month_start: datetime.datetime, *, holders: int, per_h
                 ]
             )
     return made
+
+
+def authorisation_from(holder, agent, *, granted_by, scope="电子政务/市场监管", days=30):
+    """An authorisation from another entity than the agent's own: the grant service binds
+    agents to their own entity today, but sign-in for connected systems already lets a user
+    who acts for several choose one (ADR 0025)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from elicense.models import Authorisation, Matter
+
+    now = timezone.now()
+    return Authorisation.objects.create(
+        holder_uscc=holder.uscc,
+        agent=agent,
+        scope=Matter.objects.get(path=scope),
+        valid_from=now,
+        valid_to=now + datetime.timedelta(days=days),
+        granted_by=granted_by,
+    )

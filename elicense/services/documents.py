@@ -24,6 +24,13 @@ def public_url(certificate: Certificate) -> str:
     )
 
 
+def holder_page_url() -> str:
+    """``public_url`` as a template with ``{public_id}``: one ``reverse`` per answer, not per
+    certificate."""
+    marker = "PUBLICIDMARKER"
+    return public_url(Certificate(public_id=marker)).replace(marker, "{public_id}")
+
+
 def render_certificate_pdf(*, certificate_id: int) -> str:
     """Render a signed certificate's PDF into the default storage unless it is there.
 

@@ -21,6 +21,7 @@ from elicense.models import (
 )
 from elicense.pdf import pdf_name, printable_context
 from elicense.permissions import require
+from elicense.queries.oidc import connected_systems
 from elicense.services import issue_presentation_code
 from elicense.services.documents import pdf_ready, public_url, request_certificate_pdf
 from elicense.verification import check_certificate, live_result, verify_token
@@ -113,6 +114,7 @@ def my_certificates(request):
             "verifications": Verification.objects.of_holder(user.entity_uscc).select_related(
                 "certificate"
             )[:20],
+            "connected_systems": connected_systems(user.entity_uscc, viewer=user),
             "scan_logins": LoginChallenge.objects.filter(
                 user__entity_uscc=user.entity_uscc, status=ChallengeStatus.CONSUMED
             ).select_related("user")[:20],

@@ -40,6 +40,7 @@ def test_check_deploy_is_clean_with_production_environment():
         **PRODUCTION,
         ELICENSE_KEY_PASSPHRASE="a-passphrase-from-the-secret-store",
         AUDIT_CHAIN_KEY="an-audit-chain-key-from-the-secret-store",
+        OIDC_PAIRWISE_KEY="a-pairwise-subject-key-from-the-secret-store",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

@@ -21,6 +21,7 @@ from yiyeyizheng.forms.applications import (
     ReasonForm,
 )
 from yiyeyizheng.forms.questionnaire import AnswersForm
+from yiyeyizheng.forms.ratings import RatingForm
 from yiyeyizheng.models import (
     Application,
     Attachment,
@@ -28,6 +29,7 @@ from yiyeyizheng.models import (
     CatalogueVersion,
     CompositeLicence,
     ItemReview,
+    ServiceRating,
 )
 from yiyeyizheng.models.applications import FORM_FIELDS
 from yiyeyizheng.models.questions import FIXED_QUESTIONS
@@ -132,7 +134,12 @@ def application_list(request):
 def visible_application(request, number: str) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(request.user).select_related(
-            "business_format__lead_department", "district", "entity", "licence", "signed_document"
+            "business_format__lead_department",
+            "district",
+            "entity",
+            "licence",
+            "signed_document",
+            "assisted_by",
         ),
         number=number,
     )
@@ -164,6 +171,10 @@ def application_detail(request, number: str):
             "needs_correction": any(r.status == "correction_requested" for r in reviews),
             "missing": application.missing() if application.is_unsubmitted() else [],
             "wrong": application.fact_problems() if application.is_clerk_of(user) else [],
+            "rating": ServiceRating.objects.filter(application=application).first()
+            if application.is_concluded()
+            else None,
+            "rating_form": RatingForm(),
         },
     )
 

@@ -104,7 +104,7 @@ class PostgreSQLOnly(migrations.RunSQL):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("elicense", "0010_sm2_keys_and_signatures"),
+        ("elicense", "0011_verification_check_id"),
     ]
 
     operations = [

@@ -28,7 +28,7 @@ from licensing.models import BulkCheck
 from portal.health import CeleryWorkers
 from tests.conftest import KEY_PASSPHRASE, celery_broker, require
 from tests.factories import register
-from tests.faults import free_port, private_redis
+from tests.faults import free_port, private_redis, use_redis
 from tests.licensing.test_worker_faults import _merchant_list
 
 pytestmark = pytest.mark.celery_worker
@@ -125,6 +125,9 @@ def cluster(transactional_db, settings):
     require(connection.vendor == "postgresql", "needs PostgreSQL")
     settings.CELERY_QUEUES_BY_KIND = True
     with private_redis() as redis_server, celery_broker(redis_server.url):
+        # This process is one more node: its cache, its invalidations (ADR 0024) and its
+        # tasks go to the cluster's Redis.
+        use_redis(settings, redis_server.url)
         processes = Cluster(redis_server.url)
         try:
             processes.web(), processes.web()

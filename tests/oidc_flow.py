@@ -3,24 +3,32 @@
 
 import datetime
 import secrets
+from decimal import Decimal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from authlib.common.security import generate_token
 from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from elicense.models import Matter
 from elicense.models.relying_parties import Need
 from elicense.services import create_oidc_client
 from elicense.services.authorisations import grant_authorisation
-from elicense.services.relying_parties import apply_for_access, approve_relying_party
+from elicense.services.relying_parties import (
+    apply_for_access,
+    sign_off_guidance,
+    sign_off_operations,
+)
 from portal.models import Role
 from tests.factories import UserFactory
 
 SCOPE = "openid profile entity authorisation"
 MATTER = "电子政务/市场监管/动产抵押"
+#: A minimal PDF for 附件1's 加盖单位公章扫描件.
+STAMPED_SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def administrator():
@@ -44,11 +52,17 @@ def login_party(admin, *, endpoint="127.0.0.1:8765", name="动产抵押登记系
         needs=needs or [Need.LOGIN],
         verification_range="province",
         channels=["pc"],
-        yearly_volume=1000,
+        yearly_volume_10k=Decimal("0.1"),
         peak_qps=5,
-        matters=[Matter.objects.get(path=MATTER)],
+        matter_tree="（电子政务）-（市场监管）-（动产抵押）",
+        committed=True,
+        applicant_signatory="王接入",
+        sealing_unit=f"{name}运营中心",
+        stamped_scan=SimpleUploadedFile("附件1盖章.pdf", STAMPED_SCAN, "application/pdf"),
     )
-    party, _key = approve_relying_party(acting_user=admin, party=party)
+    guidance = UserFactory(username=f"oidc_guidance_{party.pk}", role=Role.CITY_OFFICER)
+    sign_off_guidance(acting_user=guidance, party=party)
+    party, _key = sign_off_operations(acting_user=admin, party=party)
     return party
 
 

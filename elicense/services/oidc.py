@@ -43,7 +43,7 @@ from elicense.models import (
     RelyingPartyStatus,
     SigningKey,
 )
-from elicense.models.relying_parties import Need
+from elicense.models.relying_parties import Need, parse_matter_tree
 from elicense.permissions import require
 from elicense.queries.oidc import ROLE_CLAIMS, still_allowed
 from portal.audit import current_client_address, record_event
@@ -136,8 +136,8 @@ def create_oidc_client(
         raise ValidationError("该单位的应用需求不含“用户登录”，不能开通。")
     if OidcClient.objects.active().filter(relying_party=party).exists():
         raise ValidationError("该单位已开通用户登录；如需更换客户端密钥，请使用“轮换密钥”。")
-    declared = list(party.matters.all())
-    if declared and matter not in declared:
+    declared = parse_matter_tree(party.matter_tree)
+    if declared and matter.path not in declared:
         raise ValidationError({"matter": "办理事项须是该单位申请接入时登记的事项之一。"})
     algorithm = IdTokenAlgorithm(algorithm)
     if not SigningKey.objects.active(KEY_FOR_ALGORITHM[algorithm]).exists():

@@ -6,6 +6,7 @@ class MingchuConfig(AppConfig):
     verbose_name = "互联网＋明厨亮灶"
 
     def ready(self):
+        from mingchu import permissions  # noqa: F401 - registers the app's rules
         from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role
@@ -46,6 +47,7 @@ class MingchuConfig(AppConfig):
                 "quota.set": "设定年度布点",
                 "demo_store.registered": "登记示范店",
                 "demo_store.stage_advanced": "更新建设进度",
+                "demo_store.stage_corrected": "更正建设进度",
                 "demo_store.camera_added": "登记示范店摄像头",
                 "demo_store.platform_connected": "登记平台对接",
                 "demo_store.video_stream_set": "设置视频流地址",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from mingchu.views import (
+    corrections,
     dashboards,
     imports,
     public,
@@ -19,6 +20,7 @@ urlpatterns = [
     path("quotas/new/", quotas.quota_year_new, name="quota_year_new"),
     path("stores/", stores.store_list, name="store_list"),
     path("stores/<int:pk>/advance/", stores.store_advance, name="store_advance"),
+    path("stores/<int:pk>/correct/", corrections.store_correct, name="store_correct"),
     path("reports/", reports.report_list, name="report_list"),
     path("reports/open/", reports.report_open, name="report_open"),
     path("reports/<int:pk>/", reports.report_edit, name="report_edit"),

@@ -1,5 +1,6 @@
 """Every write of the bright-kitchen project, one module per topic; callers import from here."""
 
+from mingchu.services.corrections import correct_store_stage
 from mingchu.services.imports import import_store_table
 from mingchu.services.quotas import adjust_quota, set_year_quotas
 from mingchu.services.reports import (
@@ -26,6 +27,7 @@ __all__ = [
     "advance_store_stage",
     "build_city_rollup",
     "connect_platform",
+    "correct_store_stage",
     "email_report_reminder",
     "import_store_table",
     "open_report",

@@ -24,9 +24,11 @@ def test_ending_an_entity_is_confirmed_first(client, xuhui_clerk, action, label)
     assert f"请确认：{label}" in page and "上海确认注销餐饮有限公司" in page
     assert "不能撤回" in page and "经营期满" in page
     assert MarketEntity.objects.get().status == "active"
-    assert not AuditEvent.objects.filter(action__startswith="entity.").exclude(
-        action="entity.registered"
-    ).exists()
+    assert (
+        not AuditEvent.objects.filter(action__startswith="entity.")
+        .exclude(action="entity.registered")
+        .exists()
+    )
 
     client.post(url, {**data, "confirmed": "1"})
 
@@ -51,9 +53,7 @@ def test_cancelling_a_food_licence_is_confirmed_first(client, xuhui_clerk):
     assert licence.status == "cancelled"
 
 
-def test_the_confirmation_carries_the_form_back_and_returning_changes_nothing(
-    client, xuhui_clerk
-):
+def test_the_confirmation_carries_the_form_back_and_returning_changes_nothing(client, xuhui_clerk):
     entity = register(xuhui_clerk)
     client.force_login(xuhui_clerk)
     url = reverse("licensing:entity_end", args=[entity.pk])

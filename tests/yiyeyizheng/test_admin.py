@@ -129,12 +129,19 @@ def test_copy_compare_and_publish_retire_the_previous_version(client, catalogue,
     page = client.get(
         reverse("admin:yiyeyizheng_catalogueversion_compare", args=[draft.pk])
     ).content.decode()
-    assert "1. 超市：公共场所卫生许可" in page and "area_at_least" in page
+    assert "1. 超市：公共场所卫生许可" in page and "经营面积达到 500 平方米以上须办理" in page
+    assert "{&#x27;type&#x27;" not in page and "area_at_least" not in page  # no dict reprs
     assert 'data-compare="items_removed"' in page and "2. 便利店：烟草专卖零售许可" in page
     assert 'data-compare="items_added"' in page and "2. 便利店：新的备案事项" in page
     assert 'data-compare="formats_added"' not in page
 
-    client.post(reverse("admin:yiyeyizheng_catalogueversion_publish", args=[draft.pk]))
+    publish = reverse("admin:yiyeyizheng_catalogueversion_publish", args=[draft.pk])
+    confirm = client.get(publish).content.decode()
+    assert "data-confirmation" in confirm and "不能撤回" in confirm
+    assert 'data-compare="items_added"' in confirm and "新的备案事项" in confirm
+    client.post(publish)  # not confirmed: nothing is published
+    assert CatalogueVersion.current() == catalogue
+    client.post(publish, {"confirmed": "1"})
     catalogue.refresh_from_db()
     draft.refresh_from_db()
     assert (catalogue.status, draft.status) == ("retired", "published")
@@ -225,3 +232,21 @@ def test_a_repeated_permit_in_the_inline_is_refused(client, draft, administrator
     response = client.post(reverse("admin:yiyeyizheng_businessformat_change", args=[gym.pk]), data)
     assert response.status_code == 200
     assert f"事项名称“{items[0].permit.name}”重复" in response.content.decode()
+
+
+def test_no_delete_is_offered_on_a_published_version(client, catalogue, administrator):
+    client.force_login(administrator)
+    listing = client.get(reverse("admin:yiyeyizheng_catalogueversion_changelist"))
+    assert "delete_selected" not in listing.content.decode()
+    page = client.get(reverse("admin:yiyeyizheng_catalogueversion_change", args=[catalogue.pk]))
+    assert reverse("admin:yiyeyizheng_catalogueversion_delete", args=[catalogue.pk]) not in (
+        page.content.decode()
+    )
+    assert (
+        client.post(
+            reverse("admin:yiyeyizheng_catalogueversion_delete", args=[catalogue.pk]),
+            {"post": "yes"},
+        ).status_code
+        == 403
+    )
+    assert CatalogueVersion.objects.filter(pk=catalogue.pk).exists()

@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -207,3 +208,12 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         for message in pending:
             outbox.requeue(acting_user=request.user, message=message)
         self.message_user(request, f"已重新派发 {len(pending)} 项。")
+
+
+# The admin speaks as the bureau's back office (issue 16): its own title, every section in
+# Chinese. django-axes ships no Chinese: its section name is set here and its strings come
+# from locale/zh_Hans (LOCALE_PATHS), so no model or migration of axes changes.
+admin.site.site_header = "上海市市场监督管理局 管理后台"
+admin.site.site_title = "上海市市场监督管理局 管理后台"
+admin.site.index_title = "管理首页"
+apps.get_app_config("axes").verbose_name = "登录保护（失败锁定）"

@@ -154,7 +154,12 @@ PAGES = [
         "elicense:document_sign",
         ANY,
         "post",
-        data=lambda w: {"title": "合同", "matter": "电子政务/市场监管/动产抵押", "data": "{}"},
+        data=lambda w: {
+            "title": "合同",
+            "matter": "电子政务/市场监管/动产抵押",
+            "subject": "text",
+            "text": "合同",
+        },  # fmt: skip
     ),
     Page("elicense:key_list", ANY),
     Page("licensing:my_entity", ANY),

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "portal.middleware.DatabaseUnavailableMiddleware",
     "portal.middleware.StaffIdleTimeoutMiddleware",
     "portal.middleware.ClientAddressMiddleware",
+    "portal.middleware.PublicBaseUrlMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -379,7 +380,10 @@ RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=30)
 # --- Electronic certificates -----------------------------------------------------------
 ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")
 PRESENTATION_CODE_SECONDS = env.int("PRESENTATION_CODE_SECONDS", default=120)
-PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+#: The portal's public address, printed in QR codes and PDFs. Unset (development), it is the
+#: address the portal is served at (portal.middleware.public_base_url); production sets it
+#: (``check --deploy`` reports portal.E002 otherwise).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 # Other host names under which this portal's display QR codes are genuine (an old domain,
 # an intranet name). A display-QR URL on any other host verifies as foreign_domain.
 PUBLIC_HOST_ALIASES = env.list("PUBLIC_HOST_ALIASES", default=[])

@@ -6,6 +6,7 @@ status). Files are cached per certificate version: a version's face never change
 """
 
 import base64
+import hashlib
 from pathlib import Path
 
 from django.conf import settings
@@ -14,12 +15,16 @@ from django.utils import timezone
 
 from elicense import qr
 from elicense.models import Certificate
+from portal.middleware import public_base_url
 
 PDF_DIR = "certificates"
 
 
 def pdf_path(certificate: Certificate) -> Path:
-    return Path(settings.MEDIA_ROOT) / PDF_DIR / f"{certificate.public_id}.pdf"
+    """The cached PDF of the certificate for the portal's current address: its QR code and
+    footer print that address, so a portal served elsewhere renders (and caches) its own."""
+    site = hashlib.sha256(public_base_url().encode()).hexdigest()[:8]
+    return Path(settings.MEDIA_ROOT) / PDF_DIR / f"{certificate.public_id}-{site}.pdf"
 
 
 def printable_context(certificate: Certificate, *, public_url: str) -> dict:

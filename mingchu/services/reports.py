@@ -16,6 +16,7 @@ from mingchu.models.quotas import YEARS
 from mingchu.queries.reports import due_at, registry_figures
 from portal import outbox
 from portal.audit import record_event
+from portal.middleware import public_base_url
 from portal.models import District, Role, User
 from portal.services import notify_users
 
@@ -222,7 +223,7 @@ def email_report_reminder(*, reminder_id: int) -> int:
             f"{reminder.district}：\n\n"
             f"贵区{reminder.year}年{reminder.month}月“互联网＋明厨亮灶”区月度报表（附件3）"
             f"尚未上报，请于{due.year}年{due.month}月{due.day}日 23:59 前登录门户上报：\n"
-            f"{settings.PUBLIC_BASE_URL}{reverse('mingchu:report_list')}\n"
+            f"{public_base_url()}{reverse('mingchu:report_list')}\n"
         ),
         to=recipients,
     ).send()

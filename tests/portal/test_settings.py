@@ -28,6 +28,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k" * 20 + "-production-like-secret-from-the-environment-" + "x" * 20,
     "ALLOWED_HOSTS": "portal.example.gov.cn",
+    "PUBLIC_BASE_URL": "https://portal.example.gov.cn",
 }
 
 
@@ -56,6 +57,19 @@ def test_check_deploy_fails_without_the_audit_chain_key():
 
     assert result.returncode != 0
     assert "portal.E001" in result.stderr and "AUDIT_CHAIN_KEY" in result.stderr
+
+
+def test_check_deploy_fails_without_the_public_base_url():
+    result = _manage(
+        "check",
+        "--deploy",
+        **{**PRODUCTION, "PUBLIC_BASE_URL": ""},
+        ELICENSE_KEY_PASSPHRASE="a-passphrase-from-the-secret-store",
+        AUDIT_CHAIN_KEY="an-audit-chain-key-from-the-secret-store",
+    )
+
+    assert result.returncode != 0
+    assert "portal.E002" in result.stderr and "PUBLIC_BASE_URL" in result.stderr
 
 
 def test_check_deploy_fails_without_the_signing_key_passphrase():

@@ -23,6 +23,7 @@ from licensing.forms.entities import (
 )
 from licensing.models import BusinessLicence, FoodLicence, MarketEntity
 from licensing.models.licences import current_food_licences_prefetch
+from licensing.queries.certificates import printable_certificates
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
@@ -123,6 +124,7 @@ def entity_detail(request, pk):
             "food_licences": food_licences,
             "can_manage": can_manage and entity.is_active(),
             "history": history,
+            "printable": printable_certificates(request.user, entity.uscc),
         },
     )
 

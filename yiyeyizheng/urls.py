@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiyeyizheng.views import applications, progress, questionnaire, reviews
+from yiyeyizheng.views import applications, notices, progress, questionnaire, reviews
 
 app_name = "yiyeyizheng"
 
@@ -44,6 +44,11 @@ urlpatterns = [
     ),
     path(
         "applications/<str:number>/accept/", reviews.application_accept, name="application_accept"
+    ),
+    path(
+        "applications/<str:number>/acceptance-notice.pdf",
+        notices.acceptance_notice,
+        name="acceptance_notice",
     ),
     path(
         "applications/<str:number>/return/", reviews.application_return, name="application_return"

@@ -206,6 +206,7 @@ PAGES = [
         args=lambda w: [w.draft.number, w.attachment.pk],
     ),
     Page("yiyeyizheng:application_sign", YYZ, args=lambda w: [w.draft.number]),
+    Page("yiyeyizheng:acceptance_notice", YYZ, args=lambda w: [w.draft.number]),
     Page("yiyeyizheng:application_submit", YYZ, "post", args=lambda w: [w.draft.number]),
     Page("yiyeyizheng:application_correct", YYZ, "post", args=lambda w: [w.draft.number]),
     Page("yiyeyizheng:application_withdraw", YYZ, "post", args=lambda w: [w.draft.number]),

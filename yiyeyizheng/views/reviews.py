@@ -47,7 +47,11 @@ def application_accept(request, number: str):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, f"已受理 {application.number}，事项已同步推送各审批部门。")
+        messages.success(
+            request,
+            f"已受理 {application.number}，事项已同步推送各审批部门。"
+            "请在本页下载受理通知书交申请人。",
+        )
     return redirect("yiyeyizheng:application_detail", application.number)
 
 

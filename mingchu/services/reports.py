@@ -140,6 +140,11 @@ def return_report(*, acting_user, report, reason: str) -> MonthlyReport:
     record_event(
         actor=acting_user, action="report.returned", obj=report, changes={"reason": reason}
     )
+    notify_users(  # the district hears at once, not at its next visit to the list
+        users=_district_officers(report.district_id),
+        message=f"{report.year}年{report.month}月明厨亮灶进度报表被市局退回修改：{reason.strip()}",
+        link=reverse("mingchu:report_edit", args=[report.pk]),
+    )
     return report
 
 

@@ -9,6 +9,13 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("invite/<uidb64>/<token>/", auth.SetPasswordView.as_view(), name="set_password"),
+    path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("display/elder/", display.elder_mode, name="elder_mode"),
     path("notifications/read/", notifications.mark_read, name="notifications_read"),
 ]

@@ -76,6 +76,7 @@ PUBLIC_PAGES = [
 #: Addresses an anonymous visitor may read (200). Everything else is somebody's desk.
 PUBLIC_PREFIXES = (
     "/login/",
+    "/password/reset/",  # 忘记密码
     "/v/",
     "/b/",
     "/elicense/signatures/",

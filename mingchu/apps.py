@@ -66,7 +66,9 @@ class MingchuConfig(AppConfig):
             }
         )
         registry.add_public_link(
-            label="“互联网＋明厨亮灶”示范店", url_name="mingchu:public_store_list"
+            label="“互联网＋明厨亮灶”示范店",
+            url_name="mingchu:public_store_list",
+            description="看得见的后厨：查看示范店名单和建设进度。",
         )
         registry.add_badge_mark(slot="mingchu", provider=has_completed_demo_store)
 

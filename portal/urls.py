@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import auth, display, home, notifications
+from portal.views import auth, display, home, notifications, pages
 
 app_name = "portal"
 
@@ -17,5 +17,10 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("display/elder/", display.elder_mode, name="elder_mode"),
+    path("help/", pages.page("help"), name="help"),
+    path("contact/", pages.page("contact"), name="contact"),
+    path("privacy/", pages.page("privacy"), name="privacy"),
+    path("accessibility/", pages.page("accessibility"), name="accessibility"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("notifications/read/", notifications.mark_read, name="notifications_read"),
 ]

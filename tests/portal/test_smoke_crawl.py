@@ -77,6 +77,11 @@ PUBLIC_PAGES = [
 PUBLIC_PREFIXES = (
     "/login/",
     "/password/reset/",  # 忘记密码
+    "/help/",
+    "/contact/",
+    "/privacy/",
+    "/accessibility/",
+    "/favicon.ico",
     "/v/",
     "/b/",
     "/elicense/signatures/",

@@ -39,7 +39,13 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
-if DEBUG:
+#: Development secrets generated and kept under var/ (the secret key, the signing-key
+#: passphrase, the audit-chain key): on with DEBUG, and for ``make run``, which shows the
+#: portal as people see it (DEBUG off) on a developer's machine. Never in production:
+#: ``check --deploy`` refuses it (portal.E003).
+LOCAL_SECRETS = env.bool("LOCAL_SECRETS", default=DEBUG)
+
+if LOCAL_SECRETS:
     SECRET_KEY = env("SECRET_KEY", default=None) or _development_secret_key()
 else:
     SECRET_KEY = env("SECRET_KEY")  # required: raises ImproperlyConfigured when missing
@@ -314,8 +320,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Cookies over HTTPS only; ``make run`` (plain HTTP on 127.0.0.1) turns this off.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
     # Probes call these over plain HTTP from inside the container or the load balancer.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

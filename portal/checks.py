@@ -33,3 +33,17 @@ def public_base_url(app_configs, **kwargs):
             id="portal.E002",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def no_local_secrets(app_configs, **kwargs):
+    """The development secrets under var/ are for a developer's machine (``make run``)."""
+    if not settings.LOCAL_SECRETS or settings.DEBUG:
+        return []
+    return [
+        Error(
+            "LOCAL_SECRETS 已开启：密钥取自本机 var/ 目录，只能用于开发演示。",
+            hint="生产环境删除 LOCAL_SECRETS，从密钥管理系统注入 SECRET_KEY 等密钥。",
+            id="portal.E003",
+        )
+    ]

@@ -1,6 +1,7 @@
 """Production settings come from the environment and pass Django's deploy checks."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -113,3 +114,21 @@ def test_locale_and_time_zone():
     assert "licensing.tasks.expire_food_licences" in {
         entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
+
+
+def _make_run_environment() -> dict[str, str]:
+    """The variables ``make run`` exports (read from the Makefile, so the two cannot drift)."""
+    makefile = (settings.BASE_DIR / "Makefile").read_text(encoding="utf-8")
+    pairs = re.findall(r"^run: export (\w+) := (.*)$", makefile, flags=re.MULTILINE)
+    return dict(pairs)
+
+
+def test_make_run_serves_without_debug_on_this_machine_but_never_passes_for_production():
+    run = _make_run_environment()
+    assert run["DEBUG"] == "false" and run["LOCAL_SECRETS"] == "true"
+
+    started = _manage("check", **run, SECRET_KEY="")
+    assert started.returncode == 0, started.stderr
+
+    deploy = _manage("check", "--deploy", **run, PUBLIC_BASE_URL="https://portal.example.gov.cn")
+    assert deploy.returncode != 0 and "portal.E003" in deploy.stderr

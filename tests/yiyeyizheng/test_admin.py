@@ -250,3 +250,54 @@ def test_no_delete_is_offered_on_a_published_version(client, catalogue, administ
         == 403
     )
     assert CatalogueVersion.objects.filter(pk=catalogue.pk).exists()
+
+
+def _fields_post(business_format, items, item, parts):
+    """The inline POST with ``item``'s rule given as the editor's fields, not JSON."""
+    data = _inline_post(business_format, items)
+    index = items.index(item)
+    del data[f"items-{index}-rule"]
+    for part, value in parts.items():
+        data[f"items-{index}-rule_{part}"] = value
+    return data
+
+
+def test_a_rule_is_edited_with_fields_for_its_type_without_json(client, draft, administrator):
+    client.force_login(administrator)
+    supermarket = draft.formats.get(seq=1)
+    items = list(supermarket.items.select_related("permit").order_by("position"))
+    hygiene = next(i for i in items if i.permit.name == "公共场所卫生许可")
+    url = reverse("admin:yiyeyizheng_businessformat_change", args=[supermarket.pk])
+    page = client.get(url).content.decode()
+    index = items.index(hygiene)
+    assert f'name="items-{index}-rule_0"' in page and "面积达到（平方米）" in page
+    assert '<option value="area_at_least" selected>' in page  # the current rule, as fields
+
+    missing = client.post(url, _fields_post(supermarket, items, hygiene, {0: "area_at_least"}))
+    assert "请填写面积（平方米）" in missing.content.decode()
+    bad = client.post(
+        url, _fields_post(supermarket, items, hygiene, {0: "area_at_least", 2: "三百"})
+    )
+    assert "面积须为数字" in bad.content.decode()
+    assert not AuditEvent.objects.filter(action="catalogue.item_changed").exists()
+
+    done = client.post(
+        url, _fields_post(supermarket, items, hygiene, {0: "area_at_least", 2: "500"})
+    )
+    assert done.status_code == 302
+    hygiene.refresh_from_db()
+    assert hygiene.rule == {"type": "area_at_least", "m2": 500}
+
+    client.post(
+        url,
+        _fields_post(
+            supermarket, items, hygiene,
+            {0: "venue_feature", 3: ["sauna", "swimming_pool"], 5: ["310115"]},
+        ),
+    )  # fmt: skip
+    hygiene.refresh_from_db()
+    assert hygiene.rule == {
+        "type": "filing_in_districts",
+        "districts": ["310115"],
+        "rule": {"type": "venue_feature", "features": ["sauna", "swimming_pool"]},
+    }

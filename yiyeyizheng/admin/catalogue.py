@@ -17,8 +17,8 @@ from django.utils.html import format_html, format_html_join
 
 from portal.models import Department
 from yiyeyizheng import services
+from yiyeyizheng.forms.catalogue import RuleField
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion, FormatItem, VersionStatus
-from yiyeyizheng.models.rule_schema import validate_rule
 from yiyeyizheng.queries.catalogue import compare_versions
 
 
@@ -203,11 +203,7 @@ class CatalogueVersionAdmin(admin.ModelAdmin):
 
 class FormatItemForm(forms.ModelForm):
     permit_name = forms.CharField(label="事项名称", max_length=80)
-    rule = forms.JSONField(
-        label="办理规则",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
-        error_messages={"invalid": '规则须为合法的 JSON，如 {"type": "always"}。'},
-    )
+    rule = RuleField(label="办理规则")
 
     class Meta:
         model = FormatItem
@@ -220,11 +216,6 @@ class FormatItemForm(forms.ModelForm):
             self.fields["departments"].queryset = Department.objects.all()
         if self.instance.pk and "permit_name" in self.fields:
             self.fields["permit_name"].initial = self.instance.permit.name
-
-    def clean_rule(self):
-        rule = self.cleaned_data["rule"]
-        validate_rule(rule)
-        return rule
 
     def values(self) -> dict:
         data = self.cleaned_data

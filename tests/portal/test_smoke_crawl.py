@@ -276,6 +276,7 @@ class Visit:
     ms: float
     queries: int
     location: str = ""
+    content_type: str = ""
 
 
 @dataclass
@@ -311,6 +312,7 @@ def crawl(client, role: str, start: list[str]) -> Crawl:
             response = client.get(url)
         visit = Visit(url, response.status_code, (time.perf_counter() - began) * 1000, len(queries))
         visit.location = response.get("Location", "")
+        visit.content_type = response.get("Content-Type", "")
         result.visits.append(visit)
 
         if response.status_code >= 500:

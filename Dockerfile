@@ -1,4 +1,6 @@
-# The deployment image: web (gunicorn + whitenoise), worker and beat run from it.
+# The deployment image: web (gunicorn + whitenoise), the workers, beat and the one-off
+# migrate job run from it. Starting it never migrates: docker-compose.yml runs `migrate`
+# once per release before anything else (ADR 0026).
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update \
@@ -10,6 +12,8 @@ RUN pip install --no-cache-dir "setuptools<81" wheel \
  && pip install --no-cache-dir --no-build-isolation -r requirements.txt
 COPY . .
 RUN DEBUG=false SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput
+# The cut PDF fonts (ADR 0024), made once here instead of on the first render.
+RUN DEBUG=false SECRET_KEY=build-only-not-secret python manage.py elicense_fonts
 RUN useradd --system --home /app portal && mkdir -p /app/var && chown portal /app/var
 USER portal
 EXPOSE 8000

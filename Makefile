@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check -q
 DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: run dev test lint format worker beat migrate seed clean debian-packages
+.PHONY: run dev test lint format worker beat drain migrate seed clean debian-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -53,11 +53,16 @@ run: seed
 dev: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One worker for every queue on a development machine; production runs one per queue
+# (docker-compose.yml, ADR 0026).
 worker: $(VENV)/.runtime
-	$(BIN)/celery -A config worker -l info
+	$(BIN)/celery -A config worker -Q portal,signing,documents,bulk,reports,notices -l info
 
 beat: $(VENV)/.runtime
 	$(BIN)/celery -A config beat -l info
+
+drain: $(VENV)/.runtime
+	$(BIN)/python manage.py drain_verification_log
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,5 +1,9 @@
 """GET /api/v1/licences/{uscc} under gunicorn against a bare Django JSON endpoint.
 
+Without Redis (``REDIS_URL`` is emptied below): the process-memory and stream paths of
+ADR 0024 are off, so this measures the fallback. ``bench/verification_path.py`` measures
+the deployment shape (Redis, a drainer) in alternating rounds.
+
 Fills a scratch PostgreSQL database (DATABASE_URL, required; it is wiped) with N
 certificates by bulk insert (bench set-up only; the portal writes through services),
 starts gunicorn on 127.0.0.1 with the portal plus a bare endpoint (bench/bench_settings.py),

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     # ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from its own static
     # files instead of a CDN.
     "ninja",
+    # OpenID Connect provider for connected systems (ADR 0025); its views are elicense's
+    "oauth2_provider",
     "portal",
     "elicense",
     "licensing",
@@ -87,10 +89,20 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "portal.middleware.StaffIdleTimeoutMiddleware",
+    "portal.middleware.ReplicaPinMiddleware",
     "portal.middleware.ClientAddressMiddleware",
     "portal.middleware.PublicBaseUrlMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+]
+
+#: The bearer-key API's stack (``config.wsgi``, ADR 0024): no sessions, messages, CSRF,
+#: authentication of users, login throttling or idle timeout on ``/api/``.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    "portal.middleware.ClientAddressMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +139,19 @@ else:
 # A persistent connection is checked before a request reuses it, so the first request
 # after a PostgreSQL restart gets a fresh connection instead of an error.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica of the primary (ADR 0026): dashboards, roll-ups, exports and public
+# lists read from it (portal.queries.replica); everything else uses the primary. Tests
+# point it at the test database (MIRROR).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["portal.queries.replica.ReplicaRouter"]
+#: After a browser posts, its reads stay on the primary this long (replica lag cover).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------
@@ -196,6 +221,57 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
+
+def s3_storage(url: str, *, url_seconds: int) -> dict:
+    """The STORAGES entry for S3-compatible object storage (MinIO, a cloud's OSS) from
+    ``s3://<access key>:<secret key>@<host>[:<port>]/<bucket>[?region=…&secure=false]``.
+
+    The bucket stays private: objects carry no ACL, and ``url()`` gives a URL signed for
+    ``url_seconds`` (used when STORAGE_DOWNLOADS=redirect). Without a host, the cloud's
+    default endpoint (AWS) is used.
+    """
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.path.strip("/"):
+        raise ValueError("STORAGE_URL must look like s3://key:secret@host:port/bucket")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    secure = query.get("secure", "true").lower() not in {"false", "0", "no"}
+    endpoint = None
+    if parts.hostname:
+        port = f":{parts.port}" if parts.port else ""
+        endpoint = f"{'https' if secure else 'http'}://{parts.hostname}{port}"
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": parts.path.strip("/"),
+            "endpoint_url": endpoint,
+            "access_key": unquote(parts.username or ""),
+            "secret_key": unquote(parts.password or ""),
+            "region_name": query.get("region", "us-east-1"),
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": url_seconds,
+            # Names are random (attachments) or one per certificate version (PDFs, whose
+            # content never changes): a second write of the same name is the same file.
+            "file_overwrite": True,
+        },
+    }
+
+
+#: Files (certificate PDFs, 一业一证 attachments) go to S3-compatible object storage when
+#: STORAGE_URL is set, so every web and worker host sees them (ADR 0026); otherwise under
+#: MEDIA_ROOT, which only one host shares. Downloads are streamed through the portal in
+#: chunks after its own access check (STORAGE_DOWNLOADS=stream), or answered with a redirect
+#: to a URL signed for STORAGE_URL_SECONDS (=redirect, when browsers reach the store).
+STORAGE_URL = env("STORAGE_URL", default="")
+STORAGE_URL_SECONDS = env.int("STORAGE_URL_SECONDS", default=60)
+STORAGE_DOWNLOADS = env("STORAGE_DOWNLOADS", default="stream")
+if STORAGE_URL:
+    STORAGES["default"] = s3_storage(STORAGE_URL, url_seconds=STORAGE_URL_SECONDS)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -214,6 +290,13 @@ def redis_cache(location: str) -> dict:
 
 
 REDIS_URL = env("REDIS_URL")
+#: How the 查验记录 is written (ADR 0024): "stream" (a Redis stream drained in bulk by
+#: ``manage.py drain_verification_log``; direct inserts while Redis is away) or "direct".
+VERIFICATION_LOG = env("VERIFICATION_LOG", default="stream")
+#: Relying parties, certificate status and issuer keys held in process memory and
+#: invalidated through Redis pub/sub (ADR 0024); off, or without Redis, every lookup reads
+#: PostgreSQL.
+VERIFICATION_MEMORY = env.bool("VERIFICATION_MEMORY", default=True)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "portal.cache"
 if REDIS_URL:
@@ -244,6 +327,28 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="portal")
+# Queues by kind (ADR 0026), each with its own worker service in docker-compose.yml, so a
+# 100,000-row bulk check or a month's roll-up never waits in front of a licence's signing.
+# A task named here goes to its kind's queue; any other task (the outbox sweep, the audit
+# seal, the nightly expiry: short housekeeping) to CELERY_QUEUE ("portal"). With
+# CELERY_QUEUES_BY_KIND=false every task goes to CELERY_QUEUE: one worker does everything
+# (a small installation, a test's private worker).
+CELERY_QUEUES_BY_KIND = env.bool("CELERY_QUEUES_BY_KIND", default=True)
+TASK_QUEUES = {
+    "elicense.tasks.sign_certificate": "signing",
+    "elicense.tasks.render_certificate_pdf": "documents",
+    "licensing.tasks.run_bulk_check": "bulk",
+    "licensing.tasks.resume_stalled_bulk_checks": "bulk",
+    "licensing.tasks.recheck_supplier_lists": "bulk",
+    "mingchu.tasks.build_monthly_rollup": "reports",
+    "portal.tasks.send_mail": "notices",
+    "mingchu.tasks.email_report_reminder": "notices",
+    "mingchu.tasks.remind_unsubmitted_reports": "notices",
+    "yiyeyizheng.tasks.remind_overdue_reviews": "notices",
+    "elicense.tasks.publish_changes": "notices",
+}
+#: Asked at every send (so a test may switch CELERY_QUEUES_BY_KIND off for a while).
+CELERY_TASK_ROUTES = ("config.celery.route_by_kind",)
 CELERY_TIMEZONE = TIME_ZONE
 # The transactional outbox (ADR 0014): how often beat sweeps it, after how long a sent
 # task that never acknowledged is sent again, and how many sends before it waits for an
@@ -280,6 +385,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-certificates-daily": {
         "task": "elicense.tasks.expire_ended_certificates",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # The verification log's partitions: the coming months made, expired ones detached.
+    "maintain-verification-partitions-daily": {
+        "task": "elicense.tasks.maintain_verification_partitions",
+        "schedule": crontab(hour=1, minute=15),
     },
     "expire-food-licences-daily": {
         "task": "licensing.tasks.expire_food_licences",
@@ -378,6 +488,7 @@ READINESS_CHECKS = [
     "portal.health.CeleryWorkers",
     "elicense.health.SigningKeys",
     "elicense.health.RateLimiter",
+    "elicense.health.VerificationLog",
     "portal.outbox_health.OutboxBacklog",
 ]
 #: Seconds a 503 (database unavailable) tells clients to wait (Retry-After).
@@ -394,6 +505,60 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 # an intranet name). A display-QR URL on any other host verifies as foreign_domain.
 PUBLIC_HOST_ALIASES = env.list("PUBLIC_HOST_ALIASES", default=[])
 
+#: The verification log (查验记录) on PostgreSQL is partitioned by month (ADR 0026): beat
+#: keeps this many months' partitions made ahead, and detaches (never deletes) those of
+#: months more than VERIFICATION_LOG_RETENTION_MONTHS back; 0 keeps every month attached.
+VERIFICATION_LOG_MONTHS_AHEAD = env.int("VERIFICATION_LOG_MONTHS_AHEAD", default=3)
+VERIFICATION_LOG_RETENTION_MONTHS = env.int("VERIFICATION_LOG_RETENTION_MONTHS", default=36)
+# --- Sign-in for connected systems: OpenID Connect (django-oauth-toolkit, ADR 0025) ------
+#: Key of the pairwise subject identifiers (HMAC-SHA256): each connected system sees its own
+#: ``sub`` for a user. Changing it changes every ``sub``; ``check --deploy`` requires it
+#: (elicense.E003); in DEBUG the SECRET_KEY stands in.
+OIDC_PAIRWISE_KEY = env("OIDC_PAIRWISE_KEY", default="")
+#: DOT's own models (named so that migrations can resolve the swappable reference).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    # the issuer (``iss``) behind a proxy; empty: the site root of the request
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISSUER", default=""),
+    "PKCE_REQUIRED": True,  # authorization code + PKCE (S256) only; no implicit, no hybrid
+    "OAUTH2_VALIDATOR_CLASS": "elicense.services.oidc.PortalOAuth2Validator",
+    "OAUTH2_SERVER_CLASS": "oauthlib.openid.connect.core.endpoints.pre_configured.Server",
+    "SCOPES": {
+        "openid": "确认您的身份",
+        "profile": "您的姓名",
+        "entity": "您代表的企业（名称、统一社会信用代码）及您的身份（法定代表人或经办人）",
+        "authorisation": "经办人的授权（授权编号、事项范围、有效期）",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],  # http only on loopback (the service)
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("OIDC_CODE_SECONDS", default=60),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ACCESS_TOKEN_SECONDS", default=600),
+    "ID_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ID_TOKEN_SECONDS", default=600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OIDC_REFRESH_TOKEN_SECONDS", default=7 * 86_400),
+    "ROTATE_REFRESH_TOKEN": True,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    "REQUEST_APPROVAL_PROMPT": "force",  # the portal's own consent record decides, not DOT
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
+    # RFC 9700 (OAuth 2.0 security BCP): no implicit or password grant, PKCE S256 only,
+    # redirect URIs compared exactly
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # bearer tokens never in the query
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207 iss on the redirect
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # tokens stored hashed
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a replayed refresh token ends its family
+}
+#: DOT warns that http redirect URIs are allowed: the portal's client service accepts http
+#: only for loopback hosts (RFC 8252), https everywhere else (ADR 0025).
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
+
 # --- 互联网＋明厨亮灶 ---------------------------------------------------------------------
 #: Days before the monthly report's due date (the 30th) from which unsubmitted districts
 #: are reminded (once per district and month).
@@ -403,6 +568,10 @@ MINGCHU_REMINDER_DAYS = env.int("MINGCHU_REMINDER_DAYS", default=3)
 YIYEYIZHENG_REVIEW_WORKING_DAYS = env.int("YIYEYIZHENG_REVIEW_WORKING_DAYS", default=5)
 YIYEYIZHENG_ATTACHMENT_MAX_BYTES = env.int(
     "YIYEYIZHENG_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+#: 济宁附件1: the stamped access form's scan (PDF/JPEG/PNG), bounded (ADR 0011).
+ELICENSE_STAMPED_SCAN_MAX_BYTES = env.int(
+    "ELICENSE_STAMPED_SCAN_MAX_BYTES", default=5 * 1024 * 1024
 )
 YIYEYIZHENG_EMAIL_NOTIFICATIONS = env.bool("YIYEYIZHENG_EMAIL_NOTIFICATIONS", default=True)
 YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR = env.int("YIYEYIZHENG_PROGRESS_LOOKUPS_PER_HOUR", default=60)

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from elicense.api import ApiKeyAuth, install_error_handlers
 from elicense.api import router as elicense_router
 from elicense.api.changes import router as changes_router
+from elicense.urls import oauth2_provider_patterns
 from elicense.views.certificates import jwks
 from elicense.views.keys import sm2_jwks
 from licensing.api import router as licensing_router
@@ -40,6 +41,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path(".well-known/elicense-keys.json", jwks, name="jwks"),
     path(".well-known/elicense-sm2-keys.json", sm2_jwks, name="sm2_jwks"),
+    path("", include((oauth2_provider_patterns, "oauth2_provider"))),  # OIDC, ADR 0025
     path("licensing/", include("licensing.urls")),
     path("mingchu/", include("mingchu.urls")),
     path("yiyeyizheng/", include("yiyeyizheng.urls")),

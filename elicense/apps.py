@@ -40,6 +40,13 @@ class ElicenseConfig(AppConfig):
             roles={Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER},
             order=30,
         )
+        registry.add_nav(
+            label="应用接入审核",
+            url_name="elicense:access_list",
+            roles={Role.CITY_OFFICER, Role.ADMINISTRATOR},
+            order=40,
+            permission="elicense.review_access",
+        )
         registry.add_login_panel(template="elicense/login_panel.html")
         from elicense.queries.authorisations import agent_authorisations
 
@@ -84,5 +91,15 @@ class ElicenseConfig(AppConfig):
                 "webhook_endpoint.enabled": "重新启用推送接收地址",
                 "webhook_endpoint.disabled": "停用推送接收地址",
                 "webhook_delivery.redelivered": "重新推送变更事件",
+                "verification_log.partition_created": "创建查验记录分区",
+                "verification_log.partition_detached": "摘除过期查验记录分区",
+            }
+        )
+        # Issue 20 (济宁附件1 sign-offs, 照面信息获取): kept together for the audit enum.
+        register_action_labels(
+            {
+                "relying_party.guidance_signed": "业务指导部门签字",
+                "relying_party.created_by_command": "命令行创建接入单位",
+                "certificate.face_read": "扫码获取照面信息",
             }
         )

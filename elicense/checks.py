@@ -35,3 +35,17 @@ def signing_key_passphrase(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def oidc_pairwise_key(app_configs, **kwargs):
+    """Connected systems' pairwise ``sub`` must not hang on SECRET_KEY (ADR 0025)."""
+    if settings.OIDC_PAIRWISE_KEY:
+        return []
+    return [
+        Error(
+            "未设置 OIDC_PAIRWISE_KEY（应用系统登录的用户标识密钥）。",
+            hint="从密钥管理系统注入 OIDC_PAIRWISE_KEY；设定后勿改，否则各系统的 sub 全部改变。",
+            id="elicense.E003",
+        )
+    ]

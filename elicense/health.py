@@ -2,6 +2,8 @@
 
 import dataclasses
 
+import redis
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection
 from health_check.base import HealthCheck
@@ -9,6 +11,7 @@ from health_check.exceptions import ServiceUnavailable, ServiceWarning
 
 from elicense import crypto, ratelimit, sm
 from elicense.models import SigningKey, SigningKeyStatus
+from elicense.services import verification_log
 
 
 def active_key_problem() -> str | None:
@@ -62,3 +65,30 @@ class RateLimiter(HealthCheck):
     def run(self):
         if ratelimit.probe() == "fallback":
             raise ServiceWarning("Redis 不可达：接口限流暂按每个进程分别计数。")
+
+
+@dataclasses.dataclass
+class VerificationLog(HealthCheck):
+    """The 查验记录 stream is being drained (ADR 0024): its oldest entry is recent.
+
+    Degraded (the node stays in rotation) when Redis is away (checks are then inserted
+    directly) or when the oldest undrained check is older than ``STALE_SECONDS`` (no
+    ``drain_verification_log`` running, or too few)."""
+
+    def run(self):
+        if not verification_log.uses_stream():
+            return
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
+        )
+        try:
+            backlog, age = verification_log.backlog(client), verification_log.oldest_age(client)
+        except redis.RedisError as error:
+            raise ServiceWarning("Redis 不可达：查验记录暂直接写入数据库。") from error
+        finally:
+            client.close()
+        if age is not None and age > verification_log.STALE_SECONDS:
+            raise ServiceWarning(
+                f"查验记录积压 {backlog} 条，最早一条已等待 {age:.0f} 秒"
+                "（drain_verification_log 是否在运行？）"
+            )

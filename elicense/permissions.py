@@ -242,3 +242,40 @@ add_enterprise_rule(
 add_enterprise_rule(
     "elicense.manage_authorisations", label="授权、撤销授权或邀请经办人", matters=None
 )
+
+
+@rules.predicate
+def is_consent_holder_or_legal_representative(user, consent) -> bool:
+    """A sign-in consent (ADR 0025) is withdrawn by its user or the entity's legal
+    representative."""
+    if consent is None or not is_enterprise_user(user):
+        return False
+    return consent.user_id == user.pk or (
+        is_legal_representative(user) and user.entity_uscc == consent.entity_uscc
+    )
+
+
+rules.add_perm("elicense.manage_oidc_clients", is_administrator)
+rules.add_perm("elicense.revoke_oidc_consent", is_consent_holder_or_legal_representative)
+
+
+# --- 应用接入 (济宁附件1): the two sign-offs ----------------------------------------------
+@rules.predicate
+def may_sign_off_guidance(user) -> bool:
+    """业务指导部门: the city bureau's officers, who own the use of the e-licence."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.CITY_OFFICER)
+
+
+@rules.predicate
+def may_sign_off_operations(user) -> bool:
+    """系统运维部门: the administrators, who run the verification platform and its keys."""
+    return is_administrator(user)
+
+
+rules.add_perm("elicense.sign_off_guidance", may_sign_off_guidance)
+rules.add_perm("elicense.sign_off_operations", may_sign_off_operations)
+rules.add_perm("elicense.review_access", may_sign_off_guidance | may_sign_off_operations)
+#: 照面信息获取: staff filling a register form, an enterprise filling its supplier list.
+add_enterprise_rule(
+    "elicense.read_face", label="扫码获取照面信息", matters=ANY_MATTER, also=is_bureau_staff
+)

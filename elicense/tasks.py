@@ -47,3 +47,15 @@ def expire_ended_certificates() -> int:
     from elicense.services.expiry import expire_ended_certificates
 
     return expire_ended_certificates()
+
+
+@shared_task(
+    name="elicense.tasks.maintain_verification_partitions",
+    soft_time_limit=600,
+    time_limit=900,
+)
+def maintain_verification_partitions() -> dict:
+    """Daily: make the verification log's coming partitions, detach the expired ones."""
+    from elicense.services.verification_partitions import maintain_verification_partitions
+
+    return maintain_verification_partitions()

@@ -1,10 +1,13 @@
 from django.urls import path
+from oauth2_provider import views as oauth2_views
 
 from elicense.views import (
     authorisations,
     badges,
     certificates,
+    faces,
     login,
+    oidc,
     relying_parties,
     signatures,
 )
@@ -20,6 +23,10 @@ urlpatterns = [
     path("elicense/presentation-code/", certificates.presentation_code, name="presentation_code"),
     path("elicense/scan/", certificates.scan, name="scan"),
     path("elicense/access/apply/", relying_parties.access_apply, name="access_apply"),
+    path("elicense/access/", relying_parties.access_list, name="access_list"),
+    path("elicense/access/<int:pk>/", relying_parties.access_detail, name="access_detail"),
+    path("elicense/access/<int:pk>/scan/", relying_parties.access_scan, name="access_scan"),
+    path("elicense/face/", faces.face_read, name="face_read"),
     path("elicense/sign/", signatures.document_sign, name="document_sign"),
     path("elicense/keys/", signatures.key_list, name="key_list"),
     path("elicense/keys/rotate/", signatures.key_rotate, name="key_rotate"),
@@ -49,6 +56,11 @@ urlpatterns = [
         name="authorisation_revoke",
     ),
     path(
+        "elicense/sign-in-consents/<int:pk>/revoke/",
+        oidc.consent_revoke,
+        name="oidc_consent_revoke",
+    ),
+    path(
         "elicense/certificates/<str:public_id>/pdf/",
         certificates.certificate_pdf,
         name="certificate_pdf",
@@ -57,5 +69,23 @@ urlpatterns = [
         "elicense/certificates/<str:public_id>/print/",
         certificates.certificate_print,
         name="certificate_print",
+    ),
+]
+
+#: The OpenID Connect provider (ADR 0025), mounted by config/urls.py under the namespace
+#: ``oauth2_provider``: django-oauth-toolkit reverses these names itself. The issuer is the
+#: site root, so discovery is /.well-known/openid-configuration.
+oauth2_provider_patterns = [
+    path("oidc/authorize/", oidc.PortalAuthorizationView.as_view(), name="authorize"),
+    path("oidc/token/", oidc.PortalTokenView.as_view(), name="token"),
+    path("oidc/revoke/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
+    path("oidc/introspect/", oauth2_views.IntrospectTokenView.as_view(), name="introspect"),
+    path("oidc/userinfo/", oauth2_views.UserInfoView.as_view(), name="user-info"),
+    path("oidc/logout/", oidc.PortalLogoutView.as_view(), name="rp-initiated-logout"),
+    path("oidc/jwks.json", oidc.jwks, name="jwks-info"),
+    path(
+        ".well-known/openid-configuration",
+        oidc.PortalDiscoveryView.as_view(),
+        name="oidc-connect-discovery-info",
     ),
 ]

@@ -7,10 +7,10 @@ Every call is logged as a ``Verification`` so the holder sees who checked it.
 
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import jwt
 from django.conf import settings
 from django.utils import timezone
 
@@ -19,13 +19,13 @@ from elicense.models import (
     Certificate,
     KeyAlgorithm,
     SigningKey,
-    Verification,
     VerificationChannel,
 )
 from elicense.models import VerificationResult as Result
 from elicense.models.licence_state import LicenceState
 from elicense.models.presentations import CODE_ALPHABET, CODE_LENGTH
-from elicense.services import presentations
+from elicense.queries import memory
+from elicense.services import presentations, verification_log
 from portal.audit import current_client_address
 from portal.middleware import public_base_url
 
@@ -68,39 +68,59 @@ def live_result(certificate: Certificate, *, today=None) -> Result:
     return STATE_RESULTS[certificate.state_on(today)]
 
 
-_PUBLIC_KEYS: dict = {}
 #: The JWS ``alg`` values the issuer signs with, and the key algorithm of each (ADR 0023).
 ISSUER_ALGORITHMS = {crypto.ALGORITHM: KeyAlgorithm.ED25519, sm.ALGORITHM: KeyAlgorithm.SM2}
 MAX_SIGNATURES = 2
 
 
 def _issuer_public_key(kid: str, algorithm: KeyAlgorithm):
-    """The issuer's public key for ``kid``, cached per process: a key's public half never
-    changes (retiring a key only stops it signing), so the cache needs no invalidation.
-    Unknown kids (or a kid of another algorithm) are not cached."""
-    if (kid, algorithm) not in _PUBLIC_KEYS:
+    """The issuer's public key for ``kid``, held in process memory (``memory.issuer_keys``;
+    a ``keys`` message forgets them all, e.g. when a key is distrusted). Unknown kids (or a
+    kid of another algorithm) are not held."""
+    usable = memory.usable()
+    key = memory.issuer_keys.get((kid, algorithm)) if usable else None
+    if key is None:
         text = (
-            SigningKey.objects.filter(kid=kid, algorithm=algorithm)
+            SigningKey.objects.published(algorithm)
+            .filter(kid=kid)
             .values_list("public_key", flat=True)
             .first()
         )
         if text is None:
             return None
         load = sm.load_public_key if algorithm == KeyAlgorithm.SM2 else crypto.load_public_key
-        _PUBLIC_KEYS[kid, algorithm] = load(text)
-    return _PUBLIC_KEYS[kid, algorithm]
+        key = load(text)
+        if usable:
+            memory.issuer_keys.put((kid, algorithm), key)
+    return key
+
+
+def certificate_by_public_id(public_id: str) -> Certificate | None:
+    """The certificate (without its face) from process memory when it may be trusted,
+    else from PostgreSQL; every service that changes a certificate invalidates it."""
+    usable = memory.usable()
+    certificate = memory.certificates.get(public_id) if usable else None
+    if certificate is None:
+        certificate = Certificate.objects.filter(public_id=public_id).defer("face").first()
+        if certificate is not None and usable:
+            memory.certificates.put(public_id, certificate)
+    return certificate
 
 
 def _verify_compact(token: str) -> tuple[str, bytes | None, Outcome | None]:
-    """Check one compact JWS by its ``alg``: (alg, payload, None) or (alg, None, failure)."""
+    """Check one compact JWS by its ``alg``: (alg, payload, None) or (alg, None, failure).
+
+    The token is parsed once, strictly (``crypto.parse_compact``: canonical unpadded
+    base64url, no header member the issuer does not write); ``alg`` is pinned to the
+    issuer's algorithms and the key is found by ``kid``."""
     try:
-        header = sm.unverified_header(token)
-    except sm.BadSignature:
+        jws = crypto.parse_compact(token)
+    except crypto.MalformedToken:
         return "", None, Outcome(Result.MALFORMED)
-    alg = header.get("alg")
-    if not isinstance(alg, str) or alg not in ISSUER_ALGORITHMS:
+    alg = jws.alg
+    if alg not in ISSUER_ALGORITHMS:
         return "", None, Outcome(Result.BAD_SIGNATURE, detail=f"不接受的签名算法“{alg}”")
-    public_key = _issuer_public_key(str(header.get("kid", "")), ISSUER_ALGORITHMS[alg])
+    public_key = _issuer_public_key(jws.kid, ISSUER_ALGORITHMS[alg]) if jws.kid else None
     if public_key is None:
         return alg, None, Outcome(Result.UNKNOWN_KEY)
     if alg == sm.ALGORITHM:
@@ -108,12 +128,9 @@ def _verify_compact(token: str) -> tuple[str, bytes | None, Outcome | None]:
             return alg, sm.verify_jws(token, public_key), None
         except sm.BadSignature:
             return alg, None, Outcome(Result.BAD_SIGNATURE)
-    try:
-        return alg, jwt.api_jws.decode(token, public_key, algorithms=[crypto.ALGORITHM]), None
-    except jwt.InvalidSignatureError:
+    if not crypto.verify_parsed(jws, public_key):
         return alg, None, Outcome(Result.BAD_SIGNATURE)
-    except jwt.PyJWTError:
-        return alg, None, Outcome(Result.MALFORMED)
+    return alg, jws.payload, None
 
 
 def _check_claims(payload: bytes, algorithms: tuple[str, ...], require_sm2: bool) -> Outcome:
@@ -129,7 +146,7 @@ def _check_claims(payload: bytes, algorithms: tuple[str, ...], require_sm2: bool
             detail="依赖方要求SM2签名，该令牌没有SM2签名",
             algorithms=algorithms,
         )
-    certificate = Certificate.objects.filter(public_id=str(claims["i"])).first()
+    certificate = certificate_by_public_id(str(claims["i"]))
     if certificate is None:
         return Outcome(Result.NOT_FOUND, algorithms=algorithms)
     if (certificate.holder_uscc, certificate.number) != (claims["u"], claims["n"]):
@@ -253,7 +270,7 @@ def _check_display_url(text: str, match) -> Outcome:
         host = urlsplit(text if "://" in text else f"//{text}").hostname or ""
         if host.lower() not in own_hosts():
             return Outcome(Result.FOREIGN_DOMAIN, detail=f"二维码指向“{host or '未知网站'}”")
-    certificate = Certificate.objects.filter(public_id=match["public_id"]).first()
+    certificate = certificate_by_public_id(match["public_id"])
     if certificate is None:
         return Outcome(Result.NOT_FOUND)
     return Outcome(live_result(certificate), certificate=certificate)
@@ -326,13 +343,16 @@ def log_verification(
     else:
         verifier, label = None, verifier_label or "公众"
     certificate = outcome.certificate
-    Verification.objects.create(
-        channel=VerificationChannel(channel),
-        result=outcome.result,
-        certificate=certificate,
+    # The check's id and time are fixed here, at the check (ADR 0024).
+    verification_log.log_check(
+        check_id=uuid.uuid4(),
+        created_at=timezone.now(),
+        channel=VerificationChannel(channel).value,
+        result=Result(outcome.result).value,
+        certificate_id=certificate.pk if certificate else None,
         holder_uscc=certificate.holder_uscc if certificate else "",
-        verifier=verifier,
+        verifier_id=verifier.pk if verifier is not None else None,
         verifier_label=label[:150],
-        relying_party=relying_party,
+        relying_party_id=relying_party.pk if relying_party is not None else None,
         client_address=current_client_address.get(),
     )

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from mingchu.models import DemoStore, DistrictQuota, MonthlyReport, QuotaChange
+from mingchu.models import (
+    DemoStore,
+    DistrictAssessment,
+    DistrictQuota,
+    MonthlyReport,
+    ProjectDeadline,
+    QuotaChange,
+    YearAcceptance,
+)
 from portal.admin import ReadOnlyAdmin
 
 
@@ -36,3 +44,23 @@ class DemoStoreAdmin(ReadOnlyAdmin):
 class MonthlyReportAdmin(ReadOnlyAdmin):
     list_display = ["district", "year", "month", "status", "submitted_at", "is_late"]
     list_filter = ["year", "month", "status", "is_late"]
+
+
+@admin.register(ProjectDeadline)
+class ProjectDeadlineAdmin(ReadOnlyAdmin):
+    """Set by city officers on the quota page (audited ``deadline.set``)."""
+
+    list_display = ["year", "due_on", "set_by", "set_at"]
+
+
+@admin.register(YearAcceptance)
+class YearAcceptanceAdmin(ReadOnlyAdmin):
+    """评估总结 moves only through its workflow pages (ADR 0027)."""
+
+    list_display = ["year", "phase", "city_started_at", "concluded_at", "concluded_by"]
+
+
+@admin.register(DistrictAssessment)
+class DistrictAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["acceptance", "district", "status", "submitted_at", "city_result"]
+    list_filter = ["status", "city_result"]

@@ -7,6 +7,7 @@ class MingchuConfig(AppConfig):
 
     def ready(self):
         from mingchu import permissions  # noqa: F401 - registers the app's rules
+        from mingchu.services.acceptance import ACTION_LABELS as ACCEPTANCE_LABELS
         from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role
@@ -41,6 +42,12 @@ class MingchuConfig(AppConfig):
             roles={Role.CITY_OFFICER, Role.DISTRICT_OFFICER},
             order=44,
         )
+        registry.add_nav(
+            label="验收评估",
+            url_name="mingchu:acceptance_latest",
+            roles={Role.CITY_OFFICER, Role.DISTRICT_OFFICER},
+            order=45,
+        )
         register_action_labels(
             {
                 "quota.adjusted": "调整示范店布点",
@@ -63,8 +70,10 @@ class MingchuConfig(AppConfig):
             {
                 "demo_store.updated": "更新示范店信息",
                 "demo_store.table_imported": "导入示范店统计表",
+                "deadline.set": "设定对接上线期限",
             }
         )
+        register_action_labels(ACCEPTANCE_LABELS)
         registry.add_public_link(
             label="“互联网＋明厨亮灶”示范店",
             url_name="mingchu:public_store_list",

@@ -94,15 +94,27 @@ class Redis(HealthCheck):
             await client.aclose()
 
 
+def expected_queues(app) -> set[str]:
+    """The queues some worker must consume: the default one, and with queues by kind
+    (ADR 0026) every kind's queue."""
+    queues = {app.conf.task_default_queue}
+    if settings.CELERY_QUEUES_BY_KIND:
+        queues |= set(settings.TASK_QUEUES.values())
+    return queues
+
+
 @dataclasses.dataclass
 class CeleryWorkers(Ping):
-    """At least one Celery worker answers a ping on the portal's queue (its heartbeat).
+    """Every queue the portal sends to is consumed by a worker that answers a ping.
 
-    Tasks run in-process when no broker is configured: nothing to check then.
+    The workers that answer within the timeout are asked which queues they consume; a
+    queue nobody consumes is named (degraded: its tasks wait). Tasks run in-process when
+    no broker is configured: nothing to check then.
     """
 
     app: celery.Celery = dataclasses.field(default_factory=lambda: celery_app, repr=False)
-    limit: int | None = dataclasses.field(default=1, repr=False)
+    #: Every worker that answers in time, not the first: each queue has its own (ADR 0026).
+    limit: int | None = dataclasses.field(default=None, repr=False)
 
     def run(self):
         if self.app.conf.task_always_eager:
@@ -115,7 +127,19 @@ class CeleryWorkers(Ping):
             raise ServiceWarning("任务队列（Redis）不可达：新任务暂无法入队。") from error
         try:
             super().run()
+        except ServiceWarning:
+            raise
         except Exception as error:
             raise ServiceWarning(
                 "没有在线的任务进程：签章、PDF、批量核验等任务排队等待，进程恢复后继续。"
             ) from error
+
+    def check_active_queues(self, *active_workers):
+        replies = self.app.control.inspect(list(active_workers)).active_queues() or {}
+        consumed = {queue.get("name") for queues in replies.values() for queue in queues}
+        missing = sorted(expected_queues(self.app) - consumed)
+        if missing:
+            raise ServiceWarning(
+                f"以下任务队列没有在线的任务进程：{'、'.join(missing)}；"
+                "这些任务排队等待，进程恢复后继续。"
+            )

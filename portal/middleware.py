@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from portal.audit import current_client_address
 from portal.models import Role
+from portal.queries.replica import PIN_COOKIE, has_replica
 from portal.views.errors import DATABASE_UNAVAILABLE, database_unavailable
 
 
@@ -196,3 +197,20 @@ class PublicBaseUrlMiddleware:
             return self.get_response(request)
         finally:
             _request_base_url.reset(token)
+
+
+class ReplicaPinMiddleware:
+    """After a request that may have written (any method but GET, HEAD, OPTIONS), this
+    browser reads from the primary for REPLICA_PIN_SECONDS (portal.queries.replica)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in {"GET", "HEAD", "OPTIONS"} and has_replica():
+            response.set_cookie(
+                PIN_COOKIE, "1", max_age=settings.REPLICA_PIN_SECONDS,
+                httponly=True, secure=request.is_secure(), samesite="Lax",
+            )  # fmt: skip
+        return response

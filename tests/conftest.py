@@ -46,6 +46,12 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ELICENSE_KEY_PASSPHRASE = KEY_PASSPHRASE
+    # Checks are inserted at once unless a test runs the stream and its drainer itself.
+    settings.VERIFICATION_LOG = "direct"
+    # Process memory of the verification path (ADR 0024) outlives rolled-back test data.
+    from elicense.queries import memory
+
+    memory.flush()
     # A key prefix of its own per test: on Redis the cache outlives the test database (and
     # earlier runs), so counters such as the progress-lookup budget must start from nothing.
     settings.CACHES = {
@@ -101,3 +107,48 @@ def celery_broker(url: str):
     finally:
         app.conf.broker_url, app.conf.task_always_eager = previous
         drop_pools()
+
+
+@pytest.fixture(scope="session")
+def s3():
+    """A real S3 protocol server (moto in server mode) on loopback, for the session."""
+    from tests.faults import s3_server
+
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def bucket(s3, settings) -> str:
+    """A fresh private bucket as the default storage (STORAGE_URL's settings)."""
+    from config.settings import s3_storage
+
+    name = s3.bucket()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(s3.storage_url(name), url_seconds=settings.STORAGE_URL_SECONDS),
+    }
+    return name
+
+
+@pytest.fixture
+def replica(db):
+    """A ``replica`` database for this test: a second connection to the test database.
+
+    It does not see what the test wrote in its own (uncommitted) transaction, as a replica
+    lagging the primary would not: a read that finds the test's rows came from the primary.
+    """
+    from django.db import connections
+
+    from portal.queries.replica import REPLICA
+
+    connections.settings[REPLICA] = {**connections["default"].settings_dict}
+    # Connected here: Django's TestCase refuses a first connection to an alias it was not
+    # set up with; the routing under test then uses this open connection.
+    connections[REPLICA].connect()
+    try:
+        yield connections[REPLICA]
+    finally:
+        connections[REPLICA].close()
+        del connections[REPLICA]
+        del connections.settings[REPLICA]

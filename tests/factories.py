@@ -116,3 +116,49 @@ def staged_demo_stores(officer, clerk_user, count=3):
         )  # fmt: skip
         stores.append(advance_store(officer, store, times=index + 1))
     return stores
+
+
+def verification_log_rows(month_start: datetime.datetime, *, holders: int, per_holder: int):
+    """Background rows for the verification log: ``per_holder`` API checks of each of
+    ``holders`` other (made-up) holders, one round a day from ``month_start``. Written in
+    bulk, as a log's volume is; for plan-shape tests, not for business rules."""
+    import time_machine
+
+    from elicense.models import Verification
+
+    made = []
+    for day in range(per_holder):
+        with time_machine.travel(month_start + datetime.timedelta(days=day), tick=False):
+            made += Verification.objects.bulk_create(
+                [
+                    Verification(
+                        channel="api",
+                        result="valid",
+                        holder_uscc=make_uscc(division="310115", org_body=f"8{h:07d}"),
+                        verifier_label="测试平台",
+                    )
+                    for h in range(holders)
+                ]
+            )
+    return made
+
+
+def authorisation_from(holder, agent, *, granted_by, scope="电子政务/市场监管", days=30):
+    """An authorisation from another entity than the agent's own: the grant service binds
+    agents to their own entity today, but sign-in for connected systems already lets a user
+    who acts for several choose one (ADR 0025)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from elicense.models import Authorisation, Matter
+
+    now = timezone.now()
+    return Authorisation.objects.create(
+        holder_uscc=holder.uscc,
+        agent=agent,
+        scope=Matter.objects.get(path=scope),
+        valid_from=now,
+        valid_to=now + datetime.timedelta(days=days),
+        granted_by=granted_by,
+    )

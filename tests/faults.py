@@ -66,3 +66,59 @@ def use_redis(settings, url: str) -> None:
     """Point the cache and the rate limiter at ``url``, configured as in production."""
     settings.REDIS_URL = url
     settings.CACHES = {"default": {**redis_cache(url), "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+
+
+@dataclasses.dataclass
+class S3Server:
+    """A real S3 protocol server (moto in server mode) on a loopback port."""
+
+    endpoint: str
+    port: int
+    process: subprocess.Popen
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3", endpoint_url=self.endpoint, aws_access_key_id="test",
+            aws_secret_access_key="test", region_name="us-east-1",
+        )  # fmt: skip
+
+    def bucket(self) -> str:
+        """A fresh private bucket; returns its name."""
+        name = f"portal-{uuid.uuid4().hex[:12]}"
+        self.client().create_bucket(Bucket=name)
+        return name
+
+    def storage_url(self, bucket: str) -> str:
+        return f"s3://test:test@127.0.0.1:{self.port}/{bucket}?secure=false"
+
+
+@contextlib.contextmanager
+def s3_server():
+    """``moto_server`` on a free loopback port, killed on exit."""
+    import sys
+    from pathlib import Path
+
+    server = Path(sys.executable).with_name("moto_server")
+    require(server.exists(), "needs moto[server] (requirements-dev.txt)")
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+        [str(server), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("moto_server did not start") from None
+            time.sleep(0.1)
+    try:
+        yield S3Server(endpoint=f"http://127.0.0.1:{port}", port=port, process=process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -11,9 +11,10 @@ from ninja import Router, Schema
 
 from elicense.api import ApiError, ErrorOut
 from yiyeyizheng.forms.questionnaire import AnswersForm
-from yiyeyizheng.models import BusinessFormat, CatalogueVersion
+from yiyeyizheng.models import BusinessFormat
 from yiyeyizheng.models.questions import ACTIVITIES, BOILERS, DISTRICTS, VENUES, question
 from yiyeyizheng.queries.decisions import decide
+from yiyeyizheng.queries.published import current_version, formats_of
 
 router = Router(tags=["一业一证行业目录"], auth=None)
 
@@ -93,7 +94,7 @@ def _format_out(business_format: BusinessFormat) -> dict:
 
 
 def _current():
-    version = CatalogueVersion.current()
+    version = current_version()
     if version is None:
         raise ApiError(404, "not_found", "行业目录尚未发布。")
     return version
@@ -132,7 +133,7 @@ def requirements(request, seq: int):
         name, errors = next(iter(form.errors.items()))
         raise ApiError(422, "invalid_parameter", f"参数 {name} 无效：{errors[0]}")
     version = _current()
-    business_format = BusinessFormat.objects.of(version).with_items().filter(seq=seq).first()
+    business_format = formats_of(version).get(seq)
     if business_format is None:
         raise ApiError(404, "not_found", f"目录{version.edition}中没有序号为 {seq} 的经营业态。")
     return {

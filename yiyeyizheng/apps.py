@@ -45,6 +45,7 @@ class YiyeyizhengConfig(AppConfig):
             }
         )
         _register_applications()
+        _register_service_promises()
 
 
 def _register_applications() -> None:
@@ -117,5 +118,37 @@ def _register_applications() -> None:
             "yyz_licence.issued": "核发行业综合许可证",
             "yyz_licence.cancelled": "注销行业综合许可证",
             "yyz_licence.revoked": "吊销行业综合许可证",
+        }
+    )
+
+
+def _register_service_promises() -> None:
+    """Issue 20: 好差评, 帮办代办, 合规经营指南 — navigation and audit labels kept together."""
+    from portal.audit import register_action_labels
+    from portal.hooks import registry
+    from portal.models import Role
+
+    registry.add_nav(
+        label="帮办代办",
+        url_name="yiyeyizheng:assistance_list",
+        roles={Role.WINDOW_CLERK},  # applicants reach it from 一业一证申请
+        order=63,
+    )
+    registry.add_nav(
+        label="好差评",
+        url_name="yiyeyizheng:rating_list",
+        roles={Role.WINDOW_CLERK, Role.DEPARTMENT_REVIEWER, Role.CITY_OFFICER},
+        order=64,
+        permission="yiyeyizheng.view_ratings",
+    )
+    register_action_labels(
+        {
+            "yyz_assistance.requested": "申请帮办代办",
+            "yyz_assistance.drafted": "窗口代为填写申请",
+            "yyz_assistance.handed_over": "交申请人确认签署",
+            "yyz_assistance.signed": "申请人确认并签署代填的申请",
+            "yyz_assistance.cancelled": "取消帮办代办",
+            "yyz_rating.rated": "好差评",
+            "yyz_guide.saved": "编辑合规经营指南",
         }
     )

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from yiyeyizheng.views import applications, notices, progress, questionnaire, reviews
+from yiyeyizheng.views import (
+    applications,
+    assistance,
+    guides,
+    notices,
+    progress,
+    questionnaire,
+    ratings,
+    reviews,
+)
 
 app_name = "yiyeyizheng"
 
@@ -60,4 +69,15 @@ urlpatterns = [
     path("reviews/", reviews.review_list, name="review_list"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
     path("progress/", progress.progress, name="progress"),
+    path("formats/<int:seq>/guide/", guides.guide, name="guide"),
+    path("applications/<str:number>/rate/", ratings.application_rate, name="application_rate"),
+    path("ratings/", ratings.rating_list, name="rating_list"),
+    path("assistance/", assistance.assistance_list, name="assistance_list"),
+    path("assistance/<int:pk>/", assistance.assistance_detail, name="assistance_detail"),
+    path(
+        "assistance/<int:pk>/hand-over/",
+        assistance.assistance_hand_over,
+        name="assistance_hand_over",
+    ),
+    path("assistance/<int:pk>/cancel/", assistance.assistance_cancel, name="assistance_cancel"),
 ]

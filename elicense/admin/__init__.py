@@ -1,15 +1,23 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from elicense.models import Certificate, Matter, RelyingParty, SigningKey, Verification
-from elicense.services import relying_parties
+from elicense.forms.oidc import OidcClientForm
+from elicense.models import (
+    Certificate,
+    Matter,
+    OidcClient,
+    RelyingParty,
+    SigningKey,
+    Verification,
+)
+from elicense.services import oidc, relying_parties
 from portal import services as services_admin
 from portal.admin import AuditedAdminMixin, ReadOnlyAdmin
 
@@ -40,17 +48,17 @@ class RelyingPartyAdmin(admin.ModelAdmin):
     """Review applications; approval shows the API key once. Usage is read here too."""
 
     list_display = [
-        "org_name", "system_name", "status", "peak_qps", "yearly_volume", "calls_today",
+        "org_name", "system_name", "status", "peak_qps", "yearly_volume_10k", "calls_today",
         "api_key_prefix", "applied_at",
     ]  # fmt: skip
     list_filter = ["status", "org_nature", "verification_range"]
     search_fields = ["org_name", "system_name", "uscc"]
-    actions = ["approve", "reject", "rotate_key", "suspend"]
+    actions = ["sign_guidance", "sign_operations", "reject", "rotate_key", "suspend"]
     readonly_fields = [
-        "status", "decided_at", "decided_by", "api_key_prefix", "api_key_issued_at", "usage",
+        "status", "guidance_signed_by", "guidance_signed_at", "decided_at", "decided_by",
+        "api_key_prefix", "api_key_issued_at", "usage",
     ]  # fmt: skip
     exclude = ["api_key_hash"]
-    filter_horizontal = ["matters"]
 
     def get_queryset(self, request):
         today = timezone.localdate()
@@ -76,8 +84,11 @@ class RelyingPartyAdmin(admin.ModelAdmin):
         logs = party.verifications.filter(created_at__gte=since)
         per_day = logs.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("id"))
         by_result = logs.values("result").annotate(n=Count("id")).order_by("-n")
-        daily_budget = party.yearly_volume / 365
-        lines = [f"约定年验证量 {party.yearly_volume} 次（日均 {daily_budget:.0f} 次）"]
+        daily_budget = party.yearly_volume_10k * 10_000 / 365
+        lines = [
+            f"约定年验证量 {party.yearly_volume_10k.normalize():f} 万次/年"
+            f"（日均 {daily_budget:.0f} 次）"
+        ]
         lines += [f"{row['day']}: {row['n']} 次" for row in per_day.order_by("-day")[:30]]
         lines += [f"结果 {row['result']}: {row['n']} 次" for row in by_result]
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
@@ -88,14 +99,24 @@ class RelyingPartyAdmin(admin.ModelAdmin):
                 result = action(party)
             except ValidationError as error:
                 self.message_user(request, f"{party}：{' '.join(error.messages)}", messages.ERROR)
+            except PermissionDenied as error:
+                self.message_user(request, f"{party}：{error}", messages.ERROR)
             else:
                 self.message_user(request, done(party, result), messages.SUCCESS)
 
-    @admin.action(description="批准接入并签发密钥（密钥仅显示一次）")
-    def approve(self, request, queryset):
+    @admin.action(description="业务指导部门签字")
+    def sign_guidance(self, request, queryset):
         self._each(
             request, queryset,
-            lambda p: relying_parties.approve_relying_party(acting_user=request.user, party=p),
+            lambda p: relying_parties.sign_off_guidance(acting_user=request.user, party=p),
+            lambda p, r: f"{p} 业务指导部门已签字，待系统运维部门签字。",
+        )  # fmt: skip
+
+    @admin.action(description="系统运维部门签字：批准接入并签发密钥（密钥仅显示一次）")
+    def sign_operations(self, request, queryset):
+        self._each(
+            request, queryset,
+            lambda p: relying_parties.sign_off_operations(acting_user=request.user, party=p),
             lambda p, r: f"{p} 已批准。接口密钥（仅显示一次，请立即交付）：{r[1]}",
         )  # fmt: skip
 
@@ -131,6 +152,88 @@ class RelyingPartyAdmin(admin.ModelAdmin):
         services_admin.save_from_admin(
             acting_user=request.user, obj=obj, created=not change, changed_fields=form.changed_data
         )
+
+
+@admin.register(OidcClient)
+class OidcClientAdmin(admin.ModelAdmin):
+    """用户登录 (OpenID Connect, ADR 0025) beside the party's API key: opening shows the
+    client secret once; rotation and withdrawal are actions. Saved through the services."""
+
+    list_display = ["relying_party", "client_id", "matter", "id_token_algorithm", "revoked_at"]
+    list_select_related = ["relying_party", "application", "matter"]
+    actions = ["rotate_secret", "withdraw"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = OidcClientForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        """A client changes only through its actions (rotate, withdraw): all read-only."""
+        if obj is None:
+            return []
+        return [
+            "relying_party", "application", "matter", "id_token_algorithm",
+            "secret_issued_at", "revoked_at", "revoke_reason",
+        ]  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # withdraw instead: sign-ins and consents keep their client
+
+    @admin.display(description="client_id")
+    def client_id(self, client):
+        return client.application.client_id
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        client, secret = oidc.create_oidc_client(
+            acting_user=request.user,
+            party=form.cleaned_data["relying_party"],
+            redirect_uris=form.cleaned_data["redirect_uris"],
+            post_logout_redirect_uris=form.cleaned_data["post_logout_redirect_uris"],
+            matter=form.cleaned_data["matter"],
+            algorithm=form.cleaned_data["id_token_algorithm"],
+        )
+        # the admin logs and redirects with ``obj``: make it the row the service saved
+        obj.pk, obj.application, obj.secret_issued_at = (
+            client.pk,
+            client.application,
+            client.secret_issued_at,
+        )
+        obj._state.adding = False
+        self.message_user(
+            request,
+            f"已开通用户登录。client_id：{client.application.client_id}；"
+            f"client_secret（仅显示一次，请立即交付）：{secret}",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="轮换客户端密钥（旧密钥立即失效）")
+    def rotate_secret(self, request, queryset):
+        for client in queryset:
+            try:
+                client, secret = oidc.rotate_oidc_client_secret(
+                    acting_user=request.user, client=client
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{client} 新密钥（仅显示一次）：{secret}", messages.SUCCESS
+                )
+
+    @admin.action(description="停用登录客户端（其刷新令牌立即失效）")
+    def withdraw(self, request, queryset):
+        for client in queryset:
+            try:
+                oidc.revoke_oidc_client(
+                    acting_user=request.user, client=client, reason="管理员停用"
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"{client} 已停用。", messages.SUCCESS)
 
 
 @admin.register(Matter)

@@ -18,6 +18,7 @@ from elicense.models.changes import (
 )
 from elicense.models.keys import KeyAlgorithm, SigningKey, SigningKeyStatus
 from elicense.models.login_challenges import ChallengeStatus, LoginChallenge
+from elicense.models.oidc import IdTokenAlgorithm, OidcClient, OidcConsent, OidcSignIn
 from elicense.models.presentations import PresentationCode
 from elicense.models.relying_parties import RelyingParty, RelyingPartyStatus
 from elicense.models.signatures import EntityKey, SignedDocument
@@ -49,6 +50,10 @@ __all__ = [
     "SignedDocument",
     "ChallengeStatus",
     "LoginChallenge",
+    "IdTokenAlgorithm",
+    "OidcClient",
+    "OidcConsent",
+    "OidcSignIn",
     "PresentationCode",
     "RelyingParty",
     "RelyingPartyStatus",

@@ -7,17 +7,26 @@ from django.db.models import Q
 class SigningKeyStatus(models.TextChoices):
     ACTIVE = "active", "签发中"
     RETIRED = "retired", "已停用（仅验证）"
+    DISTRUSTED = "distrusted", "已失信（不再验证）"
 
 
 class KeyAlgorithm(models.TextChoices):
     ED25519 = "ed25519", "Ed25519"
     SM2 = "sm2", "SM2（SM3）"
+    # for connected systems whose OpenID Connect library lacks EdDSA (ADR 0025): ID tokens only
+    RSA = "rsa", "RSA-2048（RS256）"
+    P256 = "p256", "ECDSA P-256（ES256）"
 
 
 class SigningKeyQuerySet(models.QuerySet):
     def published(self, algorithm=KeyAlgorithm.ED25519):
-        """Every key of ``algorithm`` that still verifies: the active one and the retired ones."""
-        return self.filter(algorithm=algorithm).order_by("-created_at")
+        """Every key of ``algorithm`` that still verifies: the active one and the retired ones
+        (a distrusted key verifies nothing)."""
+        return (
+            self.filter(algorithm=algorithm)
+            .exclude(status=SigningKeyStatus.DISTRUSTED)
+            .order_by("-created_at")
+        )
 
     def active(self, algorithm=KeyAlgorithm.ED25519):
         return self.filter(algorithm=algorithm, status=SigningKeyStatus.ACTIVE)
@@ -35,7 +44,7 @@ class SigningKey(models.Model):
     algorithm = models.CharField(
         "算法", max_length=10, choices=KeyAlgorithm.choices, default=KeyAlgorithm.ED25519
     )
-    public_key = models.CharField("公钥（base64url）", max_length=100)
+    public_key = models.CharField("公钥（base64url）", max_length=600)
     encrypted_private_key = models.TextField("私钥（加密存储）")
     status = models.CharField(
         "状态", max_length=10, choices=SigningKeyStatus.choices, default=SigningKeyStatus.ACTIVE

@@ -1,10 +1,28 @@
 """Relying parties (应用接入单位): platforms and government systems using the API."""
 
 import hashlib
+import re
+import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_fsm import FSMField, transition
+
+#: 附件1's commitment, word for word; the applicant ticks it and it is kept with the form.
+COMMITMENT = (
+    "本单位申请接入省级电子营业执照验证平台（或国家市场监督管理总局电子营业执照验证平台），"
+    "并承诺遵守《电子营业执照管理办法（试行）》相关规定，此表所填写内容真实有效。"
+)
+#: 附件1's instruction for the matter tree, word for word.
+MATTER_TREE_HELP = (
+    "请按（电子政务/电子商务）-（行业）-（事项）顺序，填写授权事项目录树。"
+    "如：（电子政务）-（市场监管）-（动产抵押）。"
+)
+MATTER_ROOTS = ("电子政务", "电子商务")
+#: 附件2's four 应用功能 columns, in the form's order.
+SCENARIO_FUNCTIONS = ("线上扫码登录", "线下出示执照", "电子签名", "其他")
+_MATTER_PART = re.compile(r"[（(]\s*([^（）()]+?)\s*[）)]")
 
 
 def hash_api_key(key: str) -> str:
@@ -41,8 +59,39 @@ class VerificationRange(models.TextChoices):
     NATIONAL = "national", "全国范围电子营业执照"
 
 
+def parse_matter_tree(text: str) -> list[str]:
+    """附件1's 授权事项目录树 as written, one matter a line: （电子政务）-（市场监管）-（动产抵押）,
+    or 电子政务-市场监管-动产抵押 / 电子政务/市场监管/动产抵押. Returns the matter paths
+    (电子政务/市场监管/动产抵押); raises a ValidationError naming the line otherwise."""
+    paths = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = _MATTER_PART.findall(line)
+        if not parts:
+            parts = [part.strip() for part in re.split(r"\s*[-－—/／]\s*", line)]
+        if len(parts) != 3 or not all(parts):
+            raise ValidationError(
+                f"授权事项目录树第{number}行应为（电子政务/电子商务）-（行业）-（事项）三级。"
+            )
+        if parts[0] not in MATTER_ROOTS:
+            raise ValidationError(f"授权事项目录树第{number}行的第一级应为“电子政务”或“电子商务”。")
+        paths.append("/".join(parts))
+    return paths
+
+
+def stamped_scan_path(instance, filename):
+    """A random name: the upload's own name is never used."""
+    suffix = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
+        instance.stamped_scan_type, ""
+    )
+    return f"elicense/access/{secrets.token_hex(12)}{suffix}"
+
+
 class RelyingPartyStatus(models.TextChoices):
     PENDING = "pending", "待审核"
+    GUIDED = "guided", "业务指导部门已签字"
     APPROVED = "approved", "已接入"
     REJECTED = "rejected", "已驳回"
     SUSPENDED = "suspended", "已停用"
@@ -69,21 +118,38 @@ class RelyingParty(models.Model):
         "验证范围", max_length=20, choices=VerificationRange.choices
     )
     channels = models.JSONField("应用方式", default=list)
-    yearly_volume = models.PositiveIntegerField("年验证量（次/年）")
+    #: 附件1: 年验证量 is asked in 万次/年; stored in that unit, four decimals so that any
+    #: whole number of verifications (the old 次/年 column) converts without loss.
+    yearly_volume_10k = models.DecimalField("年验证量（万次/年）", max_digits=12, decimal_places=4)
     peak_qps = models.PositiveIntegerField("验证峰值（次/秒）")
-    matters = models.ManyToManyField("elicense.Matter", verbose_name="授权事项目录树", blank=True)
+    matter_tree = models.TextField("授权事项目录树", blank=True, help_text=MATTER_TREE_HELP)
     scenarios = models.JSONField(
         "应用场景清单", default=list, blank=True,
-        help_text="附件2：[{事项名称, 实施部门, 办事系统, 应用功能}]",
+        help_text="附件2：[{应用事项名称, 实施部门, 办事系统, 应用功能: [...], 备注}]",
     )  # fmt: skip
+    committed = models.BooleanField("承诺", default=False, help_text=COMMITMENT)
+    applicant_signatory = models.CharField("申请人（签字）", max_length=50, blank=True)
+    sealing_unit = models.CharField("申请单位（盖章）", max_length=100, blank=True)
+    signed_on = models.DateField("日期", null=True, blank=True)
+    stamped_scan = models.FileField("加盖单位公章扫描件", upload_to=stamped_scan_path, blank=True)
+    stamped_scan_type = models.CharField("扫描件类型", max_length=40, blank=True)
+    tech_service_unit = models.CharField("技术服务单位", max_length=100, blank=True)
+    tech_service_signatory = models.CharField("技术服务方（签字）", max_length=50, blank=True)
+    tech_service_signed_on = models.DateField("技术服务方签字日期", null=True, blank=True)
+    guidance_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="业务指导部门（签字）", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    guidance_signed_at = models.DateTimeField("业务指导部门签字时间", null=True, blank=True)
+    guidance_opinion = models.CharField("业务指导部门意见", max_length=200, blank=True)
     status = FSMField(
         "状态", default=RelyingPartyStatus.PENDING, choices=RelyingPartyStatus.choices
     )
     applied_at = models.DateTimeField("申请时间", auto_now_add=True)
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL, verbose_name="系统运维部门（签字）", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
     )  # fmt: skip
     decision_reason = models.CharField("审核意见", max_length=200, blank=True)
     require_sm2 = models.BooleanField(
@@ -110,14 +176,51 @@ class RelyingParty(models.Model):
     def has_key(self) -> bool:
         return bool(self.api_key_hash)
 
-    @transition(field=status, source=RelyingPartyStatus.PENDING, target=RelyingPartyStatus.APPROVED)
-    def approve(self, *, by, at, reason=""):
-        """An administrator accepted the application; the service issues the key."""
-        self.decided_by, self.decided_at, self.decision_reason = by, at, reason
+    # --- what the guards read -----------------------------------------------------------
+    def is_signed_by_applicant(self) -> bool:
+        """附件1's applicant block: the commitment ticked, signed, sealed, the stamped scan."""
+        return bool(
+            self.committed and self.applicant_signatory and self.sealing_unit and self.stamped_scan
+        )
 
-    @transition(field=status, source=RelyingPartyStatus.PENDING, target=RelyingPartyStatus.REJECTED)
+    def may_sign_guidance(self, user) -> bool:
+        from elicense.permissions import may_sign_off_guidance
+
+        return may_sign_off_guidance(user)
+
+    def may_sign_operations(self, user) -> bool:
+        """The operations department, and not the person who signed for guidance: two
+        departments sign, so two people."""
+        from elicense.permissions import may_sign_off_operations
+
+        return may_sign_off_operations(user) and user.pk != self.guidance_signed_by_id
+
+    def may_reject(self, user) -> bool:
+        return self.may_sign_guidance(user) or self.may_sign_operations(user)
+
+    # --- transitions: 业务指导部门 then 系统运维部门 (附件1's two sign-offs) ---------------
+    @transition(
+        field=status, source=RelyingPartyStatus.PENDING, target=RelyingPartyStatus.GUIDED,
+        conditions=[is_signed_by_applicant], permission=may_sign_guidance,
+    )  # fmt: skip
+    def sign_guidance(self, *, by, at, opinion=""):
+        """业务指导部门（签字）: the business side agrees to the use."""
+        self.guidance_signed_by, self.guidance_signed_at, self.guidance_opinion = by, at, opinion
+
+    @transition(
+        field=status, source=RelyingPartyStatus.GUIDED, target=RelyingPartyStatus.APPROVED,
+        conditions=[is_signed_by_applicant], permission=may_sign_operations,
+    )  # fmt: skip
+    def sign_operations(self, *, by, at, opinion=""):
+        """系统运维部门（签字）: connected; the service issues the key."""
+        self.decided_by, self.decided_at, self.decision_reason = by, at, opinion
+
+    @transition(
+        field=status, source=[RelyingPartyStatus.PENDING, RelyingPartyStatus.GUIDED],
+        target=RelyingPartyStatus.REJECTED, permission=may_reject,
+    )  # fmt: skip
     def reject(self, *, by, at, reason):
-        """An administrator refused the application, with a reason."""
+        """Either department refused the application, with a reason."""
         self.decided_by, self.decided_at, self.decision_reason = by, at, reason
 
     @transition(

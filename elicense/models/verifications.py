@@ -1,7 +1,10 @@
 """The verification log (查验记录): every check of a certificate, whoever made it."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class VerificationChannel(models.TextChoices):
@@ -9,6 +12,7 @@ class VerificationChannel(models.TextChoices):
     CLERK_SCAN = "clerk_scan", "窗口扫码"
     API = "api", "接口查验"
     BULK = "bulk", "批量查验"
+    FACE_READ = "face_read", "照面信息获取"
 
 
 class VerificationResult(models.TextChoices):
@@ -39,9 +43,19 @@ class VerificationQuerySet(models.QuerySet):
 
 
 class Verification(models.Model):
-    """One verification and its typed result; the holder sees who checked it and when."""
+    """One verification and its typed result; the holder sees who checked it and when.
 
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    On PostgreSQL the table is partitioned by month of ``created_at`` (ADR 0026, migration
+    0011): its primary key there is (id, created_at), while Django sees ``id``, which one
+    sequence keeps unique. Partitions are made ahead and detached by
+    ``elicense.services.verification_partitions``.
+    """
+
+    #: The check's own time, set at the check (not when the row reaches the table, ADR 0024).
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    #: Generated at the check; a check written twice (a drainer that died before it
+    #: acknowledged) is one row. Unique with the time, the table's partition key.
+    check_id = models.UUIDField("查验编号", default=uuid.uuid4, editable=False)
     channel = models.CharField("渠道", max_length=20, choices=VerificationChannel.choices)
     result = models.CharField(
         "结果", max_length=30, choices=VerificationResult.choices, db_index=True
@@ -54,7 +68,9 @@ class Verification(models.Model):
         blank=True,
         related_name="verifications",
     )
-    holder_uscc = models.CharField("持证主体", max_length=18, blank=True, db_index=True)
+    #: Indexed by the (holder_uscc, -created_at) index alone, which also serves the
+    #: holder's log index-only within a month's partition (ADR 0026).
+    holder_uscc = models.CharField("持证主体", max_length=18, blank=True)
     verifier = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="查验人",
@@ -81,6 +97,11 @@ class Verification(models.Model):
         verbose_name_plural = "查验记录"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["holder_uscc", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_id", "created_at"], name="verification_check_once"
+            )
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verifier_label} {self.result}"

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from elicense.models import Authorisation
 from elicense.permissions import require
+from elicense.services.oidc import end_oidc_tokens_of_authorisation
 from portal.audit import record_event
 from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
@@ -63,4 +64,6 @@ def revoke_authorisation(*, acting_user, authorisation, reason) -> Authorisation
         obj=authorisation,
         changes={"reason": reason},
     )
+    # the systems the agent signed into under it lose their refresh tokens now (ADR 0025)
+    end_oidc_tokens_of_authorisation(acting_user=acting_user, authorisation=authorisation)
     return authorisation

@@ -11,6 +11,7 @@ from elicense import crypto, sm
 from elicense.models import Certificate, CertificateStatus, KeyAlgorithm, SigningKey
 from elicense.models.certificates import KIND_CODES
 from elicense.models.changes import ChangeType
+from elicense.queries import memory
 from elicense.services.changes import record_certificate_change
 from portal import outbox
 from portal.audit import record_event
@@ -85,6 +86,7 @@ def _end(certificate, transition, *, acting_user, action, **kwargs) -> Certifica
         return certificate
     getattr(certificate, transition)(at=timezone.now(), **kwargs)
     certificate.save()
+    memory.invalidate(f"certificate:{certificate.public_id}")
     record_event(actor=acting_user, action=action, obj=certificate, changes=kwargs)
     record_certificate_change(certificate, transition_events[transition])
     return certificate
@@ -171,6 +173,7 @@ def sign_certificate(*, certificate_id: int) -> Certificate:
         signature=signature, key_id=key.kid, at=timezone.now(), sm2_signature=sm2_signature
     )
     certificate.save()
+    memory.invalidate(f"certificate:{certificate.public_id}")
     record_event(actor=None, action="certificate.signed", obj=certificate, changes=changes)
     record_certificate_change(certificate, ChangeType.SIGNED)
     return certificate

@@ -2,8 +2,11 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 from django.urls import reverse
 
@@ -20,21 +23,34 @@ def public_url(certificate: Certificate) -> str:
     return public_base_url() + reverse("elicense:holder_page", args=[certificate.public_id])
 
 
-def render_certificate_pdf(*, certificate_id: int) -> str:
-    """Render a signed certificate's PDF into the cache unless it is already there.
+def holder_page_url() -> str:
+    """``public_url`` as a template with ``{public_id}``: one ``reverse`` per answer, not per
+    certificate."""
+    marker = "PUBLICIDMARKER"
+    return public_url(Certificate(public_id=marker)).replace(marker, "{public_id}")
 
-    Idempotent and safe to run twice at once: the file is written to a temporary name and
-    renamed into place. Returns the file path. Unsigned certificates have no token to
-    print, so they are refused.
+
+def render_certificate_pdf(*, certificate_id: int) -> str:
+    """Render a signed certificate's PDF into the default storage unless it is there.
+
+    Idempotent and safe to run twice at once: on the file system the file is written to a
+    temporary name and renamed into place; in object storage it is one PUT, so the object
+    appears whole (ADR 0026). Returns where it is: its path on the file system, else its
+    name in the store. Unsigned certificates have no token to print, so they are refused.
     """
     certificate = Certificate.objects.get(pk=certificate_id)
     if not certificate.signature:
         raise ValueError(f"certificate {certificate_id} is not signed yet")
-    path = pdf.pdf_path(certificate)
-    if path.exists():
-        return str(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    storage, name = default_storage, pdf.pdf_name(certificate)
+    on_disk = isinstance(storage, FileSystemStorage)
+    if storage.exists(name):
+        return storage.path(name) if on_disk else name
     data = pdf.render_pdf(certificate, public_url=public_url(certificate))
+    if not on_disk:
+        storage.save(name, ContentFile(data))
+        return name
+    path = Path(storage.path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as tmp:
         tmp.write(data)
     os.replace(tmp.name, path)
@@ -56,7 +72,6 @@ def request_certificate_pdf(*, certificate: Certificate) -> None:
 
 
 def pdf_ready(certificate: Certificate) -> bool:
-    return (
-        certificate.status != CertificateStatus.PENDING_SIGNATURE
-        and pdf.pdf_path(certificate).exists()
+    return certificate.status != CertificateStatus.PENDING_SIGNATURE and default_storage.exists(
+        pdf.pdf_name(certificate)
     )

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from elicense import crypto
 from elicense.models import KeyAlgorithm, SigningKey, SigningKeyStatus
+from elicense.queries import memory
 from portal.audit import record_event
 
 
@@ -13,12 +14,16 @@ def _algorithm(value) -> KeyAlgorithm:
     try:
         return KeyAlgorithm(value)
     except ValueError as error:
-        raise ValidationError(f"不支持的密钥算法“{value}”（可选 ed25519、sm2）。") from error
+        raise ValidationError(
+            f"不支持的密钥算法“{value}”（可选 ed25519、sm2、rsa、p256）。"
+        ) from error
 
 
 def _create(acting_user, algorithm: KeyAlgorithm) -> SigningKey:
     public_key, encrypted = crypto.new_key_pair(algorithm)
-    kid = crypto.new_kid() if algorithm == KeyAlgorithm.ED25519 else f"sm2-{crypto.new_kid()}"
+    kid = (
+        crypto.new_kid() if algorithm == KeyAlgorithm.ED25519 else f"{algorithm}-{crypto.new_kid()}"
+    )
     key = SigningKey.objects.create(
         kid=kid, algorithm=algorithm, public_key=public_key, encrypted_private_key=encrypted
     )
@@ -65,4 +70,28 @@ def retire_signing_key(*, kid: str, acting_user=None) -> SigningKey:
     if key.status == SigningKeyStatus.RETIRED:
         raise ValidationError(f"密钥“{kid}”已停用。")
     _retire(key, acting_user)
+    return key
+
+
+@transaction.atomic
+def distrust_signing_key(*, kid: str, acting_user=None, reason: str) -> SigningKey:
+    """A compromised issuer key: it stops signing and verifying at once, in every worker
+    (its public key is forgotten through the invalidation channel, ADR 0024); tokens it
+    signed answer ``unknown_key``. Certificates must be re-signed with the new key."""
+    if not (reason or "").strip():
+        raise ValidationError("停止信任密钥须填写原因。")
+    key = SigningKey.objects.select_for_update().filter(kid=kid).first()
+    if key is None:
+        raise ValidationError(f"没有密钥“{kid}”。")
+    if key.status == SigningKeyStatus.DISTRUSTED:
+        raise ValidationError(f"密钥“{kid}”已停止信任。")
+    key.status, key.retired_at = SigningKeyStatus.DISTRUSTED, key.retired_at or timezone.now()
+    key.save(update_fields=["status", "retired_at"])
+    record_event(
+        actor=acting_user,
+        action="signing_key.distrusted",
+        obj=key,
+        changes={"kid": key.kid, "reason": reason.strip()},
+    )
+    memory.invalidate("keys")
     return key

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
@@ -19,13 +19,15 @@ from elicense.models import (
     SigningKey,
     Verification,
 )
-from elicense.pdf import pdf_path, printable_context
+from elicense.pdf import pdf_name, printable_context
 from elicense.permissions import issued_in_the_clerks_district, require
+from elicense.queries.oidc import connected_systems
 from elicense.services import issue_presentation_code
 from elicense.services.documents import pdf_ready, public_url, request_certificate_pdf
 from elicense.verification import check_certificate, live_result, verify_token
 from portal.access import require_enterprise
 from portal.models import Role
+from portal.views.files import file_response
 
 #: Who may use the scan page: window staff and the bureau's officers.
 SCANNER_ROLES = {Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}
@@ -112,6 +114,7 @@ def my_certificates(request):
             "verifications": Verification.objects.of_holder(user.entity_uscc).select_related(
                 "certificate"
             )[:20],
+            "connected_systems": connected_systems(user.entity_uscc, viewer=user),
             "scan_logins": LoginChallenge.objects.filter(
                 user__entity_uscc=user.entity_uscc, status=ChallengeStatus.CONSUMED
             ).select_related("user")[:20],
@@ -203,9 +206,8 @@ def certificate_pdf(request, public_id):
         )
         response.status_code = 202
         return response
-    return FileResponse(
-        open(pdf_path(certificate), "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
+    return file_response(
+        pdf_name(certificate),
         filename=f"{certificate.get_kind_display()}-{certificate.number}.pdf",
         content_type="application/pdf",
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense import qr
@@ -22,6 +23,17 @@ def _session_key(request) -> str:
         request.session.save()
         request.session.modified = True  # so that the response sets the session cookie
     return request.session.session_key
+
+
+def _next_page(request) -> str:
+    """Where the signed-in browser goes: the login page's ``next`` when it is this site's
+    (a connected system's sign-in, ADR 0025), else the home page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("portal:home")
 
 
 @require_POST
@@ -51,7 +63,7 @@ def challenge_poll(request, token):
         user = scan_login.consume_login_challenge(token=token, session_key=session_key)
         if user is not None:
             login(request, user, backend=BACKEND)
-            return JsonResponse({"status": "signed_in", "redirect": reverse("portal:home")})
+            return JsonResponse({"status": "signed_in", "redirect": _next_page(request)})
         state = "invalid"
     return JsonResponse({"status": state})
 

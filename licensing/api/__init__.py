@@ -1,15 +1,19 @@
 """The register's part of the verification API: a holder's licences by USCC."""
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import File, Router, Schema, Status, UploadedFile
 
-from elicense.api import ApiError, CertificateOut, ErrorOut, certificate_out
-from elicense.models import Certificate, CertificateKind
+from elicense.api import ApiError, CertificateOut, ErrorOut
+from elicense.models import CertificateKind
+from elicense.services.documents import holder_page_url
 from elicense.verification import check_certificate, live_result
 from licensing import tabular
-from licensing.models import BulkCheck, BulkCheckStatus, MarketEntity
+from licensing.models import BulkCheck, BulkCheckStatus
+from licensing.queries.holders import holder_licences
 from licensing.services import create_bulk_check
 from portal.idempotency import (
     REPLAYED_HEADER,
@@ -41,7 +45,10 @@ router = Router(tags=["证照查询"])
     summary="按统一社会信用代码查询营业执照及联动的食品经营许可证",
 )  # fmt: skip
 def licences(request, uscc: str):
-    """The holder's current certificates with live status; logged in its 查验记录."""
+    """The holder's current certificates with live status; logged in its 查验记录.
+
+    The answer is built directly as JSON (ADR 0024): its shape is ``LicencesOut``'s, which
+    documents it, and tests check that every answer validates to itself through it."""
     party = request.auth
     try:
         uscc = validate_uscc(uscc)
@@ -49,20 +56,37 @@ def licences(request, uscc: str):
         raise ApiError(422, "invalid_uscc", error.messages[0]) from error
     if party.verification_range == "province" and uscc[2:4] != HOME_DIVISION_PREFIX:
         raise ApiError(403, "forbidden", "该代码不在贵单位申请的本省验证范围内。")
-    entity = MarketEntity.objects.filter(uscc=uscc).first()
-    certificates = list(Certificate.objects.shown_for_holder(uscc))
-    if entity is None or not certificates:
+    holder = holder_licences(uscc)
+    if holder is None or not holder.certificates:
         raise ApiError(404, "not_found", "未找到该主体的电子证照。")
+    certificates = holder.certificates
     main = next(
         (c for c in certificates if c.kind == CertificateKind.BUSINESS_LICENCE), certificates[0]
     )
     check_certificate(main, channel="api", verifier_label=party.org_name, relying_party=party)
-    return {
+    verify_url = holder_page_url()
+    body = {
         "uscc": uscc,
-        "name": entity.name,
-        "status": entity.status,
-        "certificates": [certificate_out(c, live_result(c)) for c in certificates],
+        "name": holder.name,
+        "status": holder.status,
+        "certificates": [
+            {
+                "kind": c.kind,
+                "number": c.number,
+                "status": live_result(c).value,
+                "holder_uscc": c.holder_uscc,
+                "holder_name": c.holder_name,
+                "valid_from": c.valid_from.isoformat(),
+                "valid_to": c.valid_to.isoformat() if c.valid_to else None,
+                "verify_url": verify_url.format(public_id=c.public_id),
+            }
+            for c in certificates
+        ],
     }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json; charset=utf-8",
+    )
 
 
 class BulkCheckOut(Schema):

@@ -44,3 +44,16 @@ class YearQuotaForm(forms.Form):
             d.code: (data[f"food_court_{d.code}"], data[f"other_areas_{d.code}"])
             for d in self.districts
         }
+
+
+class DeadlineForm(forms.Form):
+    """对接上线期限 of a project year (default 9月30日)."""
+
+    year = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=YEARS.start, max_value=YEARS.stop - 1
+    )
+    due_on = forms.DateField(
+        label="视频监控安装和平台对接上线期限",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请填写期限。", "invalid": "请按“年-月-日”填写日期。"},
+    )

@@ -11,7 +11,10 @@ class ReportForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     funds_wan = forms.DecimalField(
-        label="区级配套资金（万元）", min_value=0, max_digits=12, decimal_places=2
+        label=MonthlyReport._meta.get_field("funds_wan").verbose_name,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
     )
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from mingchu.models import ControlPoint, LocationType
+from mingchu.models import ControlPoint, DeliveryPlatform, LocationType
 
 
 class StoreForm(forms.Form):
@@ -13,6 +13,20 @@ class StoreForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         error_messages={"invalid": "请按“年-月”填写，例如 2022-10。"},
+    )
+    on_delivery_platform = forms.TypedChoiceField(
+        label="是否从事网络餐饮服务（入网经营）",
+        choices=[("yes", "是，已入驻网络餐饮平台"), ("no", "否")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择是否从事网络餐饮服务。"},
+    )
+    delivery_platforms = forms.MultipleChoiceField(
+        label="入驻的网络餐饮平台",
+        choices=DeliveryPlatform.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="以从事网络餐饮服务的入网餐饮服务经营者为重点。",
     )
 
 

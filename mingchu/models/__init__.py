@@ -1,6 +1,19 @@
 """互联网＋明厨亮灶: quotas, demo stores, monthly reports and city roll-ups."""
 
-from mingchu.models.quotas import DistrictQuota, DistrictQuotaQuerySet, QuotaChange
+from mingchu.models.acceptance import (
+    AcceptancePhase,
+    AssessmentAttachment,
+    AssessmentStatus,
+    CityResult,
+    DistrictAssessment,
+    YearAcceptance,
+)
+from mingchu.models.quotas import (
+    DistrictQuota,
+    DistrictQuotaQuerySet,
+    ProjectDeadline,
+    QuotaChange,
+)
 from mingchu.models.reports import (
     MonthlyReport,
     MonthlyReportQuerySet,
@@ -15,6 +28,7 @@ from mingchu.models.stores import (
     STAGE_ORDER,
     Camera,
     ControlPoint,
+    DeliveryPlatform,
     DemoStore,
     DemoStoreQuerySet,
     LocationType,
@@ -24,6 +38,14 @@ from mingchu.models.stores import (
 )
 
 __all__ = [
+    "AcceptancePhase",
+    "AssessmentAttachment",
+    "AssessmentStatus",
+    "CityResult",
+    "DeliveryPlatform",
+    "DistrictAssessment",
+    "ProjectDeadline",
+    "YearAcceptance",
     "REGISTRY_FIGURES",
     "STAGE_FIGURES",
     "STAGE_ORDER",

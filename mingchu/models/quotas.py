@@ -1,4 +1,7 @@
-"""Yearly district quotas of demo restaurants (附件1), with their history."""
+"""Yearly district quotas of demo restaurants (附件1), with their history, and the year's
+deadline for video installation and going live on the platforms."""
+
+import datetime
 
 from django.conf import settings
 from django.db import models
@@ -79,3 +82,37 @@ class QuotaChange(models.Model):
 
     def __str__(self):
         return f"{self.quota} {self.field} {self.old_value}→{self.new_value}"
+
+
+#: "原则上，入网餐饮服务经营者应于9月30日前完成视频监控安装和平台对接上线" (实施方案 四（二）2):
+#: the deadline of a year for which a city officer has set no other.
+DEFAULT_DEADLINE = (9, 30)
+
+
+class ProjectDeadlineQuerySet(models.QuerySet):
+    def for_year(self, year: int) -> datetime.date:
+        """The year's deadline: the one a city officer set, else 30 September."""
+        due_on = self.filter(year=year).values_list("due_on", flat=True).first()
+        return due_on or datetime.date(year, *DEFAULT_DEADLINE)
+
+
+class ProjectDeadline(models.Model):
+    """The day by which a year's demo stores should have their kitchen video installed and
+    live on the delivery platforms (set by the city; 9月30日 when not set)."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    due_on = models.DateField("视频监控安装和平台对接上线期限")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="设定人", on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField("设定时间", auto_now=True)
+
+    objects = ProjectDeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "对接上线期限"
+        verbose_name_plural = "对接上线期限"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年 {self.due_on:%Y-%m-%d}"

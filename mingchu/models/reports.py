@@ -99,6 +99,11 @@ class ReportVersion(models.Model):
     )
     number = models.PositiveIntegerField("版本")
     content = models.JSONField("内容")
+    stores = models.JSONField(
+        "示范店建设情况统计表（附件4）",
+        default=list,
+        help_text="上报时同一事务中取得的本区示范店快照，每次上报一个版本。",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上报人", on_delete=models.PROTECT, related_name="+"
     )

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, FSMField, transition
 
@@ -13,6 +13,22 @@ from mingchu.models.scoping import DistrictScopedQuerySet
 class LocationType(models.TextChoices):
     FOOD_COURT = "food_court", "美食广场"
     OTHER = "other", "其他区域"
+
+
+class DeliveryPlatform(models.TextChoices):
+    """网络餐饮服务第三方平台 an operator sells on (实施方案: "以从事网络餐饮服务的
+    入网餐饮服务经营者为重点")."""
+
+    MEITUAN = "meituan", "美团外卖"
+    ELEME = "eleme", "饿了么"
+    JD = "jd", "京东外卖"
+    OTHER = "other", "其他平台"
+
+
+def expected_after_deadline(expected_completion, deadline) -> bool:
+    """Whether a store expected in the month of ``expected_completion`` is expected after
+    the deadline's month (it is accepted, with a warning)."""
+    return (expected_completion.year, expected_completion.month) > (deadline.year, deadline.month)
 
 
 class Stage(models.TextChoices):
@@ -38,6 +54,70 @@ STAGE_FIGURES = {
 
 
 class DemoStoreQuerySet(DistrictScopedQuerySet):
+    @staticmethod
+    def live_condition(*, on):
+        """ "完成视频监控安装和平台对接上线" by the end of the day ``on``: the store had reached
+        视频对接 (cameras installed; every store passes each stage, so a completed store has
+        that row too) and gone live on a platform."""
+        installed = StageChange.objects.filter(
+            store=OuterRef("pk"), stage=Stage.VIDEO_LINK, on__lte=on
+        )
+        live = PlatformConnection.objects.filter(store=OuterRef("pk"), connected_on__lte=on)
+        return Exists(installed) & Exists(live)
+
+    @classmethod
+    def overdue_condition(cls, *, deadline, on):
+        """逾期未上线, the one definition: the deadline has passed by the end of the day ``on``
+        and the store was not live by then (``live_condition``). A SQL condition, so that
+        lists annotate it."""
+        if on <= deadline:
+            return Value(False, output_field=BooleanField())
+        return ~Q(cls.live_condition(on=on))
+
+    def expected_after(self, deadline):
+        """Stores expected in a month after the deadline's (``expected_after_deadline`` as a
+        filter: expected months are stored as their 1st)."""
+        return self.filter(expected_completion__gt=deadline.replace(day=1))
+
+    def with_overdue(self, *, deadline, on=None):
+        """Each store with ``overdue`` (``overdue_condition`` at the end of ``on``, default
+        today)."""
+        on = on or timezone.localdate()
+        return self.annotate(overdue=self.overdue_condition(deadline=deadline, on=on))
+
+    def overdue_by_district(self, *, deadline, on=None) -> dict[str, int]:
+        """How many stores are 逾期未上线 per district: once the deadline has passed, the
+        stores less those live by then (``live_condition``), in two grouped queries. Counted
+        as the complement because PostgreSQL runs the AND of two EXISTS as semi-joins, while
+        the OR of two NOT EXISTS probes both subqueries for every store (3.6 times the whole
+        roll-up at 100,000 stores, docs/performance.md)."""
+        on = on or timezone.localdate()
+        if on <= deadline:
+            return {}
+        stores = self.order_by()
+        total = dict(stores.values_list("district_id").annotate(n=Count("pk")))
+        live = dict(
+            stores.filter(self.live_condition(on=on))
+            .values_list("district_id")
+            .annotate(n=Count("pk"))
+        )
+        return {
+            district: n - live.get(district, 0)
+            for district, n in total.items()
+            if n - live.get(district, 0)
+        }
+
+    def progress_by_area(self, *, on=None) -> dict[str, dict[str, dict[str, int]]]:
+        """The same figures as ``progress_by_district``, per district and 区域类型 (附件1's
+        美食广场 / 其他区域), from the same two grouped queries:
+        {district: {location_type: {figure: n}}}."""
+        progress: dict = {}
+        for (district_id, location_type), figures in self._progress(
+            on, ("district_id", "location_type")
+        ).items():
+            progress.setdefault(district_id, {})[location_type] = figures
+        return progress
+
     def progress_by_district(self, *, on=None) -> dict[str, dict[str, int]]:
         """The registry's progress figures per district at the end of the day ``on`` (default
         today), from the dated history in two grouped SQL queries.
@@ -49,27 +129,28 @@ class DemoStoreQuerySet(DistrictScopedQuerySet):
         history row per stage it reached (``advance_store_stage`` only moves forward), so
         joined rows are counted without DISTINCT.
         """
+        return {key[0]: figures for key, figures in self._progress(on, ("district_id",)).items()}
+
+    def _progress(self, on, keys: tuple[str, ...]) -> dict[tuple, dict[str, int]]:
         on = on or timezone.localdate()
         stores = self.order_by()
-        progress: dict[str, dict[str, int]] = {}
+        progress: dict[tuple, dict[str, int]] = {}
 
         def count(rows, figure_of):
             for row in rows:
                 figures = progress.setdefault(
-                    row["district_id"], dict.fromkeys(REGISTRY_FIGURES, 0)
+                    tuple(row[key] for key in keys), dict.fromkeys(REGISTRY_FIGURES, 0)
                 )
                 figures[figure_of(row)] = row["n"]
 
         reached = (
             stores.filter(stage_history__stage__in=list(STAGE_FIGURES), stage_history__on__lte=on)
-            .values("district_id", "stage_history__stage")
+            .values(*keys, "stage_history__stage")
             .annotate(n=Count("pk"))
         )
         count(reached, lambda row: STAGE_FIGURES[row["stage_history__stage"]])
         connected = PlatformConnection.objects.filter(store=OuterRef("pk"), connected_on__lte=on)
-        connected_rows = (
-            stores.filter(Exists(connected)).values("district_id").annotate(n=Count("pk"))
-        )
+        connected_rows = stores.filter(Exists(connected)).values(*keys).annotate(n=Count("pk"))
         count(connected_rows, lambda row: "platform_connected")
         return progress
 
@@ -90,6 +171,13 @@ class DemoStore(models.Model):
     expected_completion = models.DateField(
         "预计完成时间（月）", help_text="填写到月，存为该月1日。"
     )
+    on_delivery_platform = models.BooleanField(
+        "从事网络餐饮服务（入网）",
+        null=True,
+        blank=True,
+        help_text="是否在网络餐饮服务第三方平台上经营；为空表示选点时未记录。",
+    )
+    delivery_platforms = models.JSONField("入驻的网络餐饮平台", default=list, blank=True)
     video_stream_url = models.CharField(
         "视频流地址",
         max_length=300,
@@ -116,6 +204,18 @@ class DemoStore(models.Model):
 
     def __str__(self):
         return self.unit_name
+
+    def delivery_platform_labels(self) -> list[str]:
+        labels = dict(DeliveryPlatform.choices)
+        return [labels.get(value, value) for value in self.delivery_platforms]
+
+    def delivery_label(self) -> str:
+        """网络餐饮 as lists and the 附件4 export show it."""
+        if self.on_delivery_platform is None:
+            return "未记录"
+        if not self.on_delivery_platform:
+            return "未入网"
+        return "入网：" + "、".join(self.delivery_platform_labels())
 
     def next_stage(self) -> str | None:
         index = STAGE_ORDER.index(self.stage)

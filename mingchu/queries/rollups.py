@@ -15,6 +15,8 @@ from mingchu.models import (
     CityRollup,
     DemoStore,
     DistrictQuota,
+    LocationType,
+    ProjectDeadline,
     StageChange,
 )
 from portal.models import District
@@ -58,11 +60,47 @@ def percent(part: int, whole: int) -> float | None:
     return float((Decimal(100 * part) / Decimal(whole)).quantize(TENTH, ROUND_HALF_UP))
 
 
-def with_figures(row: dict, counts: dict) -> dict:
-    """Add the registry counts and their percentages of the quota total to a row."""
+#: 附件1's split of a quota: 区域类型 → the row's quota column.
+AREA_QUOTAS = {LocationType.FOOD_COURT: "quota_food_court", LocationType.OTHER: "quota_other"}
+
+
+def area_figures(quota: int, counts: dict) -> dict:
+    """One part of a district's quota (美食广场 or 其他区域) with the registry figures of the
+    stores of that 区域类型 and their percentages of that part."""
+    part = {"label": "", "quota": quota} | {figure: counts.get(figure, 0) for figure in FIGURES}
+    return part | {f"{figure}_pct": percent(part[figure], quota) for figure in FIGURES}
+
+
+def with_figures(row: dict, counts: dict, *, areas: dict | None = None, overdue: int = 0) -> dict:
+    """Add the registry counts and their percentages of the quota total to a row, the same
+    per part of the quota (``areas``: {location_type: counts}), and how many stores are
+    逾期未上线 (``overdue``)."""
     row.update({figure: counts.get(figure, 0) for figure in FIGURES})
     row.update({f"{figure}_pct": percent(row[figure], row["quota_total"]) for figure in FIGURES})
+    areas = areas or {}
+    row["area"] = {
+        location_type: area_figures(row[quota], areas.get(location_type, {}))
+        | {"label": LocationType(location_type).label}
+        for location_type, quota in AREA_QUOTAS.items()
+    }
+    row["overdue"] = overdue
     return row
+
+
+def area_summary(row: dict | None) -> list[str]:
+    """A row's progress against each part of its quota, as lines under an exported table."""
+    if not row:
+        return []
+
+    def pct(value):
+        return "—" if value is None else f"{value:g}%"
+
+    return [
+        f"{part['label']}：布点 {part['quota']} 家，选点 {part['stores_selected']} 家"
+        f"（{pct(part['stores_selected_pct'])}），完成建设 {part['completed']} 家"
+        f"（{pct(part['completed_pct'])}）"
+        for part in row["area"].values()
+    ] + [f"逾期未上线：{row['overdue']} 家"]
 
 
 def district_rows(codes, *, start: int) -> list[dict]:
@@ -82,8 +120,10 @@ def registry_rows(
 ) -> list[dict]:
     """Quota and registry figures per district in 附件1 order (the quota's 序号), then any
     district with stores but no quota. The figures stand at the end of the day ``on``
-    (default today). Three queries: the quotas and the registry's two grouped queries
-    (``progress_by_district``) — no loop over stores.
+    (default today), split into 附件1's two parts, with the stores 逾期未上线 against the
+    year's deadline. A constant number of queries: the quotas, the deadline, the registry's
+    two grouped queries (``progress_by_area``) and the two of ``overdue_by_district`` — no
+    loop over stores.
     """
     quotas = DistrictQuota.objects.for_year(year)
     stores = DemoStore.objects.filter(year=year)
@@ -92,7 +132,15 @@ def registry_rows(
             quotas.filter(district_id=district_id),
             stores.filter(district_id=district_id),
         )
-    progress = stores.progress_by_district(on=on)
+    # The same grouped queries as progress_by_district, split by 区域类型 and summed back:
+    # every store has one of the two, so the sums are the district's figures.
+    by_area = stores.progress_by_area(on=on)
+    progress = {
+        district: {f: sum(parts[area].get(f, 0) for area in parts) for f in FIGURES}
+        for district, parts in by_area.items()
+    }
+    deadline = ProjectDeadline.objects.for_year(year)
+    overdue = stores.overdue_by_district(deadline=deadline, on=on)
     rows = [
         {
             "sort_order": order,
@@ -107,16 +155,37 @@ def registry_rows(
     rows += district_rows(
         set(progress) - {row["district_code"] for row in rows}, start=len(rows) + 1
     )
-    return [with_figures(row, progress.get(row["district_code"], {})) for row in rows]
+    return [
+        with_figures(
+            row,
+            progress.get(row["district_code"], {}),
+            areas=by_area.get(row["district_code"]),
+            overdue=overdue.get(row["district_code"], 0),
+        )
+        for row in rows
+    ]
 
 
 def sum_rows(rows: list[dict]) -> dict:
-    """City totals of quota and registry figures, with percentages of the total quota."""
+    """City totals of quota and registry figures, with percentages of the total quota, per
+    part of the quota too (rows of revisions stored before the split count as zero there)."""
     totals = {
         key: sum(row[key] for row in rows)
         for key in ("quota_food_court", "quota_other", "quota_total")
     }
-    return with_figures(totals, {f: sum(row[f] for row in rows) for f in FIGURES})
+    areas = {
+        location_type: {
+            f: sum(row.get("area", {}).get(location_type, {}).get(f, 0) for row in rows)
+            for f in FIGURES
+        }
+        for location_type in AREA_QUOTAS
+    }
+    return with_figures(
+        totals,
+        {f: sum(row[f] for row in rows) for f in FIGURES},
+        areas=areas,
+        overdue=sum(row.get("overdue", 0) for row in rows),
+    )
 
 
 def previous_month(today: datetime.date) -> tuple[int, int]:

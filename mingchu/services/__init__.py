@@ -1,8 +1,16 @@
 """Every write of the bright-kitchen project, one module per topic; callers import from here."""
 
+from mingchu.services.acceptance import (
+    add_assessment_attachment,
+    conclude_acceptance,
+    record_district_result,
+    save_self_assessment,
+    start_city_assessment,
+    submit_self_assessment,
+)
 from mingchu.services.corrections import correct_store_stage
 from mingchu.services.imports import import_store_table
-from mingchu.services.quotas import adjust_quota, set_year_quotas
+from mingchu.services.quotas import adjust_quota, set_project_deadline, set_year_quotas
 from mingchu.services.reports import (
     email_report_reminder,
     open_report,
@@ -22,6 +30,12 @@ from mingchu.services.stores import (
 )
 
 __all__ = [
+    "add_assessment_attachment",
+    "conclude_acceptance",
+    "record_district_result",
+    "save_self_assessment",
+    "start_city_assessment",
+    "submit_self_assessment",
     "add_camera",
     "adjust_quota",
     "advance_store_stage",
@@ -35,6 +49,7 @@ __all__ = [
     "return_report",
     "save_report",
     "send_report_reminders",
+    "set_project_deadline",
     "set_video_stream",
     "set_year_quotas",
     "submit_report",

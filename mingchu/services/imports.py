@@ -265,36 +265,45 @@ def import_store_table(*, acting_user, rows: list[TableRow], year: int | None = 
     return summary
 
 
-def _month_label(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月"
+#: Columns the export adds after 附件4's six (the import reads 区域类型 and ignores the rest).
+DELIVERY_COLUMN = "网络餐饮服务（入驻平台）"
+OVERDUE_COLUMN = "逾期未上线"
+EXPORT_HEADER = (*HEADER, LOCATION_COLUMN, DELIVERY_COLUMN, OVERDUE_COLUMN)
 
 
-def export_store_table(stores, *, district_label: str) -> bytes:
-    """The stores as an .xlsx in the 附件4 layout, every text cell escaped against formulas."""
+def export_store_table(rows: list[dict], *, district_label: str, summary=()) -> bytes:
+    """The 附件4 table as an .xlsx: its six columns, then 区域类型, 网络餐饮服务 and 逾期未上线;
+    below the notes, ``summary`` lines (progress against 美食广场 and 其他区域). Every text cell
+    is escaped against formulas."""
     book = Workbook()
     sheet = book.active
     sheet.title = "示范店建设情况"
-    width = len(HEADER)
+    width = len(EXPORT_HEADER)
     sheet.append([TITLE])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.append([tabular.safe_cell(f"区：{district_label}")])
-    sheet.append(list(HEADER))
-    for index, store in enumerate(stores, start=1):
+    sheet.append(list(EXPORT_HEADER))
+    for index, row in enumerate(rows, start=1):
         sheet.append(
             [
                 index,
-                tabular.safe_cell(store.unit_name),
-                tabular.safe_cell(store.address),
-                tabular.safe_cell(store.food_licence_number),
-                store.get_stage_display(),
-                _month_label(store.expected_completion),
+                tabular.safe_cell(row["unit_name"]),
+                tabular.safe_cell(row["address"]),
+                tabular.safe_cell(row["food_licence_number"]),
+                row["stage"],
+                row["expected_completion"],
+                row["location_type"],
+                tabular.safe_cell(row["delivery"]),
+                "是" if row["overdue"] else "",
             ]
         )
     for note in NOTES:
         sheet.append([note])
-    for column, size in zip("ABCDEF", (6, 32, 40, 20, 10, 14), strict=True):
+    for line in summary:
+        sheet.append([tabular.safe_cell(line)])
+    for column, size in zip("ABCDEFGHI", (6, 32, 40, 20, 10, 14, 10, 26, 10), strict=True):
         sheet.column_dimensions[column].width = size
     buffer = io.BytesIO()
     book.save(buffer)

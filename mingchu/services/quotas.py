@@ -5,11 +5,15 @@ from django.db import transaction
 
 from mingchu.models import (
     DistrictQuota,
+    ProjectDeadline,
     QuotaChange,
 )
 from mingchu.models.quotas import QUOTA_FIELDS, YEARS
 from portal.audit import record_event
 from portal.models import District, Role
+
+#: Audit actions of this module's new writes (labels registered in apps.py).
+DEADLINE_SET = "deadline.set"
 
 
 @transaction.atomic
@@ -103,3 +107,33 @@ def adjust_quota(*, acting_user, quota, reason: str, **values) -> DistrictQuota:
         actor=acting_user, action="quota.adjusted", obj=quota, changes={**changes, "reason": reason}
     )
     return quota
+
+
+@transaction.atomic
+def set_project_deadline(*, acting_user, year: int, due_on) -> ProjectDeadline:
+    """A city officer sets the day by which the year's demo stores should have their video
+    installed and live on the platforms (default 9月30日). The day must fall in the year.
+    Every store list, dashboard and monthly report flags stores overdue against it from
+    then on. Writes ``deadline.set`` with the old and new day (nothing when unchanged).
+    """
+    if not acting_user.has_perm("mingchu.set_deadline"):
+        raise PermissionDenied("只有市局人员可以设定对接上线期限。")
+    if year not in YEARS:
+        raise ValidationError({"year": f"年度应在 {YEARS.start} 至 {YEARS.stop - 1} 之间。"})
+    if due_on is None or due_on.year != year:
+        raise ValidationError({"due_on": f"期限须在{year}年内。"})
+    before = ProjectDeadline.objects.for_year(year)
+    deadline = ProjectDeadline.objects.select_for_update().filter(year=year).first()
+    if deadline is None:
+        deadline = ProjectDeadline(year=year)
+    elif deadline.due_on == due_on:
+        return deadline
+    deadline.due_on, deadline.set_by = due_on, acting_user
+    deadline.save()
+    record_event(
+        actor=acting_user,
+        action=DEADLINE_SET,
+        obj=deadline,
+        changes={"due_on": [before.isoformat(), due_on.isoformat()]},
+    )
+    return deadline

@@ -14,6 +14,7 @@ from django.utils import timezone
 from mingchu.models import MonthlyReport, ReportReminder, ReportStatus, ReportVersion
 from mingchu.models.quotas import YEARS
 from mingchu.queries.reports import due_at, registry_figures
+from mingchu.queries.stores import store_table_as_of
 from portal import outbox
 from portal.audit import record_event
 from portal.middleware import public_base_url
@@ -87,7 +88,9 @@ def save_report(*, acting_user, report, expected_version: int, **fields) -> Mont
 
 @transaction.atomic
 def submit_report(*, acting_user, report, expected_version: int) -> MonthlyReport:
-    """上报: lock the report, mark it late after the deadline, keep this version.
+    """上报: lock the report, mark it late after the deadline, keep this version with the
+    district's 附件4 table as it stood at the month's end ("各区要于每月30日前…上报（附件3、
+    附件4）"), taken in this transaction: each resubmission keeps a new version of both.
 
     A figure that differs from the registry needs an explanation; the difference stays
     visible to the city (``differences()``).
@@ -112,6 +115,9 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
         report=report,
         number=report.versions.count() + 1,
         content=content,
+        stores=store_table_as_of(
+            district_id=report.district_id, year=report.year, month=report.month
+        ),
         submitted_by=acting_user,
         submitted_at=now,
     )
@@ -119,7 +125,11 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
         actor=acting_user,
         action="report.submitted",
         obj=report,
-        changes={"late": report.is_late, "differences": report.differences()},
+        changes={
+            "late": report.is_late,
+            "differences": report.differences(),
+            "version": report.versions.count(),
+        },
     )
     return report
 

@@ -11,19 +11,37 @@ from licensing.models import FoodLicence, FoodSubjectType
 from mingchu.models import (
     Camera,
     ControlPoint,
+    DeliveryPlatform,
     DemoStore,
     DistrictQuota,
     LocationType,
     PlatformConnection,
+    ProjectDeadline,
     Stage,
     StageChange,
 )
+from mingchu.models.stores import expected_after_deadline
 from portal.audit import diff, record_event
 from portal.identifiers import validate_food_permit_number
 from portal.models import Role
 
 #: The change feed's kind for the 明厨亮灶 mark on a holder's shop-page badge.
 MARK_KIND = "mingchu_mark"
+
+
+def _delivery(on_delivery_platform, delivery_platforms) -> tuple[bool | None, list[str]]:
+    """Whether the operator sells on a delivery platform, and which (None: not recorded)."""
+    platforms = list(dict.fromkeys(delivery_platforms or []))
+    unknown = [value for value in platforms if value not in DeliveryPlatform.values]
+    if unknown:
+        raise ValidationError({"delivery_platforms": f"未知的平台：{'、'.join(unknown)}。"})
+    if on_delivery_platform and not platforms:
+        raise ValidationError({"delivery_platforms": "入网经营者请选择所入驻的网络餐饮平台。"})
+    if on_delivery_platform is False and platforms:
+        raise ValidationError({"delivery_platforms": "未入网的经营者不应选择平台。"})
+    if on_delivery_platform is None and platforms:
+        on_delivery_platform = True
+    return on_delivery_platform, platforms
 
 
 def _stage_date(on, *, after):
@@ -52,6 +70,8 @@ def register_demo_store(
     expected_completion,
     year=None,
     selected_on=None,
+    on_delivery_platform=None,
+    delivery_platforms=(),
 ) -> DemoStore:
     """A district officer selects a demo restaurant by its food licence (示范店选点).
 
@@ -59,10 +79,14 @@ def register_demo_store(
     officer's district; name, address and district come from it. ``selected_on`` (default
     today; never in the future) dates the 前期准备 stage, so a selection recorded late still
     counts in the month it was made. ``year`` defaults to the project year (the latest year
-    with quotas).
+    with quotas). ``on_delivery_platform`` and ``delivery_platforms`` record whether the
+    operator sells on a delivery platform and which (the plan's focus: "以从事网络餐饮服务的
+    入网餐饮服务经营者为重点"); None when not recorded (an imported table). A store expected
+    after the year's deadline is accepted; the audit event says so and the page warns.
     """
     selected_on = _stage_date(selected_on, after=None)
     year = year or DistrictQuota.objects.project_year()
+    on_delivery_platform, delivery_platforms = _delivery(on_delivery_platform, delivery_platforms)
     if acting_user.role != Role.DISTRICT_OFFICER or not acting_user.district_id:
         raise PermissionDenied("只有区局人员可以登记示范店。")
     try:
@@ -89,13 +113,23 @@ def register_demo_store(
         district_id=licence.district_id,
         location_type=location_type,
         expected_completion=expected_completion.replace(day=1),
+        on_delivery_platform=on_delivery_platform,
+        delivery_platforms=delivery_platforms,
         created_by=acting_user,
     )
     StageChange.objects.create(
         store=store, stage=store.stage, on=selected_on, changed_by=acting_user
     )
+    deadline = ProjectDeadline.objects.for_year(year)
     record_event(
-        actor=acting_user, action="demo_store.registered", obj=store, changes={"licence": number}
+        actor=acting_user,
+        action="demo_store.registered",
+        obj=store,
+        changes={
+            "licence": number,
+            "delivery_platforms": delivery_platforms if on_delivery_platform else [],
+            "after_deadline": expected_after_deadline(store.expected_completion, deadline),
+        },
     )
     return store
 

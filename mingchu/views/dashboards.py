@@ -10,14 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from mingchu.models import MonthlyReport
+from mingchu.models import MonthlyReport, ProjectDeadline
 from mingchu.queries.rollups import progress_trend, registry_rows, sum_rows, with_figures
 from mingchu.views import charts
 from mingchu.views.common import selected_year
 from portal.models import District, Role
+from portal.queries.replica import reads_from_replica
 
 
 @login_required
+@reads_from_replica
 def city_dashboard(request):
     user = request.user
     if not user.is_city_wide:
@@ -37,6 +39,7 @@ def city_dashboard(request):
             "year": year,
             "rows": rows,
             "totals": totals,
+            "deadline": ProjectDeadline.objects.for_year(year),
             "progress_chart": charts.progress_chart(
                 rows, chart_id="city-progress", title=f"{year}年各区示范店布点与建设进度"
             ),
@@ -51,6 +54,7 @@ def city_dashboard(request):
 
 
 @login_required
+@reads_from_replica
 def district_dashboard(request, district_code):
     user = request.user
     district = get_object_or_404(District, code=district_code)
@@ -73,6 +77,7 @@ def district_dashboard(request, district_code):
             "year": year,
             "district": district,
             "row": row,
+            "deadline": ProjectDeadline.objects.for_year(year),
             "reports": reports,
             "is_city_wide": user.is_city_wide,
             "progress_chart": charts.progress_chart(

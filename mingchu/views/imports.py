@@ -9,7 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from licensing import tabular
 from mingchu.forms.imports import ImportForm
-from mingchu.models import DemoStore
+from mingchu.models import DemoStore, DistrictQuota, ProjectDeadline
+from mingchu.queries.rollups import area_summary, registry_rows, sum_rows
+from mingchu.queries.stores import store_table_row
 from mingchu.services.imports import (
     MAX_BYTES,
     StoreImportError,
@@ -48,10 +50,30 @@ def store_import(request):
                 f"已导入 {summary['rows']} 行：新登记 {summary['registered']} 家，"
                 f"更新 {summary['updated']} 家，推进建设进度 {summary['advanced']} 次。",
             )
+            _warn_expected_after_deadline(request)
             return redirect("mingchu:store_list")
     status = 400 if form.errors else 200
     context = {"form": form, "row_errors": row_errors}
     return render(request, "mingchu/demostore_import.html", context, status=status)
+
+
+def _warn_expected_after_deadline(request) -> None:
+    """After an import: the district's stores of the project year expected after the year's
+    deadline are accepted, with the plan's words as a warning."""
+    year = DistrictQuota.objects.project_year()
+    deadline = ProjectDeadline.objects.for_year(year)
+    late = (
+        DemoStore.objects.filter(district_id=request.user.district_id, year=year)
+        .expected_after(deadline)
+        .count()
+    )
+    if late:
+        messages.warning(
+            request,
+            f"本区有 {late} 家示范店预计完成时间晚于对接上线期限（{deadline:%Y年%m月%d日}）："
+            f"原则上，入网餐饮服务经营者应于{deadline.month}月{deadline.day}日前完成视频监控安装"
+            "和平台对接上线。",
+        )
 
 
 @login_required
@@ -67,8 +89,18 @@ def store_export(request):
         label = district.name if district else "全市"
     else:
         label, code = user.district.name, user.district_id
-    stores = stores.order_by("district__sort_order", "id")
-    response = HttpResponse(export_store_table(stores, district_label=label), content_type=XLSX)
+    deadline = ProjectDeadline.objects.for_year(year)
+    stores = stores.order_by("district__sort_order", "id").with_overdue(deadline=deadline)
+    figures = registry_rows(year=year, district_id=code or None)
+    summary = area_summary(sum_rows(figures) if not code else (figures or [None])[0])
+    response = HttpResponse(
+        export_store_table(
+            [store_table_row(store, overdue=store.overdue) for store in stores],
+            district_label=label,
+            summary=summary,
+        ),
+        content_type=XLSX,
+    )
     name = f"demo-stores-{year}-{code or 'all'}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -16,11 +16,13 @@ from elicense.models import Certificate
 from mingchu.models import DemoStore, DistrictQuota, Stage
 from mingchu.views.common import selected_year
 from portal.models import District
+from portal.queries.replica import reads_from_replica
 
 PAGE_SIZE = 50
 PLAYABLE = {".mp4": "video/mp4", ".m3u8": "application/vnd.apple.mpegurl", ".webm": "video/webm"}
 
 
+@reads_from_replica
 def public_store_list(request):
     """The year's demo stores (default the project year), by district, paginated."""
     year = selected_year(request)

@@ -7,11 +7,11 @@ from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from mingchu.forms.quotas import AdjustForm, YearQuotaForm
-from mingchu.models import DemoStore, DistrictQuota, QuotaChange
-from mingchu.services import adjust_quota, set_year_quotas
+from mingchu.forms.quotas import AdjustForm, DeadlineForm, YearQuotaForm
+from mingchu.models import DemoStore, DistrictQuota, ProjectDeadline, QuotaChange
+from mingchu.services import adjust_quota, set_project_deadline, set_year_quotas
 from mingchu.views.common import require_reader, selected_year
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
@@ -55,8 +55,36 @@ def quota_list(request):
             "total": (totals["food_court"] or 0) + (totals["other_areas"] or 0),
             "can_adjust": request.user.role == Role.CITY_OFFICER,
             "years": DistrictQuota.objects.years(),
+            "deadline": (deadline := ProjectDeadline.objects.for_year(year)),
+            "deadline_form": (
+                DeadlineForm(initial={"year": year, "due_on": deadline})
+                if request.user.has_perm("mingchu.set_deadline")
+                else None
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def deadline_set(request):
+    """A city officer sets the year's 对接上线期限."""
+    if not request.user.has_perm("mingchu.set_deadline"):
+        raise Http404
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("mingchu:quota_list")
+    year = form.cleaned_data["year"]
+    try:
+        deadline = set_project_deadline(
+            acting_user=request.user, year=year, due_on=form.cleaned_data["due_on"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{year}年对接上线期限为{deadline.due_on:%Y年%m月%d日}。")
+    return redirect(f"{reverse('mingchu:quota_list')}?year={year}")
 
 
 @login_required

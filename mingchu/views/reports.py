@@ -12,14 +12,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mingchu.forms.reports import OpenForm, ReportForm, ReturnForm
-from mingchu.models import MonthlyReport, ReportStatus
-from mingchu.queries.reports import FIGURES, due_at, registry_figures
+from mingchu.models import DemoStore, MonthlyReport, ProjectDeadline, ReportStatus, ReportVersion
+from mingchu.queries.reports import FIGURES, as_of, due_at, registry_figures
+from mingchu.services.imports import export_store_table
 from mingchu.services.reports import open_report, return_report, save_report, submit_report
 from mingchu.views.common import check_period
 from mingchu.views.report_xlsx import report_xlsx
 from portal.forms import add_service_errors
 from portal.forms.queues import QueueFilterForm
 from portal.models import District, Role
+from portal.queries.replica import reads_from_replica
 
 
 def _is_district_officer(user) -> bool:
@@ -40,6 +42,19 @@ def _with_deadline(report: MonthlyReport, now) -> MonthlyReport:
     return report
 
 
+def overdue_at_month_end(year: int, month: int, district_id: str | None = None) -> dict:
+    """逾期未上线 stores per district at the month's end (one grouped query), and the year's
+    deadline: what the report pages flag."""
+    deadline = ProjectDeadline.objects.for_year(year)
+    stores = DemoStore.objects.filter(year=year)
+    if district_id is not None:
+        stores = stores.filter(district_id=district_id)
+    return {
+        "deadline": deadline,
+        "counts": stores.overdue_by_district(deadline=deadline, on=as_of(year, month)),
+    }
+
+
 def _label(field: str) -> str:
     """A 附件3 figure's heading, as the model names it."""
     return MonthlyReport._meta.get_field(field).verbose_name
@@ -58,6 +73,11 @@ def _figures(values: dict, registry: dict) -> list[dict]:
     ]
 
 
+def _overdue(report: MonthlyReport) -> dict:
+    found = overdue_at_month_end(report.year, report.month, report.district_id)
+    return {"deadline": found["deadline"], "count": found["counts"].get(report.district_id, 0)}
+
+
 def _versions(report: MonthlyReport) -> list[dict]:
     """Every submitted version as it was, with its figures against the registry then."""
     due = due_at(report.year, report.month)
@@ -67,6 +87,7 @@ def _versions(report: MonthlyReport) -> list[dict]:
             "content": version.content,
             "late": version.submitted_at > due,
             "figures": _figures(version.content, version.content.get("registry", {})),
+            "overdue": sum(1 for row in version.stores if row.get("overdue")),
         }
         for version in report.versions.select_related("submitted_by").order_by("-number")
     ]
@@ -202,6 +223,7 @@ def report_edit(request, pk):
             "registry": registry,
             "figures": _figures({f: getattr(report, f) for f in FIGURES}, registry),
             "versions": _versions(report),
+            "overdue": _overdue(report),
         },
     )
 
@@ -223,6 +245,7 @@ def report_month(request, year, month):
         placeholder="区名",
     )
     wanted = filter_form.cleaned_data if filter_form.is_valid() else {}
+    overdue = overdue_at_month_end(year, month)
     rows = []
     districts = list(District.objects.all())
     for district in districts:
@@ -236,6 +259,7 @@ def report_month(request, year, month):
             {
                 "district": district,
                 "report": report,
+                "overdue": overdue["counts"].get(district.pk, 0),
                 "differences": [
                     (_label(field), registered, reported)
                     for field, (registered, reported) in differences.items()
@@ -252,6 +276,7 @@ def report_month(request, year, month):
             "month": month,
             "due": due,
             "overdue": now > due,
+            "deadline": overdue["deadline"],
             "submitted": sum(1 for r in reports.values() if r.status == ReportStatus.SUBMITTED),
             "filter_form": filter_form,
             "district_count": len(districts),
@@ -288,17 +313,61 @@ def report_detail(request, pk):
             "form": form,
             "figures": _figures({f: getattr(report, f) for f in FIGURES}, report.registry),
             "versions": _versions(report),
+            "overdue": _overdue(report),
         },
     )
 
 
 @login_required
+@reads_from_replica
 def report_export(request, pk):
     """The report as .xlsx in the 附件3 layout."""
     report = _visible_report(request, pk)
     name = f"附件3_{report.district.short_name}_{report.year}年{report.month}月.xlsx"
     return FileResponse(
         io.BytesIO(report_xlsx(report)),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _version(request, pk, number) -> ReportVersion:
+    report = _visible_report(request, pk)
+    version = get_object_or_404(report.versions.select_related("submitted_by"), number=number)
+    version.report = report
+    return version
+
+
+@login_required
+def report_version_stores(request, pk, number):
+    """The 附件4 table submitted with a version of the report, as it was submitted."""
+    version = _version(request, pk, number)
+    return render(
+        request,
+        "mingchu/monthlyreport_stores.html",
+        {
+            "report": version.report,
+            "version": version,
+            "rows": version.stores,
+            "overdue": sum(1 for row in version.stores if row.get("overdue")),
+            "deadline": ProjectDeadline.objects.for_year(version.report.year),
+        },
+    )
+
+
+@login_required
+def report_version_stores_export(request, pk, number):
+    """That version's 附件4 table as .xlsx, in the same layout as the registry's export."""
+    version = _version(request, pk, number)
+    report = version.report
+    label = f"{report.district.name}（{report.year}年{report.month}月 第{version.number}版）"
+    name = (
+        f"附件4_{report.district.short_name}_{report.year}年{report.month}月"
+        f"_第{version.number}版.xlsx"
+    )
+    return FileResponse(
+        io.BytesIO(export_store_table(version.stores, district_label=label)),
         as_attachment=True,
         filename=name,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

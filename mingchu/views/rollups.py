@@ -18,6 +18,7 @@ from mingchu.services.rollups import build_city_rollup
 from mingchu.views.common import check_period
 from mingchu.views.rollup_display import summary_context
 from mingchu.views.rollup_pdf import render_rollup_pdf
+from portal.queries.replica import reads_from_replica
 
 
 def _require_city(user):
@@ -36,6 +37,7 @@ def _revision(request) -> int | None:
 
 
 @login_required
+@reads_from_replica
 def rollup_latest(request):
     """The latest period with a roll-up (or last month); ?year=&month= picks a period."""
     _require_city(request.user)
@@ -51,6 +53,7 @@ def rollup_latest(request):
 
 
 @login_required
+@reads_from_replica
 def rollup_period(request, year, month):
     _require_city(request.user)
     check_period(year, month)
@@ -96,6 +99,7 @@ def rollup_build(request, year, month):
 
 
 @login_required
+@reads_from_replica
 def rollup_pdf(request, year, month):
     """The city summary as a PDF (table and charts), for a revision or the latest one."""
     _require_city(request.user)

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mingchu.forms.stores import StageDateForm, StoreForm
-from mingchu.models import DemoStore, DistrictQuota, Stage
+from mingchu.models import DemoStore, DistrictQuota, ProjectDeadline, Stage
+from mingchu.models.stores import expected_after_deadline
 from mingchu.services import advance_store_stage, register_demo_store
 from mingchu.services.stores import next_stage_date
 from mingchu.views.common import require_reader, selected_year
@@ -30,7 +31,10 @@ def store_list(request):
     require_reader(request)
     year = selected_year(request)
     project_year = DistrictQuota.objects.project_year()
-    stores = DemoStore.objects.visible_to(request.user).filter(year=year)
+    deadline = ProjectDeadline.objects.for_year(year)
+    stores = (
+        DemoStore.objects.visible_to(request.user).filter(year=year).with_overdue(deadline=deadline)
+    )
     is_officer = request.user.role == Role.DISTRICT_OFFICER
     form = StoreForm(request.POST or None) if is_officer and year == project_year else None
     if request.method == "POST":
@@ -53,6 +57,7 @@ def store_list(request):
             else:
                 if not once.replayed:
                     messages.success(request, f"已登记示范店：{once.created}")
+                    _warn_if_after_deadline(request, once.created, deadline)
                 return redirect(once.url)
     return render(
         request,
@@ -61,10 +66,23 @@ def store_list(request):
             "stores": stores.select_related("district"),
             "form": form,
             "can_advance": is_officer,
+            "deadline": deadline,
             "year": year,
             "years": DistrictQuota.objects.years(),
         },
     )
+
+
+def _warn_if_after_deadline(request, store, deadline) -> None:
+    """A store expected after the year's deadline is accepted, with a warning that quotes the
+    plan."""
+    if expected_after_deadline(store.expected_completion, deadline):
+        messages.warning(
+            request,
+            f"{store}预计{store.expected_completion:%Y年%m月}完成，晚于对接上线期限"
+            f"（{deadline:%Y年%m月%d日}）：原则上，入网餐饮服务经营者应于"
+            f"{deadline.month}月{deadline.day}日前完成视频监控安装和平台对接上线。",
+        )
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""Reads of the core that more than one app uses."""

@@ -16,8 +16,11 @@
   var pollUrl = null;
   var timer = null;
 
+  var next = panel.getAttribute("data-scan-login-next") || "";
+
   function post(url) {
-    return fetch(url, { method: "POST", headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
+    var body = new URLSearchParams({ next: next });
+    return fetch(url, { method: "POST", headers: { "X-CSRFToken": csrf }, body: body, credentials: "same-origin" })
       .then(function (response) { return response.json(); });
   }
 

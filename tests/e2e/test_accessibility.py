@@ -31,7 +31,7 @@ ROLES = [
 ]
 #: Desks a role reaches from its home page's panels rather than from the navigation.
 EXTRA_PAGES = {
-    "ent_legal": ["/elicense/mine/", "/licensing/suppliers/"],
+    "ent_legal": ["/elicense/mine/", "/licensing/suppliers/", "/yiyeyizheng/assistance/"],
     "ent_agent": ["/elicense/mine/"],
     "officer_xuhui": ["/mingchu/stores/"],
     "city": ["/mingchu/rollup/2022/10/", "/mingchu/dashboard/"],

@@ -65,7 +65,7 @@ def test_file_return_correct_and_resubmit(browser, live_server, xuhui_officer):
     district.get_by_label("统计员").fill("李强")
     district.get_by_label("电话").fill("021-64870000")
     district.get_by_label("示范店选点完成数量（户）").fill("2")
-    district.get_by_label("区级配套资金（万元）").fill("30")
+    district.get_by_label("区级配套资金投入情况（万元）").fill("30")
     district.get_by_label("与登记数据不一致的说明").fill("一家已签约，许可证待录入")
     district.get_by_role("button", name="上报").click()
     expect(district.get_by_role("alert")).to_contain_text("报表已上报")
@@ -92,7 +92,7 @@ def test_file_return_correct_and_resubmit(browser, live_server, xuhui_officer):
     expect(row).to_contain_text("区级配套资金应为35万元")
     row.get_by_role("link", name="填报").click()
     expect(district.locator("[data-returned-reason]")).to_contain_text("区级配套资金应为35万元")
-    district.get_by_label("区级配套资金（万元）").fill("35")
+    district.get_by_label("区级配套资金投入情况（万元）").fill("35")
     district.get_by_role("button", name="上报").click()
     expect(district.get_by_role("alert")).to_contain_text("报表已上报")
 

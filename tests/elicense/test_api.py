@@ -4,11 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from elicense import ratelimit, services
-from elicense.models import Certificate, Matter, Verification
+from elicense.models import Certificate, Verification
 from elicense.services.relying_parties import (
-    approve_relying_party,
     create_relying_party,
-    reject_relying_party,
     rotate_api_key,
 )
 from portal.identifiers import make_uscc
@@ -171,28 +169,6 @@ def test_rotated_key_replaces_the_old_one(client, party_and_key, restaurant):
     assert _get(client, f"/licences/{entity.uscc}", new).status_code == 200
 
 
-def test_review_approves_with_a_key_or_rejects_with_a_reason(reference_data):
-    from elicense.services.relying_parties import apply_for_access
-
-    def apply(name):
-        return apply_for_access(
-            org_name=name, org_nature="enterprise",
-            uscc=make_uscc(division="310104", org_body="PL000001"), address="上海市徐汇区",
-            contact_name="张三", contact_position="技术部经理", contact_phone="021-12345678",
-            contact_email="it@example.com", system_name="商户管理系统",
-            system_endpoint="https://merchant.example.com:443", business_summary="网络餐饮平台",
-            needs=["presentation"], verification_range="national", channels=["app"],
-            yearly_volume=1_000_000, peak_qps=20,
-            matters=[Matter.objects.get(path="电子商务/网络餐饮/资质审查")],
-        )  # fmt: skip
-
-    approved, key = approve_relying_party(acting_user=None, party=apply("甲平台"), reason="同意")
-    assert approved.status == "approved" and key.startswith("rp_")
-    assert key not in approved.api_key_hash
-    with pytest.raises(Exception, match="驳回须填写理由"):
-        reject_relying_party(acting_user=None, party=apply("乙平台"), reason=" ")
-
-
 def test_create_relying_party_command_prints_a_working_key(client, restaurant, capsys):
     call_command("create_relying_party", "--name", "运维测试", "--peak-qps", "5")
     key = capsys.readouterr().out.strip()
@@ -202,7 +178,8 @@ def test_create_relying_party_command_prints_a_working_key(client, restaurant, c
 
 def test_a_command_created_party_with_a_huge_peak_still_fits(db):
     party, _ = create_relying_party(name="大平台", peak_qps=100_000)
-    assert party.yearly_volume <= 2_147_483_647
+    party.full_clean()  # 年验证量（万次/年） within its 12 digits
+    assert party.yearly_volume_10k == 10_000_000 and party.status == "approved"
 
 
 def test_a_display_qr_on_another_host_is_foreign_domain(
@@ -222,3 +199,97 @@ def test_a_display_qr_on_another_host_is_foreign_domain(
     assert result(f"https://zz.sh.gov.cn/v/{public_id}/")["result"] == "valid"
     assert result(f"https://ZZ.OLD.CN/v/{public_id}/")["result"] == "valid"
     assert result(f"/v/{public_id}/")["result"] == "valid"
+
+
+def test_the_licences_answer_built_directly_equals_its_schema(client, party_and_key, restaurant):
+    """ADR 0024: the JSON is built by hand; it must be exactly what ``LicencesOut`` says,
+    and the OpenAPI document still describes it with that schema."""
+    from licensing.api import LicencesOut
+
+    entity, _food = restaurant
+    services.revoke_certificate(
+        certificate=Certificate.objects.get(holder_uscc=entity.uscc, kind="food_licence"),
+        acting_user=None,
+        reason="测试",
+    )
+    body = _get(client, f"/licences/{entity.uscc}", party_and_key[1]).json()
+
+    assert body == LicencesOut.model_validate(body).model_dump(mode="json")
+    assert [c["status"] for c in body["certificates"]] == ["valid", "revoked"]
+    assert body["certificates"][0]["valid_to"] is None or isinstance(
+        body["certificates"][0]["valid_to"], str
+    )
+    schema = client.get("/api/v1/openapi.json").json()
+    answer = schema["paths"]["/api/v1/licences/{uscc}"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/LicencesOut"
+    }
+    component = schema["components"]["schemas"]
+    assert set(component["LicencesOut"]["properties"]) == {"uscc", "name", "status", "certificates"}
+    assert set(component["CertificateOut"]["properties"]) == {
+        "kind", "number", "status", "holder_uscc", "holder_name", "valid_from", "valid_to",
+        "verify_url",
+    }  # fmt: skip
+
+
+def _wsgi(path, headers=None):
+    """A request through ``config.wsgi.application``, the stack gunicorn serves."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from django.test import RequestFactory
+
+    from config.wsgi import application
+
+    environ = RequestFactory().get(path, headers=headers or {}).environ
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    # As Django's test client does: the test's transaction must survive the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        answer["body"] = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer
+
+
+def _stack(request):
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {
+            "session": hasattr(request, "session"),
+            "user": hasattr(request, "user"),
+            "messages": hasattr(request, "_messages"),
+        }
+    )
+
+
+def _probe_urls():
+    from django.urls import path
+
+    from config.urls import urlpatterns as portal
+
+    return [path("api/probe", _stack), path("probe", _stack), *portal]
+
+
+urlpatterns = _probe_urls()
+
+
+@pytest.mark.urls(__name__)
+def test_bearer_key_endpoints_skip_sessions_messages_and_csrf(party_and_key, restaurant):
+    import json
+
+    lean, full = _wsgi("/api/probe"), _wsgi("/probe")
+    assert json.loads(lean["body"]) == {"session": False, "user": False, "messages": False}
+    assert json.loads(full["body"]) == {"session": True, "user": True, "messages": True}
+
+    entity, _food = restaurant
+    api = _wsgi(f"/api/v1/licences/{entity.uscc}", {"Authorization": f"Bearer {party_and_key[1]}"})
+    assert api["status"].startswith("200") and b'"certificates"' in api["body"]
+    assert "Set-Cookie" not in api["headers"]
+    assert "X-Content-Type-Options" in api["headers"]  # SecurityMiddleware still runs

@@ -21,7 +21,9 @@ def test_registration_issues_a_certificate_signed_after_commit(
         entity = register(xuhui_clerk, name="上海春申餐饮管理有限公司")
 
     certificate = Certificate.objects.get(holder_uscc=entity.uscc)
-    assert len(callbacks) == 1  # the signing task; the PDF is rendered on first download
+    # The signing task, then (registered by the signing) the signed certificate's
+    # invalidation in every worker's memory (ADR 0024); the PDF is rendered on first download.
+    assert len(callbacks) == 2
     assert certificate.kind == "business_licence" and certificate.status == "active"
     assert certificate.holder_name == "上海春申餐饮管理有限公司"
     assert certificate.key_id == signing_key.kid

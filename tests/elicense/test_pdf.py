@@ -39,7 +39,23 @@ def test_pdf_carries_the_face_and_embeds_a_cjk_font(certificate):
     assert certificate.holder_uscc in text
     assert "上海打印测试餐饮管理有限公司" in text and "统一社会信用代码" in text
     assert certificate.key_id in text
-    assert any("CJK" in font for font in _fonts(reader))
+    # Set in the cut font (ADR 0024); every character of this face is in GB 2312.
+    assert any("Portal-Sans-SC" in font for font in _fonts(reader)), _fonts(reader)
+
+
+def test_rare_name_characters_render_through_the_noto_cjk_fallback(xuhui_clerk, signing_key):
+    """堃, 犇 and 㵘 (CJK Extension A) are outside the cut font: Noto Sans CJK sets them."""
+    entity = register(xuhui_clerk, name="上海堃犇㵘餐饮有限公司")
+    pending = Certificate.objects.get(holder_uscc=entity.uscc)
+    certificate = services.sign_certificate(certificate_id=pending.pk)
+
+    reader = PdfReader(services.render_certificate_pdf(certificate_id=certificate.pk))
+
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "上海堃犇㵘餐饮有限公司" in text
+    fonts = _fonts(reader)
+    assert any("Portal-Sans-SC" in font for font in fonts)
+    assert any("Noto-Sans-CJK" in font for font in fonts)
 
 
 def test_pdf_qr_decodes_to_the_signed_token(certificate):

@@ -152,3 +152,17 @@ def test_scan_logins_are_listed_for_the_enterprise(desktop, phone, phone_user, s
 def test_login_page_offers_the_scan_panel(client):
     page = client.get(reverse("portal:login")).content.decode()
     assert "扫码登录" in page and "elicense/scan_login.js" in page
+
+
+def test_the_signed_in_browser_returns_to_its_own_next_page_only(phone, xuhui_clerk):
+    """A connected system's sign-in (ADR 0025) continues after the scan; another site's
+    address is never followed."""
+    for next_page, expected in [
+        ("/oidc/authorize/?client_id=x", "/oidc/authorize/?client_id=x"),
+        ("https://evil.example.com/steal", reverse("portal:home")),
+    ]:
+        desktop = Client()
+        body = _new_challenge(desktop)
+        _confirm(phone, body["token"])
+        answer = desktop.post(body["poll_url"], {"next": next_page}).json()
+        assert answer == {"status": "signed_in", "redirect": expected}

@@ -49,8 +49,9 @@ class ReceiverProcess:
 
 
 @pytest.fixture
-def worker(transactional_db, tmp_path):
+def worker(transactional_db, tmp_path, settings):
     require(connection.vendor == "postgresql", "needs PostgreSQL")
+    settings.CELERY_QUEUES_BY_KIND = False  # the private worker's one queue takes every kind
     with private_redis() as redis_server, celery_broker(redis_server.url) as app:
         services = Services(redis_server.url, f"feed-{uuid.uuid4().hex[:8]}", tmp_path / "beat")
         default_queue = app.conf.task_default_queue

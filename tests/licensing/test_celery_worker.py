@@ -24,8 +24,9 @@ from tests.factories import issue_food, register
 
 
 @pytest.fixture
-def worker(transactional_db):
-    """A worker on a queue of its own, connected to the test database."""
+def worker(transactional_db, settings):
+    """A worker on a queue of its own, connected to the test database, that takes every
+    kind of task (queues by kind off, on both sides)."""
     require(bool(settings.REDIS_URL), "needs REDIS_URL")
     require(connection.vendor == "postgresql", "needs PostgreSQL")
     queue = f"test-{uuid.uuid4().hex[:8]}"
@@ -36,6 +37,7 @@ def worker(transactional_db):
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         ),
         "CELERY_QUEUE": queue,
+        "CELERY_QUEUES_BY_KIND": "false",
         "ELICENSE_KEY_PASSPHRASE": KEY_PASSPHRASE,
     }
     process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
@@ -46,6 +48,7 @@ def worker(transactional_db):
         cwd=settings.BASE_DIR,
     )  # fmt: skip
     # Tasks queued on commit by the code under test go to this worker's queue too.
+    settings.CELERY_QUEUES_BY_KIND = False
     default_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
     yield queue

@@ -90,6 +90,7 @@ class Services:
             ),
             "REDIS_URL": redis_url,
             "CELERY_QUEUE": queue,
+            "CELERY_QUEUES_BY_KIND": "false",  # one private queue takes every kind
             "ELICENSE_KEY_PASSPHRASE": KEY_PASSPHRASE,
             "OUTBOX_SWEEP_SECONDS": "2",
             "BULK_CHECK_STALL_SECONDS": "2",
@@ -141,6 +142,7 @@ def celery_processes(transactional_db, private_redis, tmp_path, settings):
     """Worker and beat factory; this process sends its tasks to the same private Redis."""
     require(connection.vendor == "postgresql", "needs PostgreSQL")
     settings.BULK_CHECK_STALL_SECONDS = 2
+    settings.CELERY_QUEUES_BY_KIND = False
     processes = Services(private_redis.url, f"fault-{uuid.uuid4().hex[:8]}", tmp_path / "beat")
     with celery_broker(private_redis.url) as app:
         default_queue = app.conf.task_default_queue

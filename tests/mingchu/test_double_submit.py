@@ -23,6 +23,7 @@ def test_a_store_form_posted_twice_selects_one_store(client, reference_data, xuh
         "food_licence_number": licence.number,
         "location_type": "other",
         "expected_completion": "2027-10",
+        "on_delivery_platform": "no",
         "form_token": form_token(client, url),
     }
 

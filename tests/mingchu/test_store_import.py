@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from mingchu.models import DemoStore, StageChange
 from mingchu.services import register_demo_store
 from mingchu.services.imports import (
+    LOCATION_COLUMN,
     MAX_BYTES,
     MAX_ROWS,
     StoreImportError,
@@ -256,7 +257,7 @@ def _stores(officer, licences):
     return stores
 
 
-def test_export_is_the_attachment_4_layout(client, officer, licences):
+def test_export_is_the_attachment_4_layout(client, officer, licences, quotas):
     _stores(officer, licences)
     client.force_login(officer)
 
@@ -266,14 +267,20 @@ def test_export_is_the_attachment_4_layout(client, officer, licences):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "各区示范店建设情况统计表" and rows[1][0] == "区：徐汇区"
-    assert rows[2] == HEADER
+    assert rows[2][:6] == HEADER
+    assert rows[2][6:] == [LOCATION_COLUMN, "网络餐饮服务（入驻平台）", "逾期未上线"]
     body = rows[3:6]
     assert [row[0] for row in body] == [1, 2, 3]
     assert {row[3] for row in body} == {licence.number for licence in licences}
     assert sorted(row[4] for row in body) == sorted(["完成建设", "前期准备", "前期准备"])
     assert {row[5] for row in body} == {"2022年10月"}
+    assert {row[6] for row in body} == {"其他区域"} and {row[7] for row in body} == {"未记录"}
+    # 2022's deadline (9月30日) has passed: the two stores still at 前期准备 are overdue.
+    assert sorted(row[8] or "" for row in body) == ["", "是", "是"]
     assert rows[6][0].startswith("注：1．建设进度请填写前期准备") and rows[7][0].startswith("2．")
-    assert len(rows) == 8
+    assert rows[8][0] == "美食广场：布点 33 家，选点 0 家（0%），完成建设 0 家（0%）"
+    assert rows[9][0] == "其他区域：布点 47 家，选点 3 家（6.4%），完成建设 1 家（2.1%）"
+    assert rows[10][0] == "逾期未上线：2 家" and len(rows) == 11
 
 
 def test_export_reimports_without_changes(client, officer, licences):

@@ -48,8 +48,40 @@ def test_readyz_is_ok_when_everything_answers(client, ready):
         "CeleryWorkers": "ok",
         "SigningKeys": "ok",
         "RateLimiter": "ok",
+        "VerificationLog": "ok",
         "OutboxBacklog": "ok",
     }
+
+
+def test_an_undrained_verification_log_is_reported_as_degraded(client, ready, settings):
+    """ADR 0024: checks waiting in the stream with no drainer running."""
+    import uuid
+
+    from django.utils import timezone
+
+    from elicense.services import verification_log
+
+    with private_redis() as server:
+        use_redis(settings, server.url)
+        settings.VERIFICATION_LOG = "stream"
+        verification_log._writer = verification_log._Writer()
+        assert _readiness(client)[2]["VerificationLog"] == "ok"  # nothing waiting
+        verification_log.log_check(
+            check_id=uuid.uuid4(), created_at=timezone.now(), channel="api", result="valid",
+            certificate_id=None, holder_uscc="", verifier_id=None, verifier_label="探针",
+            relying_party_id=None, client_address=None,
+        )  # fmt: skip
+        settings_stale = verification_log.STALE_SECONDS
+        verification_log.STALE_SECONDS = 0.0
+        try:
+            status, overall, checks, body = _readiness(client)
+        finally:
+            verification_log.STALE_SECONDS = settings_stale
+            verification_log._writer = verification_log._Writer()
+
+    assert (status, overall, checks["VerificationLog"]) == (200, "degraded", "degraded")
+    message = next(c["message"] for n, c in body["checks"].items() if n.startswith("Verif"))
+    assert "积压 1 条" in message
 
 
 def test_readyz_is_503_when_the_passphrase_cannot_decrypt_the_signing_key(client, ready, settings):

@@ -42,6 +42,7 @@ def test_check_deploy_is_clean_with_production_environment():
         **PRODUCTION,
         ELICENSE_KEY_PASSPHRASE="a-passphrase-from-the-secret-store",
         AUDIT_CHAIN_KEY="an-audit-chain-key-from-the-secret-store",
+        OIDC_PAIRWISE_KEY="a-pairwise-subject-key-from-the-secret-store",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -132,3 +133,27 @@ def test_make_run_serves_without_debug_on_this_machine_but_never_passes_for_prod
 
     deploy = _manage("check", "--deploy", **run, PUBLIC_BASE_URL="https://portal.example.gov.cn")
     assert deploy.returncode != 0 and "portal.E003" in deploy.stderr
+
+
+def test_storage_url_names_an_s3_compatible_store_and_refuses_anything_else():
+    from config.settings import s3_storage
+
+    storage = s3_storage(
+        "s3://portal:se%2Fcret@minio:9000/portal-files?secure=false&region=cn-east-2",
+        url_seconds=60,
+    )
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert options["endpoint_url"] == "http://minio:9000"
+    assert (options["bucket_name"], options["access_key"], options["secret_key"]) == (
+        "portal-files", "portal", "se/cret",
+    )  # fmt: skip
+    assert options["region_name"] == "cn-east-2" and options["default_acl"] is None
+    assert options["querystring_auth"] and options["querystring_expire"] == 60
+    assert (
+        s3_storage("s3://k:s@oss.example.gov.cn/b", url_seconds=30)["OPTIONS"]["endpoint_url"]
+        == "https://oss.example.gov.cn"
+    )
+    for wrong in ("https://minio:9000/bucket", "s3://k:s@minio:9000/"):
+        with pytest.raises(ValueError, match="STORAGE_URL"):
+            s3_storage(wrong, url_seconds=60)

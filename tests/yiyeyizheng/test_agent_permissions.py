@@ -32,6 +32,7 @@ from portal.models import AuditEvent
 from tests.factories import enterprise_user, register
 from tests.yiyeyizheng.conftest import STORE_ANSWERS, STORE_SEQ, complete, licensed, pdf_upload
 from yiyeyizheng.services import applications, attachments, changes
+from yiyeyizheng.services.assistance import request_assistance
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +76,12 @@ def world(xuhui_clerk, store_format, samr_reviewer, tobacco_reviewer, signing_ke
         store_format=store_format,
     )
     world.grant = _grant(world)
-    world.licence = licensed(
-        world.owner, xuhui_clerk, store_format, [samr_reviewer, tobacco_reviewer]
-    ).licence
+    concluded = licensed(world.owner, xuhui_clerk, store_format, [samr_reviewer, tobacco_reviewer])
+    world.licence, world.licensed_number = concluded.licence, concluded.number
+    world.assistance = request_assistance(
+        acting_user=world.owner, business_format=store_format, note="请窗口代填",
+        contact_phone="13800000000",
+    )  # fmt: skip
     world.draft = complete(
         world.agent,
         applications.start_application(
@@ -162,6 +166,12 @@ PAGES = [
         },  # fmt: skip
     ),
     Page("elicense:key_list", ANY),
+    Page(
+        "elicense:face_read",
+        ANY,
+        "post",
+        data=lambda w: {"token": f"/v/{w.certificate.public_id}/", "purpose": "供货者清单"},
+    ),
     Page("licensing:my_entity", ANY),
     Page("licensing:entity_detail", ANY, args=lambda w: [w.shop.pk]),
     Page("licensing:entity_list", ANY),
@@ -210,6 +220,26 @@ PAGES = [
     Page("yiyeyizheng:application_submit", YYZ, "post", args=lambda w: [w.draft.number]),
     Page("yiyeyizheng:application_correct", YYZ, "post", args=lambda w: [w.draft.number]),
     Page("yiyeyizheng:application_withdraw", YYZ, "post", args=lambda w: [w.draft.number]),
+    Page("yiyeyizheng:assistance_list", YYZ),
+    Page(
+        "yiyeyizheng:assistance_list",
+        YYZ,
+        "post",
+        data=lambda w: {
+            "business_format": w.store_format.pk,
+            "note": "请窗口代填",
+            "contact_phone": "13800000000",
+        },
+    ),
+    Page("yiyeyizheng:assistance_detail", YYZ, args=lambda w: [w.assistance.pk]),
+    Page("yiyeyizheng:assistance_cancel", YYZ, "post", args=lambda w: [w.assistance.pk]),
+    Page(
+        "yiyeyizheng:application_rate",
+        YYZ,
+        "post",
+        args=lambda w: [w.licensed_number],
+        data=lambda w: {"grade": "satisfied"},
+    ),
     Page("yiyeyizheng:licence_change", YYZ, args=lambda w: [w.licence.pk]),
     Page("yiyeyizheng:licence_reissue", YYZ, args=lambda w: [w.licence.pk]),
     Page("yiyeyizheng:licence_cancel", YYZ, args=lambda w: [w.licence.pk]),
@@ -236,6 +266,8 @@ OPEN = {
     "elicense:scan_login_new",
     "elicense:scan_login_poll",
     "elicense:scan_login_confirm",
+    # withdrawing one's own sign-in consent from a connected system (ADR 0025)
+    "elicense:oidc_consent_revoke",
 }
 #: Public pages (the verification pages, the guide, the progress lookup) and staff desks.
 NOT_ENTERPRISE = {
@@ -248,6 +280,9 @@ NOT_ENTERPRISE = {
     "elicense:document_verify",
     "elicense:document_detail",
     "elicense:entity_keys",
+    "elicense:access_list",
+    "elicense:access_detail",
+    "elicense:access_scan",
     "licensing:entity_create",
     "licensing:entity_change",
     "licensing:entity_end",
@@ -262,6 +297,9 @@ NOT_ENTERPRISE = {
     "yiyeyizheng:review_list",
     "yiyeyizheng:review_detail",
     "yiyeyizheng:progress",
+    "yiyeyizheng:guide",
+    "yiyeyizheng:rating_list",
+    "yiyeyizheng:assistance_hand_over",
 }
 
 

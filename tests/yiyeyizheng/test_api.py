@@ -145,3 +145,22 @@ def test_the_page_and_the_api_agree(client, catalogue):
     page = client.get(reverse("yiyeyizheng:questionnaire", args=[19]), query).content.decode()
     for name, decision in api.items():
         assert f'data-item="{name}" data-decision="{decision}"' in page
+
+
+def test_requirements_read_the_published_catalogue_once_per_process(
+    client, catalogue, administrator, django_assert_num_queries
+):
+    """ADR 0024: a published version is immutable, so the lookup reads it once; publishing
+    another is seen by the very next lookup (the invalidation channel)."""
+    from yiyeyizheng.services.catalogue import copy_version, publish_version
+
+    url = f"{BASE}/6/requirements"
+    assert client.get(url, {"venue": "exhibition_hall"}).json()["edition"] == "第二版"
+    with django_assert_num_queries(0):
+        again = client.get(url, {"venue": "exhibition_hall", "district": "310115"})
+    assert again.status_code == 200 and len(again.json()["items"]) >= 1
+
+    draft = copy_version(acting_user=administrator, version=catalogue, edition="第三版")
+    publish_version(acting_user=administrator, version=draft)
+
+    assert client.get(url, {"venue": "exhibition_hall"}).json()["edition"] == "第三版"

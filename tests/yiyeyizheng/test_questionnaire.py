@@ -89,3 +89,13 @@ def test_an_unknown_format_is_404(client, catalogue):
 def test_without_a_published_catalogue_the_list_says_so(client, reference_data):
     assert "行业目录尚未发布" in client.get(reverse("yiyeyizheng:format_list")).content.decode()
     assert client.get(reverse("yiyeyizheng:questionnaire", args=[1])).status_code == 404
+
+
+def test_the_boiler_answers_do_not_both_fit_20_tonnes(client, catalogue):
+    """ "单台容量 20 吨/小时以上天然气锅炉的须办理": 以上 includes 20 t/h, so the other answer
+    must leave it out."""
+    page = client.get(reverse("yiyeyizheng:questionnaire", args=[10])).content.decode()
+    assert "boiler" in _questions(page)
+    assert "单台容量 20 吨/小时以上的天然气锅炉" in page
+    assert "单台容量 20 吨/小时以下（不含 20 吨）的天然气锅炉" in page
+    assert "20 吨/小时以下的天然气锅炉" not in page

@@ -6,6 +6,7 @@ from yiyeyizheng.models.applications import (
     NumberCounter,
     ReviewStatus,
 )
+from yiyeyizheng.models.assistance import AssistanceRequest, AssistanceStatus
 from yiyeyizheng.models.attachments import Attachment
 from yiyeyizheng.models.catalogue import (
     BusinessFormat,
@@ -16,16 +17,21 @@ from yiyeyizheng.models.catalogue import (
     VersionStatus,
 )
 from yiyeyizheng.models.composite import CompositeLicence, LicenceStatus
+from yiyeyizheng.models.guides import ComplianceGuide
+from yiyeyizheng.models.ratings import RatingGrade, ServiceRating
 from yiyeyizheng.models.reviews import ItemReview
 
 __all__ = [
     "Application",
     "ApplicationKind",
     "ApplicationStatus",
+    "AssistanceRequest",
+    "AssistanceStatus",
     "Attachment",
     "AttachmentPurpose",
     "BusinessFormat",
     "CatalogueVersion",
+    "ComplianceGuide",
     "CompositeLicence",
     "FormatItem",
     "ItemKind",
@@ -33,6 +39,8 @@ __all__ = [
     "LicenceStatus",
     "NumberCounter",
     "PermitItem",
+    "RatingGrade",
     "ReviewStatus",
+    "ServiceRating",
     "VersionStatus",
 ]

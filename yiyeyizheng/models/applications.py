@@ -180,6 +180,10 @@ class Application(models.Model):
         null=True, blank=True, related_name="+",
     )  # fmt: skip
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="帮办人员", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -283,6 +287,25 @@ class Application(models.Model):
     def is_signed(self) -> bool:
         return self.signed_document_id is not None
 
+    def is_with_the_window(self) -> bool:
+        """帮办代办: the window is still filling this draft in; the applicant waits."""
+        from yiyeyizheng.models.assistance import WITH_THE_WINDOW, AssistanceRequest
+
+        return AssistanceRequest.objects.filter(
+            application_id=self.pk, status__in=WITH_THE_WINDOW
+        ).exists()
+
+    def is_not_with_the_window(self) -> bool:
+        return not self.is_with_the_window()
+
+    def is_concluded(self) -> bool:
+        """办结: licensed, completed or refused; the applicant may rate the service (好差评)."""
+        return self.status in (
+            ApplicationStatus.LICENSED,
+            ApplicationStatus.COMPLETED,
+            ApplicationStatus.REJECTED,
+        )
+
     def all_reviews_approved(self) -> bool:
         statuses = set(self.reviews.values_list("status", flat=True))
         return statuses <= {ReviewStatus.APPROVED}
@@ -305,7 +328,8 @@ class Application(models.Model):
     # --- transitions --------------------------------------------------------------------
     @transition(
         field=status, source=[ApplicationStatus.DRAFT, ApplicationStatus.RETURNED],
-        target=ApplicationStatus.SUBMITTED, conditions=[is_complete, is_signed],
+        target=ApplicationStatus.SUBMITTED,
+        conditions=[is_complete, is_signed, is_not_with_the_window],
         permission=is_entity_user,
     )  # fmt: skip
     def submit(self, *, at):

@@ -40,7 +40,7 @@ BOILERS: dict[str, str] = {
     "none": "无锅炉",
     "high_pollution": "燃煤、燃油或使用其他高污染燃料的锅炉",
     "gas_20t_plus": "单台容量 20 吨/小时以上的天然气锅炉",
-    "gas_small": "单台容量 20 吨/小时以下的天然气锅炉",
+    "gas_small": "单台容量 20 吨/小时以下（不含 20 吨）的天然气锅炉",
 }
 
 #: Venue features a ``venue_feature`` rule may name: pool and sauna are yes/no answers of

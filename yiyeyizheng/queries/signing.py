@@ -26,6 +26,10 @@ def signing_rows(data: dict) -> list[tuple[str, list[tuple[str, str]]]]:
         application.append(("所涉许可证", data["licence"]))
     if data["reason"]:
         application.append(("申请事由", data["reason"]))
+    if data.get("assisted_by"):
+        application.append(
+            ("帮办代办", f"窗口工作人员{data['assisted_by']}代为填写，申请人确认签署")
+        )
     return [
         ("申请", application),
         (

@@ -10,6 +10,12 @@ from yiyeyizheng.services.applications import (
     submit_application,
     withdraw_application,
 )
+from yiyeyizheng.services.assistance import (
+    cancel_assistance,
+    draft_on_behalf,
+    hand_over,
+    request_assistance,
+)
 from yiyeyizheng.services.attachments import add_attachment, remove_attachment
 from yiyeyizheng.services.catalogue import (
     ImportResult,
@@ -25,7 +31,9 @@ from yiyeyizheng.services.catalogue import (
     update_format_item,
 )
 from yiyeyizheng.services.changes import start_cancellation, start_change, start_reissue
+from yiyeyizheng.services.guides import save_guide
 from yiyeyizheng.services.licences import cancel_licence, issue_licence
+from yiyeyizheng.services.ratings import rate_service
 from yiyeyizheng.services.reviews import (
     approve_item,
     conclude,
@@ -41,21 +49,27 @@ __all__ = [
     "add_attachment",
     "add_format_item",
     "approve_item",
+    "cancel_assistance",
     "cancel_licence",
     "conclude",
     "copy_version",
     "correct_application",
     "discard_draft",
+    "draft_on_behalf",
+    "hand_over",
     "import_catalogue",
     "issue_licence",
     "publish_version",
+    "rate_service",
     "reject_item",
     "remind_overdue_reviews",
     "remove_attachment",
     "remove_format_item",
+    "request_assistance",
     "request_item_correction",
     "return_application",
     "save_draft",
+    "save_guide",
     "set_item_rule",
     "start_application",
     "start_cancellation",

@@ -215,6 +215,12 @@ def _require_editable(application: Application) -> None:
         raise ValidationError(f"申请{application.get_status_display()}，不能修改。")
 
 
+def _require_not_with_the_window(application: Application) -> None:
+    """帮办代办: while the window fills the draft, the applicant waits for the hand-over."""
+    if application.is_with_the_window():
+        raise ValidationError("窗口正在为您代为填写该申请，请在窗口交您确认后再修改或签署。")
+
+
 def facts_editable(application: Application) -> bool:
     """The facts (and so the items) may change on a new or change application the applicant
     still holds; once accepted, the departments review what was accepted."""
@@ -245,6 +251,7 @@ def save_draft(
     application = lock(application)
     require_applicant(acting_user, application.entity_uscc)
     _require_editable(application)
+    _require_not_with_the_window(application)
     before_form, before_answers = dict(application.form_data), dict(application.answers)
     before_chosen = [d["permit"] for d in application.chosen_items()]
     application.form_data = {**application.form_data, **_clean_form(form_data)}
@@ -272,8 +279,8 @@ def save_draft(
 
 def signing_data(application: Application) -> dict:
     """The canonical data the entity signs: who, what, which items, the facts, the form, the
-    files."""
-    return {
+    files; and, for an application the window filled (帮办代办), who filled it."""
+    data = {
         "application": application.number,
         "kind": application.kind,
         "catalogue_version": application.catalogue_version.edition,
@@ -289,6 +296,10 @@ def signing_data(application: Application) -> dict:
             for a in application.attachments.order_by("pk")
         ],
     }
+    if application.assisted_by_id:
+        clerk = application.assisted_by
+        data["assisted_by"] = clerk.full_name or clerk.get_username()
+    return data
 
 
 @dataclass(frozen=True)
@@ -355,9 +366,12 @@ def submit_application(
     ``shown_digest`` (the signing page's), when the data is no longer what was shown.
     Writes ``yyz_application.submitted``.
     """
+    from yiyeyizheng.services.assistance import confirm_signed
+
     application = lock(application)
     require_applicant(acting_user, application.entity_uscc)
     _require_editable(application)
+    _require_not_with_the_window(application)
     _redecide_stored(application)
     problems = application.missing()
     if problems:
@@ -376,6 +390,7 @@ def submit_application(
         obj=application,
         changes={"status": [previous, application.status], "signature": document.public_id},
     )
+    confirm_signed(acting_user=acting_user, application=application)
     notify.clerks(
         application, f"一业一证申请 {application.number}（{application.entity_name}）待受理。"
     )

@@ -23,6 +23,7 @@ from yiyeyizheng.models import (
     VersionStatus,
 )
 from yiyeyizheng.models.rule_schema import validate_rule
+from yiyeyizheng.queries.published import forget_current
 from yiyeyizheng.services.importing import CatalogueRow, department_words
 from yiyeyizheng.services.remarks import parse_remark
 
@@ -179,6 +180,7 @@ def publish_version(*, acting_user, version: CatalogueVersion) -> CatalogueVersi
         )
     version.publish(by=acting_user, at=now)
     version.save()
+    forget_current()
     record_event(
         actor=acting_user,
         action="catalogue.published",

@@ -4,7 +4,7 @@ follow the timeline, correct, and apply for change, cancellation or reissue."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +13,7 @@ from elicense.permissions import require
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
+from portal.views.files import file_response
 from yiyeyizheng.forms.applications import (
     ApplicationForm,
     AttachmentForm,
@@ -20,6 +21,7 @@ from yiyeyizheng.forms.applications import (
     ReasonForm,
 )
 from yiyeyizheng.forms.questionnaire import AnswersForm
+from yiyeyizheng.forms.ratings import RatingForm
 from yiyeyizheng.models import (
     Application,
     Attachment,
@@ -27,6 +29,7 @@ from yiyeyizheng.models import (
     CatalogueVersion,
     CompositeLicence,
     ItemReview,
+    ServiceRating,
 )
 from yiyeyizheng.models.applications import FORM_FIELDS
 from yiyeyizheng.models.questions import FIXED_QUESTIONS
@@ -131,7 +134,12 @@ def application_list(request):
 def visible_application(request, number: str) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(request.user).select_related(
-            "business_format__lead_department", "district", "entity", "licence", "signed_document"
+            "business_format__lead_department",
+            "district",
+            "entity",
+            "licence",
+            "signed_document",
+            "assisted_by",
         ),
         number=number,
     )
@@ -163,6 +171,10 @@ def application_detail(request, number: str):
             "needs_correction": any(r.status == "correction_requested" for r in reviews),
             "missing": application.missing() if application.is_unsubmitted() else [],
             "wrong": application.fact_problems() if application.is_clerk_of(user) else [],
+            "rating": ServiceRating.objects.filter(application=application).first()
+            if application.is_concluded()
+            else None,
+            "rating_form": RatingForm(),
         },
     )
 
@@ -317,10 +329,10 @@ def attachment_download(request, number: str, pk: int):
     require(request.user, "yiyeyizheng.view_application")
     application = visible_application(request, number)
     attachment = get_object_or_404(Attachment, pk=pk, application=application)
-    return FileResponse(
-        attachment.file.open("rb"),
+    return file_response(
+        attachment.file.name,
+        storage=attachment.file.storage,
         content_type=attachment.content_type,
-        as_attachment=True,
         filename=attachment.original_name,
     )
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from yiyeyizheng.forms.questionnaire import AnswersForm
-from yiyeyizheng.models import BusinessFormat, CatalogueVersion
+from yiyeyizheng.models import BusinessFormat, CatalogueVersion, ComplianceGuide
 from yiyeyizheng.queries.decisions import decide, questions_for
 
 
@@ -42,6 +42,7 @@ def questionnaire(request, seq: int):
             "answered": form.answered() if decisions is not None else [],
             "share_url": request.build_absolute_uri() if decisions is not None else "",
             "apply_url": _apply_url(seq, form) if decisions is not None else "",
+            "has_guide": ComplianceGuide.objects.filter(business_format=business_format).exists(),
         },
     )
 

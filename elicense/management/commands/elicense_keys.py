@@ -1,4 +1,4 @@
-"""Manage the issuer's signing keys (Ed25519, SM2): create, rotate, list, retire."""
+"""Manage the issuer's signing keys (Ed25519, SM2): create, rotate, list, retire, distrust."""
 
 from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
@@ -27,6 +27,11 @@ class Command(BaseCommand):
         sub.add_parser("list", help="list keys")
         retire = sub.add_parser("retire", help="stop signing with a key (it still verifies)")
         retire.add_argument("kid")
+        distrust = sub.add_parser(
+            "distrust", help="a compromised key: stop verifying its tokens in every worker now"
+        )
+        distrust.add_argument("kid")
+        distrust.add_argument("--reason", required=True)
 
     def handle(self, *args, action, **options):
         try:
@@ -42,6 +47,9 @@ class Command(BaseCommand):
             elif action == "retire":
                 key = services.retire_signing_key(kid=options["kid"])
                 self.stdout.write(f"retired {key.kid}")
+            elif action == "distrust":
+                key = services.distrust_signing_key(kid=options["kid"], reason=options["reason"])
+                self.stdout.write(f"distrusted {key.kid}: its tokens no longer verify")
             else:
                 for key in SigningKey.objects.order_by("algorithm", "-created_at"):
                     self.stdout.write(

@@ -36,6 +36,10 @@ STAGE_MONTHS = {
 }
 
 
+#: The delivery platforms the demo operators sell on (the plan's focus: 入网餐饮服务经营者).
+DEMO_PLATFORMS = (["meituan"], ["eleme"], ["meituan", "eleme"])
+
+
 class Command(BaseCommand):
     help = "Select demo stores (示范店) in every district and advance them through the stages."
 
@@ -93,6 +97,8 @@ class Command(BaseCommand):
             expected_completion=datetime.date(YEAR, 8 + index % 5, 1),
             year=YEAR,
             selected_on=datetime.date(YEAR, STAGE_MONTHS[Stage.PREPARATION], 1 + index % 28),
+            on_delivery_platform=index % 5 != 4,
+            delivery_platforms=DEMO_PLATFORMS[index % 3] if index % 5 != 4 else [],
         )
         while store.stage != target:
             if store.next_stage() == Stage.VIDEO_LINK:

@@ -1,0 +1,109 @@
+"""The verification path's process memory (ADR 0024) forgets a change on the very next call
+in every worker: two real processes, a real Redis channel, PostgreSQL."""
+
+import multiprocessing
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from elicense import services
+from elicense.models import Certificate
+from elicense.queries import memory
+from elicense.services import relying_parties, verification_log
+from elicense.verification import verify_token
+from tests.factories import register
+from tests.faults import private_redis, use_redis
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _serve(pipe) -> None:
+    """The other worker: answers (what, argument) with (answer, queries it took)."""
+    memory._subscriber = memory._Subscriber()  # its own subscription, not the parent's socket
+    memory._publisher.clear()
+    memory.flush()
+    verification_log._writer = verification_log._Writer()
+    while (request := pipe.recv()) is not None:
+        what, argument = request
+        with CaptureQueriesContext(connection) as queries:
+            if what == "party":
+                party = relying_parties.party_for_key(argument)
+                answer = party.pk if party else None
+            else:
+                outcome = verify_token(argument, channel="api", verifier_label="另一进程")
+                answer = str(outcome.result)
+        reads = [q for q in queries.captured_queries if not q["sql"].startswith("INSERT")]
+        pipe.send((answer, len(reads)))
+    connections.close_all()
+
+
+@pytest.fixture
+def worker(settings):
+    """A second process asked through a pipe; Redis private to the test."""
+    with private_redis() as server:
+        use_redis(settings, server.url)
+        memory._subscriber = memory._Subscriber()
+        memory._publisher.clear()
+        connections.close_all()  # the child must open its own connection
+        parent_end, child_end = multiprocessing.get_context("fork").Pipe()
+        child = multiprocessing.get_context("fork").Process(target=_serve, args=(child_end,))
+        child.start()
+
+        def ask(what, argument):
+            parent_end.send((what, argument))
+            assert parent_end.poll(30), "the other worker did not answer"
+            return parent_end.recv()
+
+        yield ask
+        parent_end.send(None)
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+        memory._subscriber = memory._Subscriber()
+        memory._publisher.clear()
+
+
+def test_a_rotated_or_revoked_key_fails_on_the_very_next_call_in_every_worker(
+    worker, reference_data
+):
+    party, old_key = relying_parties.create_relying_party(name="双进程平台", peak_qps=10)
+    assert worker("party", old_key) == (party.pk, 1)
+    assert worker("party", old_key) == (party.pk, 0)  # from memory: no query
+    assert relying_parties.party_for_key(old_key) == party
+
+    party, new_key = relying_parties.rotate_api_key(acting_user=None, party=party)
+
+    assert worker("party", old_key) == (None, 1)
+    assert relying_parties.party_for_key(old_key) is None
+    assert worker("party", new_key) == (party.pk, 1)
+    assert worker("party", new_key) == (party.pk, 0)
+
+    relying_parties.revoke_api_key(acting_user=None, party=party, reason="合同终止")
+
+    assert worker("party", new_key) == (None, 1)
+    assert relying_parties.party_for_key(new_key) is None
+
+
+def test_a_revoked_certificate_answers_revoked_on_the_very_next_check_in_every_worker(
+    worker, xuhui_clerk, signing_key
+):
+    entity = register(xuhui_clerk, name="上海双进程餐饮有限公司")
+    certificate = services.sign_certificate(
+        certificate_id=Certificate.objects.get(holder_uscc=entity.uscc).pk
+    )
+    token = certificate.signature
+    first = worker("verify", token)
+    assert first[0] == "valid" and first[1] >= 2  # the key and the certificate, read once
+    assert worker("verify", token) == ("valid", 0)  # from memory (only the log's insert)
+
+    with transaction.atomic():
+        services.revoke_certificate(certificate=certificate, acting_user=None, reason="吊销")
+
+    assert worker("verify", token)[0] == "revoked"
+    assert verify_token(token, channel="api").result == "revoked"
+
+    services.distrust_signing_key(kid=signing_key.kid, reason="私钥泄露")
+
+    assert worker("verify", token)[0] == "unknown_key"
+    assert verify_token(token, channel="api").result == "unknown_key"

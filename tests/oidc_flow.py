@@ -1,0 +1,158 @@
+"""Set-up and the protocol steps of a connected system signing an enterprise user in
+(ADR 0025), shared by the OIDC tests and the browser test."""
+
+import datetime
+import secrets
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from authlib.common.security import generate_token
+from authlib.jose import JsonWebKey, JsonWebToken
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from authlib.oidc.core import CodeIDToken
+from django.utils import timezone
+
+from elicense.models import Matter
+from elicense.models.relying_parties import Need
+from elicense.services import create_oidc_client
+from elicense.services.authorisations import grant_authorisation
+from elicense.services.relying_parties import apply_for_access, approve_relying_party
+from portal.models import Role
+from tests.factories import UserFactory
+
+SCOPE = "openid profile entity authorisation"
+MATTER = "电子政务/市场监管/动产抵押"
+
+
+def administrator():
+    return UserFactory(username="oidc_admin", role=Role.ADMINISTRATOR)
+
+
+def login_party(admin, *, endpoint="127.0.0.1:8765", name="动产抵押登记系统", needs=None):
+    party = apply_for_access(
+        acting_user=None,
+        org_name=f"{name}运营中心",
+        org_nature="government",
+        uscc="",
+        address="上海市",
+        contact_name="王接入",
+        contact_position="信息科",
+        contact_phone="021-12345678",
+        contact_email="rp@example.invalid",
+        system_name=name,
+        system_endpoint=endpoint,
+        business_summary="动产抵押登记",
+        needs=needs or [Need.LOGIN],
+        verification_range="province",
+        channels=["pc"],
+        yearly_volume=1000,
+        peak_qps=5,
+        matters=[Matter.objects.get(path=MATTER)],
+    )
+    party, _key = approve_relying_party(acting_user=admin, party=party)
+    return party
+
+
+def login_client(admin, party, *, redirect_uri=None, algorithm="EdDSA"):
+    host = party.system_endpoint
+    return create_oidc_client(
+        acting_user=admin,
+        party=party,
+        redirect_uris=redirect_uri or f"http://{host}/callback",
+        post_logout_redirect_uris=f"http://{host}/signed-out",
+        matter=Matter.objects.get(path=MATTER),
+        algorithm=algorithm,
+    )
+
+
+def authorise(owner, agent, scope="电子政务/市场监管", days=30):
+    now = timezone.now()
+    return grant_authorisation(
+        acting_user=owner,
+        agent=agent,
+        scope=Matter.objects.get(path=scope),
+        valid_from=now,
+        valid_to=now + datetime.timedelta(days=days),
+    )
+
+
+class Request:
+    """One authorization request of the system: state, nonce and PKCE verifier."""
+
+    def __init__(self, client, *, scope=SCOPE, redirect_uri=None, pkce=True, **extra):
+        self.client = client
+        self.redirect_uri = redirect_uri or client.application.redirect_uris.split()[0]
+        self.state = generate_token(16)
+        self.nonce = generate_token(16)
+        self.verifier = secrets.token_urlsafe(48)
+        params = {
+            "response_type": "code",
+            "client_id": client.application.client_id,
+            "redirect_uri": self.redirect_uri,
+            "scope": scope,
+            "state": self.state,
+            "nonce": self.nonce,
+        }
+        if pkce:
+            params |= {
+                "code_challenge": create_s256_code_challenge(self.verifier),
+                "code_challenge_method": "S256",
+            }
+        self.url = "/oidc/authorize/?" + urlencode(params | extra)
+
+
+def redirect_params(response) -> dict:
+    location = response["Location"]
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def sign_in(browser, request: Request, *, consent=True) -> dict:
+    """The user's browser through the authorization endpoint: the redirect's parameters."""
+    response = browser.get(request.url)
+    if response.status_code == 200 and consent:
+        form = response.context["form"]
+        data = {name: form[name].value() or "" for name in form.fields}
+        response = browser.post("/oidc/authorize/", data | {"allow": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return redirect_params(response)
+
+
+def exchange(server, request: Request, code, *, secret, **overrides) -> tuple[int, dict]:
+    """The system's back channel: code (and verifier) for tokens."""
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": request.redirect_uri,
+        "code_verifier": request.verifier,
+        "client_id": request.client.application.client_id,
+        "client_secret": secret,
+    } | overrides
+    data = {k: v for k, v in data.items() if v is not None}
+    response = server.post("/oidc/token/", data)
+    return response.status_code, response.json()
+
+
+def refresh(server, client, refresh_token, *, secret) -> tuple[int, dict]:
+    response = server.post(
+        "/oidc/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": client.application.client_id,
+            "client_secret": secret,
+        },
+    )
+    return response.status_code, response.json()
+
+
+def verify_id_token(id_token, *, jwks, issuer, client_id, nonce, access_token=None) -> dict:
+    """What a relying party checks, with Authlib: signature by kid, iss, aud, exp, nonce,
+    at_hash."""
+    claims = JsonWebToken(["EdDSA", "RS256", "ES256"]).decode(
+        id_token,
+        JsonWebKey.import_key_set(jwks),
+        claims_cls=CodeIDToken,
+        claims_options={"iss": {"essential": True, "value": issuer}},
+        claims_params={"nonce": nonce, "client_id": client_id, "access_token": access_token},
+    )
+    claims.validate(leeway=30)
+    return dict(claims)

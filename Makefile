@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check -q
 DEBIAN_TEST_PACKAGES := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: run test lint format worker beat drain migrate seed clean debian-packages
+.PHONY: run dev test lint format worker beat drain migrate seed clean debian-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,7 +36,21 @@ migrate: $(VENV)/.runtime
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# `make run`: the portal as people see it, DEBUG off (Chinese 404/500 pages, never the debug
+# page), on this machine: development secrets kept under var/ (LOCAL_SECRETS), cookies over
+# plain HTTP, static files collected and served by WhiteNoise, mail printed to the console.
+run: export DEBUG := false
+run: export LOCAL_SECRETS := true
+run: export SECURE_COOKIES := false
+run: export SECURE_SSL_REDIRECT := false
+run: export SECURE_HSTS_SECONDS := 0
+run: export EMAIL_URL := consolemail://
 run: seed
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# `make dev`: the same with DEBUG on, for development (debug pages, static files unhashed).
+dev: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # One worker for every queue on a development machine; production runs one per queue

@@ -39,7 +39,13 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
-if DEBUG:
+#: Development secrets generated and kept under var/ (the secret key, the signing-key
+#: passphrase, the audit-chain key): on with DEBUG, and for ``make run``, which shows the
+#: portal as people see it (DEBUG off) on a developer's machine. Never in production:
+#: ``check --deploy`` refuses it (portal.E003).
+LOCAL_SECRETS = env.bool("LOCAL_SECRETS", default=DEBUG)
+
+if LOCAL_SECRETS:
     SECRET_KEY = env("SECRET_KEY", default=None) or _development_secret_key()
 else:
     SECRET_KEY = env("SECRET_KEY")  # required: raises ImproperlyConfigured when missing
@@ -85,6 +91,7 @@ MIDDLEWARE = [
     "portal.middleware.StaffIdleTimeoutMiddleware",
     "portal.middleware.ReplicaPinMiddleware",
     "portal.middleware.ClientAddressMiddleware",
+    "portal.middleware.PublicBaseUrlMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -193,6 +200,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+#: Our Chinese for third-party strings the admin shows (django-axes ships no zh_Hans).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static files ----------------------------------------------------------------------
@@ -421,8 +430,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Cookies over HTTPS only; ``make run`` (plain HTTP on 127.0.0.1) turns this off.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
     # Probes call these over plain HTTP from inside the container or the load balancer.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
@@ -488,7 +497,10 @@ RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=30)
 # --- Electronic certificates -----------------------------------------------------------
 ELICENSE_KEY_PASSPHRASE = env("ELICENSE_KEY_PASSPHRASE", default="")
 PRESENTATION_CODE_SECONDS = env.int("PRESENTATION_CODE_SECONDS", default=120)
-PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+#: The portal's public address, printed in QR codes and PDFs. Unset (development), it is the
+#: address the portal is served at (portal.middleware.public_base_url); production sets it
+#: (``check --deploy`` reports portal.E002 otherwise).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 # Other host names under which this portal's display QR codes are genuine (an old domain,
 # an intranet name). A display-QR URL on any other host verifies as foreign_domain.
 PUBLIC_HOST_ALIASES = env.list("PUBLIC_HOST_ALIASES", default=[])

@@ -39,13 +39,13 @@ def b64url_decode(text: str) -> bytes:
 def key_passphrase() -> bytes:
     """The passphrase that encrypts private keys at rest (``ELICENSE_KEY_PASSPHRASE``).
 
-    In DEBUG a development passphrase is generated and kept under var/; in production the
-    environment must provide it.
+    With LOCAL_SECRETS (DEBUG, ``make run``) a development passphrase is kept under var/;
+    in production the environment must provide it.
     """
     if settings.ELICENSE_KEY_PASSPHRASE:
         return settings.ELICENSE_KEY_PASSPHRASE.encode()
-    if not settings.DEBUG:
-        raise ImproperlyConfigured("ELICENSE_KEY_PASSPHRASE must be set when DEBUG is off.")
+    if not settings.LOCAL_SECRETS:
+        raise ImproperlyConfigured("ELICENSE_KEY_PASSPHRASE must be set outside LOCAL_SECRETS.")
     path = Path(settings.VAR_DIR) / "elicense_key_passphrase"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from elicense import qr
 from elicense.models import Certificate
+from portal.middleware import public_base_url
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +42,11 @@ CHARSET_VERSION = "gb2312-3"
 
 
 def pdf_name(certificate: Certificate) -> str:
-    """The PDF copy's name in the default storage (the file system or object storage)."""
-    return f"{PDF_DIR}/{certificate.public_id}.pdf"
+    """The PDF copy's name in the default storage (the file system or object storage), per
+    portal address: its QR code and footer print that address, so a portal served elsewhere
+    renders (and keeps) its own copy."""
+    site = hashlib.sha256(public_base_url().encode()).hexdigest()[:8]
+    return f"{PDF_DIR}/{certificate.public_id}-{site}.pdf"
 
 
 def pdf_path(certificate: Certificate) -> Path:

@@ -206,11 +206,28 @@ add_enterprise_rule(
     "elicense.view_access_log", label="查看本企业证照的查验和扫码登录记录", matters=None
 )
 add_enterprise_rule("elicense.present", label="出示电子营业执照", matters=ANY_MATTER)
+
+
+@rules.predicate
+def issued_in_the_clerks_district(user, certificate) -> bool:
+    """A window clerk prints and downloads what the clerks of their district issued (read
+    ``issued_by`` with ``select_related`` on lists)."""
+    return bool(
+        certificate is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.role == Role.WINDOW_CLERK
+        and user.district_id
+        and certificate.issued_by_id
+        and certificate.issued_by.district_id == user.district_id
+    )
+
+
 add_enterprise_rule(
     "elicense.print_certificate",
     label="下载或打印电子证照",
     matters=ANY_MATTER,
-    also=is_city_wide,
+    also=is_city_wide | issued_in_the_clerks_district,
 )
 add_enterprise_rule(
     "elicense.sign_document",

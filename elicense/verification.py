@@ -27,6 +27,7 @@ from elicense.models.presentations import CODE_ALPHABET, CODE_LENGTH
 from elicense.queries import memory
 from elicense.services import presentations, verification_log
 from portal.audit import current_client_address
+from portal.middleware import public_base_url
 
 #: The verification result of each licence state; a licence 30日内到期 is still valid.
 STATE_RESULTS = {
@@ -256,7 +257,7 @@ def _check_presentation(code: str, verifier_label: str, matter: str | None = Non
 
 def own_hosts() -> set[str]:
     """The host names whose display-QR URLs are this portal's (``PUBLIC_BASE_URL`` and aliases)."""
-    hosts = {urlsplit(settings.PUBLIC_BASE_URL).hostname or ""}
+    hosts = {urlsplit(public_base_url()).hostname or ""}
     hosts.update(alias.strip().lower() for alias in settings.PUBLIC_HOST_ALIASES)
     return hosts - {""}
 

@@ -54,6 +54,7 @@ class MingchuConfig(AppConfig):
                 "quota.set": "设定年度布点",
                 "demo_store.registered": "登记示范店",
                 "demo_store.stage_advanced": "更新建设进度",
+                "demo_store.stage_corrected": "更正建设进度",
                 "demo_store.camera_added": "登记示范店摄像头",
                 "demo_store.platform_connected": "登记平台对接",
                 "demo_store.video_stream_set": "设置视频流地址",
@@ -74,7 +75,9 @@ class MingchuConfig(AppConfig):
         )
         register_action_labels(ACCEPTANCE_LABELS)
         registry.add_public_link(
-            label="“互联网＋明厨亮灶”示范店", url_name="mingchu:public_store_list"
+            label="“互联网＋明厨亮灶”示范店",
+            url_name="mingchu:public_store_list",
+            description="看得见的后厨：查看示范店名单和建设进度。",
         )
         registry.add_badge_mark(slot="mingchu", provider=has_completed_demo_store)
 

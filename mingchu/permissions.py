@@ -42,3 +42,8 @@ rules.add_perm("mingchu.self_assess", is_district_officer & of_own_district)
 #: 市级验收评估 and 总结报告: the city bureau.
 rules.add_perm("mingchu.assess_districts", is_city_officer)
 rules.add_perm("mingchu.conclude_acceptance", is_city_officer)
+
+#: 下一阶段: the district records its own stores' progress.
+rules.add_perm("mingchu.advance_store_stage", is_district_officer)
+#: 更正建设进度: the city bureau puts a stage recorded in error back, with a reason.
+rules.add_perm("mingchu.correct_store_stage", is_city_officer)

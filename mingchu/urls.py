@@ -2,6 +2,7 @@ from django.urls import path
 
 from mingchu.views import (
     acceptance,
+    corrections,
     dashboards,
     imports,
     public,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("quotas/deadline/", quotas.deadline_set, name="deadline_set"),
     path("stores/", stores.store_list, name="store_list"),
     path("stores/<int:pk>/advance/", stores.store_advance, name="store_advance"),
+    path("stores/<int:pk>/correct/", corrections.store_correct, name="store_correct"),
     path("reports/", reports.report_list, name="report_list"),
     path("reports/open/", reports.report_open, name="report_open"),
     path("reports/<int:pk>/", reports.report_edit, name="report_edit"),

@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -207,3 +208,37 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         for message in pending:
             outbox.requeue(acting_user=request.user, message=message)
         self.message_user(request, f"已重新派发 {len(pending)} 项。")
+
+
+# The admin speaks as the bureau's back office (issue 16): its own title, every section in
+# Chinese. django-axes ships no Chinese: its section name is set here and its strings come
+# from locale/zh_Hans (LOCALE_PATHS), so no model or migration of axes changes.
+admin.site.site_header = "上海市市场监督管理局 管理后台"
+admin.site.site_title = "上海市市场监督管理局 管理后台"
+admin.site.index_title = "管理首页"
+apps.get_app_config("axes").verbose_name = "登录保护（失败锁定）"
+apps.get_app_config("oauth2_provider").verbose_name = "应用系统登录（OAuth/OpenID Connect）"
+
+#: Chinese names of third-party models whose names come from their class names (not
+#: translatable): shown in the admin's lists only, so no model or migration of theirs changes.
+THIRD_PARTY_MODEL_NAMES = {
+    ("oauth2_provider", "application"): "接入应用",
+    ("oauth2_provider", "accesstoken"): "访问令牌",
+    ("oauth2_provider", "refreshtoken"): "刷新令牌",
+    ("oauth2_provider", "grant"): "授权码",
+    ("oauth2_provider", "idtoken"): "身份令牌",
+    ("oauth2_provider", "devicegrant"): "设备授权",
+}
+_get_app_list = admin.site.get_app_list
+
+
+def _chinese_app_list(request, app_label=None):
+    app_list = _get_app_list(request, app_label)
+    for app in app_list:
+        for model in app["models"]:
+            key = (app["app_label"], model["object_name"].lower())
+            model["name"] = THIRD_PARTY_MODEL_NAMES.get(key, model["name"])
+    return app_list
+
+
+admin.site.get_app_list = _chinese_app_list

@@ -12,7 +12,11 @@ class PortalConfig(AppConfig):
         from portal.models import Role
 
         register_action_labels(
-            {"calendar.year_set": "导入年度节假日安排", "outbox.requeued": "重新派发待办任务"}
+            {
+                "calendar.year_set": "导入年度节假日安排",
+                "outbox.requeued": "重新派发待办任务",
+                "account.password_reset": "通过邮件重设密码",
+            }
         )
 
         registry.add_nav(

@@ -62,11 +62,11 @@ def _store(updates: list[tuple[int, str, int]]) -> None:
 
 
 def chain_key() -> bytes:
-    """``AUDIT_CHAIN_KEY`` from the environment; in DEBUG a development key under var/."""
+    """``AUDIT_CHAIN_KEY`` from the environment; with LOCAL_SECRETS a development key under var/."""
     if settings.AUDIT_CHAIN_KEY:
         return settings.AUDIT_CHAIN_KEY.encode()
-    if not settings.DEBUG:
-        raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be set when DEBUG is off.")
+    if not settings.LOCAL_SECRETS:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be set outside LOCAL_SECRETS.")
     path = Path(settings.VAR_DIR) / "audit_chain_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

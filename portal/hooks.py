@@ -38,6 +38,9 @@ class PublicLink:
     label: str
     url_name: str
     order: int = 100
+    #: Whose tile on the public home page shows it: 企业, 公众, 平台 or 工作人员.
+    audience: str = "公众"
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,10 @@ class Registry:
         """A block beside the password form (scan-to-login, for one)."""
         self.login_panels.append(template)
 
-    def add_public_link(self, *, label, url_name, order=100):
-        """A link on the home page seen before login (public pages of an app)."""
-        self.public_links.append(PublicLink(label, url_name, order))
+    def add_public_link(self, *, label, url_name, order=100, audience="公众", description=""):
+        """A link on the home page seen before login (public pages of an app), on the tile
+        of its ``audience``."""
+        self.public_links.append(PublicLink(label, url_name, order, audience, description))
         self.public_links.sort(key=lambda link: link.order)
 
     def add_badge_mark(self, *, slot, provider):

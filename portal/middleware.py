@@ -1,6 +1,7 @@
 """Portal middleware: client address for the audit trail, the CSP header, database
 outages answered 503, and the staff idle timeout."""
 
+import contextvars
 import datetime
 import ipaddress
 import time
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.utils import timezone
 
 from portal.audit import current_client_address
@@ -150,6 +152,51 @@ class StaffIdleTimeoutMiddleware:
             LAST_SEEN_COOKIE, default=None, salt=request.session.session_key or ""
         )
         return float(value) if value is not None else None
+
+
+#: The address the current request reached the portal at ("http://host:port"), if any.
+_request_base_url: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "request_base_url", default=""
+)
+#: Where the last request's address is kept for work done outside a request (a worker's PDF).
+SERVED_AT_CACHE_KEY = "portal:served-at"
+#: The last resort, when no request has been served yet and nothing is configured.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def public_base_url() -> str:
+    """The portal's public address for QR codes, PDFs, e-mails and API links (no trailing /).
+
+    ``PUBLIC_BASE_URL`` when set (production must set it: ``check --deploy`` says so);
+    otherwise the address the portal is being served at: the current request's, or, outside
+    a request (a Celery worker rendering a PDF), the one the last request came in on, so a
+    development server on any port prints QR codes that point back to itself.
+    """
+    configured = settings.PUBLIC_BASE_URL.strip().rstrip("/")
+    if configured:
+        return configured
+    served = _request_base_url.get() or cache.get(SERVED_AT_CACHE_KEY, "")
+    return served or DEFAULT_BASE_URL
+
+
+class PublicBaseUrlMiddleware:
+    """Remember the address each request came in on (``public_base_url``) while
+    ``PUBLIC_BASE_URL`` is unset; a validated host only (ALLOWED_HOSTS)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PUBLIC_BASE_URL.strip():
+            return self.get_response(request)
+        base = f"{request.scheme}://{request.get_host()}"
+        token = _request_base_url.set(base)
+        try:
+            if cache.get(SERVED_AT_CACHE_KEY) != base:
+                cache.set(SERVED_AT_CACHE_KEY, base, None)
+            return self.get_response(request)
+        finally:
+            _request_base_url.reset(token)
 
 
 class ReplicaPinMiddleware:

@@ -21,6 +21,15 @@ class YiyeyizhengConfig(AppConfig):
             label="“一业一证”办事指南（开店须办理哪些许可，一次告知）",
             url_name="yiyeyizheng:format_list",
             order=10,
+            audience="企业",
+            description="回答几个问题，一次告知开店须办理的全部许可和材料。",
+        )
+        registry.add_public_link(
+            label="一业一证办件进度查询",
+            url_name="yiyeyizheng:progress",
+            order=11,
+            audience="企业",
+            description="凭申请编号和查询码，无需登录。",
         )
         register_action_labels(
             {

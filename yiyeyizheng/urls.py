@@ -4,6 +4,7 @@ from yiyeyizheng.views import (
     applications,
     assistance,
     guides,
+    notices,
     progress,
     questionnaire,
     ratings,
@@ -52,6 +53,11 @@ urlpatterns = [
     ),
     path(
         "applications/<str:number>/accept/", reviews.application_accept, name="application_accept"
+    ),
+    path(
+        "applications/<str:number>/acceptance-notice.pdf",
+        notices.acceptance_notice,
+        name="acceptance_notice",
     ),
     path(
         "applications/<str:number>/return/", reviews.application_return, name="application_return"

@@ -7,7 +7,6 @@ only module that sees every app's router.
 import datetime
 import json
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
@@ -33,6 +32,7 @@ from portal.idempotency import (
     run_once,
 )
 from portal.identifiers import normalise_identifier
+from portal.middleware import public_base_url
 
 
 class ApiError(Exception):
@@ -222,7 +222,7 @@ def badge(request, response: HttpResponse, body: BadgeIn):
 
 
 def _badge_out(issued) -> dict:
-    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    base = public_base_url()
     return {
         "badge_id": issued.public_id,
         "image_url": base + reverse("elicense:badge_image", args=[issued.public_id]),

@@ -13,15 +13,14 @@ from django.urls import reverse
 from elicense import pdf
 from elicense.models import Certificate, CertificateStatus
 from portal import outbox
+from portal.middleware import public_base_url
 from portal.models import OutboxMessage
 
 RENDER_TASK = "elicense.tasks.render_certificate_pdf"
 
 
 def public_url(certificate: Certificate) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
-        "elicense:holder_page", args=[certificate.public_id]
-    )
+    return public_base_url() + reverse("elicense:holder_page", args=[certificate.public_id])
 
 
 def holder_page_url() -> str:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense.forms.authorisations import GrantForm, InviteForm, RevokeForm
@@ -15,6 +16,7 @@ from elicense.services.invitations import invite_agent
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
+from portal.views.confirm import Confirmation, confirm_page, confirmed
 
 #: Grants are answered once per form token (portal.idempotency).
 GRANT = "elicense.authorisation.grant"
@@ -72,6 +74,21 @@ def authorisation_revoke(request, pk):
     authorisation = get_object_or_404(Authorisation.objects.of_holder(user.entity_uscc), pk=pk)
     form = RevokeForm(request.POST)
     form.is_valid()
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            Confirmation(
+                title="撤销授权",
+                action="撤销后该经办人立即不能再以本企业名义出示电子营业执照、签名或办理授权范围内的事项。",
+                subject=f"{authorisation.agent}的授权：{authorisation.scope}，"
+                f"{localtime(authorisation.valid_from):%Y-%m-%d %H:%M} 至 "
+                f"{localtime(authorisation.valid_to):%Y-%m-%d %H:%M}",
+                undo="不能撤回。如需继续授权，请重新授权。",
+                button="确认撤销授权",
+                back_url=reverse("elicense:authorisation_list"),
+                details=(("撤销原因", form.cleaned_data.get("reason") or "未填写"),),
+            ),
+        )
     try:
         revoke_authorisation(
             acting_user=user, authorisation=authorisation, reason=form.cleaned_data.get("reason")

@@ -20,7 +20,7 @@ from elicense.models import (
     Verification,
 )
 from elicense.pdf import pdf_name, printable_context
-from elicense.permissions import require
+from elicense.permissions import issued_in_the_clerks_district, require
 from elicense.queries.oidc import connected_systems
 from elicense.services import issue_presentation_code
 from elicense.services.documents import pdf_ready, public_url, request_certificate_pdf
@@ -180,13 +180,17 @@ def _clerk_label(user) -> str:
 
 def _own_certificate(request, public_id) -> Certificate:
     """A certificate the user may print: its holder's enterprise users (404 for anyone
-    else's), or city-wide staff; then ``elicense.print_certificate`` (403 with the reason)."""
-    certificate = get_object_or_404(Certificate, public_id=public_id)
+    else's), city-wide staff, or a window clerk of the district that issued it; then
+    ``elicense.print_certificate`` (403 with the reason)."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("issued_by"), public_id=public_id
+    )
     user = request.user
     own = user.role == Role.ENTERPRISE and user.entity_uscc == certificate.holder_uscc
-    if not (own or user.is_city_wide) or not certificate.signature:
+    issued_here = issued_in_the_clerks_district(user, certificate)
+    if not (own or user.is_city_wide or issued_here) or not certificate.signature:
         raise Http404
-    require(user, "elicense.print_certificate")
+    require(user, "elicense.print_certificate", certificate)
     return certificate
 
 

@@ -1,6 +1,5 @@
 """Scan-to-login pages: the waiting browser's QR and poll, the phone's confirmation."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense import qr
 from elicense.services import login as scan_login
+from portal.middleware import public_base_url
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -42,9 +42,7 @@ def challenge_new(request):
     token, challenge = scan_login.create_login_challenge(
         session_key=_session_key(request), user_agent=request.headers.get("User-Agent", "")
     )
-    confirm_url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
-        "elicense:scan_login_confirm", args=[token]
-    )
+    confirm_url = public_base_url() + reverse("elicense:scan_login_confirm", args=[token])
     return JsonResponse(
         {
             "token": token,

@@ -15,6 +15,7 @@ from elicense import crypto
 from elicense.forms.signatures import SignForm, VerifyForm
 from elicense.models import EntityKey, SignedDocument
 from elicense.permissions import require
+from elicense.queries.signatures import signed_rows
 from elicense.services.signatures import (
     rotate_entity_key,
     sign_document,
@@ -37,7 +38,7 @@ def document_sign(request):
     require(user, "elicense.sign_document")
     if request.method == "POST" and (replay := replay_form(request, action=SIGN)):
         return replay
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST or None, request.FILES or None, holder_uscc=user.entity_uscc)
     if request.method == "POST" and form.is_valid():
         matter = form.cleaned_data["matter"]
         try:
@@ -76,6 +77,7 @@ def document_detail(request, public_id):
             "valid": valid,
             "message": message,
             "pretty": json.dumps(document.data, ensure_ascii=False, indent=2),
+            "rows": signed_rows(document.data),
         },
     )
 

@@ -16,7 +16,9 @@ from licensing.models import BulkCheck, BulkCheckStatus
 from licensing.services import create_bulk_check
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
+from portal.forms.queues import QueueFilterForm
 from portal.idempotency import replay_form, submit_form_once
+from portal.queries.queues import filter_queue
 
 #: Uploads are answered once per form token (portal.idempotency).
 UPLOAD = "licensing.bulk_check.upload"
@@ -54,8 +56,19 @@ def bulkcheck_list(request):
             add_service_errors(form, ValidationError({"file": error.messages}))
         else:
             return redirect(once.url)
-    checks = BulkCheck.objects.filter(uploaded_by=request.user).defer("source", "result")[:20]
-    return render(request, "licensing/bulkcheck_list.html", {"form": form, "checks": checks})
+    filter_form = QueueFilterForm(
+        request.GET or None, statuses=BulkCheckStatus.choices, placeholder="文件名"
+    )
+    checks = filter_queue(
+        BulkCheck.objects.filter(uploaded_by=request.user).defer("source", "result"),
+        filter_form,
+        search=("file_name",),
+    )[:20]
+    return render(
+        request,
+        "licensing/bulkcheck_list.html",
+        {"form": form, "checks": checks, "filter_form": filter_form},
+    )
 
 
 @login_required

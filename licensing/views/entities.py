@@ -23,10 +23,12 @@ from licensing.forms.entities import (
 )
 from licensing.models import BusinessLicence, FoodLicence, MarketEntity
 from licensing.models.licences import current_food_licences_prefetch
+from licensing.queries.certificates import printable_certificates
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
 from portal.models import AuditEvent, Role
+from portal.views.confirm import Confirmation, confirm_page, confirmed
 
 PAGE_SIZE = 25
 #: Creates answered once per form token (portal.idempotency).
@@ -122,6 +124,7 @@ def entity_detail(request, pk):
             "food_licences": food_licences,
             "can_manage": can_manage and entity.is_active(),
             "history": history,
+            "printable": printable_certificates(request.user, entity.uscc),
         },
     )
 
@@ -192,6 +195,21 @@ def entity_end(request, pk):
     form = EntityEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = {"cancel": services.cancel_entity, "revoke": services.revoke_entity}
+        if not confirmed(request):
+            label = dict(form.fields["action"].choices)[form.cleaned_data["action"]]
+            return confirm_page(
+                request,
+                Confirmation(
+                    title=label,
+                    action=f"{label}：营业执照、其全部有效的食品经营许可证和行业综合许可证同时失效，"
+                    "电子证照随之失效，扫码查验即显示已失效。",
+                    subject=f"{entity.name}（统一社会信用代码 {entity.uscc}）",
+                    undo="不能撤回。失效的证照不能恢复，如需继续经营须重新办理登记和许可。",
+                    button=f"确认{label}",
+                    back_url=reverse("licensing:entity_detail", args=[entity.pk]),
+                    details=(("原因", form.cleaned_data["reason"]),),
+                ),
+            )
         try:
             action[form.cleaned_data["action"]](
                 acting_user=request.user, entity=entity, reason=form.cleaned_data["reason"]
@@ -280,6 +298,20 @@ def food_licence_cancel(request, pk):
     licence = _manageable_food_licence(request, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not confirmed(request):
+            return confirm_page(
+                request,
+                Confirmation(
+                    title="注销食品经营许可证",
+                    action="注销后该食品经营许可证及其电子证书立即失效，扫码查验即显示已注销；"
+                    "营业执照不受影响。",
+                    subject=f"食品经营许可证 {licence.number}（{licence.entity.name}）",
+                    undo="不能撤回。如需继续经营食品，须重新申请食品经营许可。",
+                    button="确认注销",
+                    back_url=reverse("licensing:entity_detail", args=[licence.entity_id]),
+                    details=(("注销原因", form.cleaned_data["reason"]),),
+                ),
+            )
         try:
             services.cancel_food_licence(
                 acting_user=request.user, licence=licence, reason=form.cleaned_data["reason"]

@@ -8,6 +8,7 @@ from mingchu.services.acceptance import (
     start_city_assessment,
     submit_self_assessment,
 )
+from mingchu.services.corrections import correct_store_stage
 from mingchu.services.imports import import_store_table
 from mingchu.services.quotas import adjust_quota, set_project_deadline, set_year_quotas
 from mingchu.services.reports import (
@@ -40,6 +41,7 @@ __all__ = [
     "advance_store_stage",
     "build_city_rollup",
     "connect_platform",
+    "correct_store_stage",
     "email_report_reminder",
     "import_store_table",
     "open_report",

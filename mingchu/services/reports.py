@@ -17,6 +17,7 @@ from mingchu.queries.reports import due_at, registry_figures
 from mingchu.queries.stores import store_table_as_of
 from portal import outbox
 from portal.audit import record_event
+from portal.middleware import public_base_url
 from portal.models import District, Role, User
 from portal.services import notify_users
 
@@ -149,6 +150,11 @@ def return_report(*, acting_user, report, reason: str) -> MonthlyReport:
     record_event(
         actor=acting_user, action="report.returned", obj=report, changes={"reason": reason}
     )
+    notify_users(  # the district hears at once, not at its next visit to the list
+        users=_district_officers(report.district_id),
+        message=f"{report.year}年{report.month}月明厨亮灶进度报表被市局退回修改：{reason.strip()}",
+        link=reverse("mingchu:report_edit", args=[report.pk]),
+    )
     return report
 
 
@@ -232,7 +238,7 @@ def email_report_reminder(*, reminder_id: int) -> int:
             f"{reminder.district}：\n\n"
             f"贵区{reminder.year}年{reminder.month}月“互联网＋明厨亮灶”区月度报表（附件3）"
             f"尚未上报，请于{due.year}年{due.month}月{due.day}日 23:59 前登录门户上报：\n"
-            f"{settings.PUBLIC_BASE_URL}{reverse('mingchu:report_list')}\n"
+            f"{public_base_url()}{reverse('mingchu:report_list')}\n"
         ),
         to=recipients,
     ).send()

@@ -54,6 +54,13 @@ def _stage_date(on, *, after):
     return on
 
 
+def next_stage_date(store, on=None):
+    """The date the store's next stage would carry (default today), or the ValidationError
+    ``advance_store_stage`` would raise: read before its confirmation page is shown."""
+    last = store.stage_history.order_by("-on").values_list("on", flat=True).first()
+    return _stage_date(on, after=last)
+
+
 @transaction.atomic
 def register_demo_store(
     *,

@@ -19,6 +19,7 @@ from mingchu.services.reports import open_report, return_report, save_report, su
 from mingchu.views.common import check_period
 from mingchu.views.report_xlsx import report_xlsx
 from portal.forms import add_service_errors
+from portal.forms.queues import QueueFilterForm
 from portal.models import District, Role
 from portal.queries.replica import reads_from_replica
 
@@ -238,10 +239,21 @@ def report_month(request, year, month):
         report.district_id: _with_deadline(report, now)
         for report in MonthlyReport.objects.visible_to(request.user).filter(year=year, month=month)
     }
+    filter_form = QueueFilterForm(
+        request.GET or None,
+        statuses=[("missing", "未填报"), *ReportStatus.choices],
+        placeholder="区名",
+    )
+    wanted = filter_form.cleaned_data if filter_form.is_valid() else {}
     overdue = overdue_at_month_end(year, month)
     rows = []
-    for district in District.objects.all():
+    districts = list(District.objects.all())
+    for district in districts:
         report = reports.get(district.pk)
+        if wanted.get("q") and wanted["q"].strip() not in district.name:
+            continue
+        if wanted.get("status") and wanted["status"] != (report.status if report else "missing"):
+            continue
         differences = report.differences() if report else {}
         rows.append(
             {
@@ -266,6 +278,8 @@ def report_month(request, year, month):
             "overdue": now > due,
             "deadline": overdue["deadline"],
             "submitted": sum(1 for r in reports.values() if r.status == ReportStatus.SUBMITTED),
+            "filter_form": filter_form,
+            "district_count": len(districts),
         },
     )
 

@@ -9,13 +9,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mingchu.forms.stores import StageDateForm, StoreForm
-from mingchu.models import DemoStore, DistrictQuota, ProjectDeadline
+from mingchu.models import DemoStore, DistrictQuota, ProjectDeadline, Stage
 from mingchu.models.stores import expected_after_deadline
 from mingchu.services import advance_store_stage, register_demo_store
+from mingchu.services.stores import next_stage_date
 from mingchu.views.common import require_reader, selected_year
+from mingchu.views.corrections import store_subject
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
 from portal.models import Role
+from portal.views.confirm import Confirmation, confirm_page, confirmed
 
 #: Selecting a store is answered once per form token (portal.idempotency).
 REGISTER = "mingchu.demo_store.register"
@@ -85,13 +88,44 @@ def _warn_if_after_deadline(request, store, deadline) -> None:
 @login_required
 @require_POST
 def store_advance(request, pk):
+    """下一阶段, after a confirmation page (portal.views.confirm): a stage once recorded is
+    put back only by the city bureau (``store_correct``)."""
     store = get_object_or_404(DemoStore.objects.visible_to(request.user), pk=pk)
-    if request.user.role != Role.DISTRICT_OFFICER:
+    if not request.user.has_perm("mingchu.advance_store_stage"):
         raise Http404
     dated = StageDateForm(request.POST)
+    back = (
+        reverse("mingchu:store_detail", args=[store.pk])
+        if request.POST.get("back") == "detail"
+        else reverse("mingchu:store_list")
+    )
     try:
         if not dated.is_valid():
             raise ValidationError(dated.errors["on"])
+        if not confirmed(request):
+            missing = store.missing_for_next_stage() if store.next_stage() else "该店已完成建设。"
+            if missing:
+                raise ValidationError(missing)
+            target = Stage(store.next_stage())
+            on = next_stage_date(store, dated.cleaned_data["on"])
+            return confirm_page(
+                request,
+                Confirmation(
+                    title=f"进入下一阶段：{target.label}",
+                    action=f"将建设进度由“{store.get_stage_display()}”推进到“{target.label}”，"
+                    f"日期 {on:%Y-%m-%d}。"
+                    + (
+                        "完成建设后，该店的公示页和电子营业执照展示页将显示明厨亮灶标识。"
+                        if target == Stage.COMPLETED
+                        else ""
+                    ),
+                    subject=store_subject(store),
+                    undo="区局不能自行撤回；如登记有误，请联系市局人员更正（须说明原因）。",
+                    button=f"确认进入“{target.label}”",
+                    back_url=back,
+                    danger=False,
+                ),
+            )
         store = advance_store_stage(
             acting_user=request.user, store=store, on=dated.cleaned_data["on"]
         )
@@ -99,6 +133,4 @@ def store_advance(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{store}：{store.get_stage_display()}")
-    if request.POST.get("back") == "detail":
-        return redirect("mingchu:store_detail", pk=store.pk)
-    return redirect("mingchu:store_list")
+    return redirect(back)

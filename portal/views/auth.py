@@ -6,8 +6,10 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from portal.audit import record_event
 from portal.forms import LoginForm
 from portal.hooks import registry
+from portal.middleware import public_base_url
 
 LOCKOUT_MESSAGE = (
     "登录失败次数过多，已暂停从您当前的网络地址登录{minutes}分钟，其他地址不受影响。"
@@ -38,6 +40,46 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         messages.success(self.request, "密码已设置，请登录。")
         return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """忘记密码: Django's own reset by e-mail. The answer never says whether the address is
+    known; the link in the mail points at the portal's public address."""
+
+    template_name = "portal/password_reset_form.html"
+    email_template_name = "portal/password_reset_email.txt"
+    subject_template_name = "portal/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["email"].label = "注册邮箱"
+        form.fields["email"].error_messages.update(
+            {"required": "请填写注册时使用的邮箱。", "invalid": "请填写有效的邮箱地址。"}
+        )
+        return form
+
+    def form_valid(self, form):
+        self.extra_email_context = {"base_url": public_base_url()}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "portal/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the mail: a new password, once; the change is audited."""
+
+    template_name = "portal/password_reset_confirm.html"
+    success_url = reverse_lazy("portal:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_event(actor=form.user, action="account.password_reset", obj=form.user)
+        messages.success(self.request, "密码已重新设置，请用新密码登录。")
+        return response
 
 
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):

@@ -144,7 +144,7 @@ def test_apply_accept_approve_and_verify_the_composite_licence(
     expect(items.first).to_contain_text("食品经营许可（许可）· 区市场监督管理局 · 准予许可")
     qr_png = owner.locator(".qr-box svg").screenshot()
     decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png)))]
-    assert decoded == [f"{settings.PUBLIC_BASE_URL}/v/{certificate.public_id}/"]
+    assert decoded == [f"{base}/v/{certificate.public_id}/"]  # where the portal is served
     outcome = verify_token(decoded[0], channel="public_page")
     assert outcome.ok and outcome.certificate == certificate
     certificate.refresh_from_db()

@@ -141,7 +141,13 @@ def test_legal_rep_grants_and_revokes_through_the_page(client, legal_rep, agent,
     granted = Authorisation.objects.get()
     assert granted.valid_to == datetime.datetime(2026, 12, 22, 2, 0, tzinfo=datetime.UTC)
 
-    client.post(reverse("elicense:authorisation_revoke", args=[granted.pk]), {"reason": "调岗"})
+    revoke = reverse("elicense:authorisation_revoke", args=[granted.pk])
+    confirm = client.post(revoke, {"reason": "调岗"}).content.decode()
+    assert "请确认：撤销授权" in confirm and "不能撤回" in confirm and "调岗" in confirm
+    granted.refresh_from_db()
+    assert granted.status != "revoked"  # nothing happens before confirming
+
+    client.post(revoke, {"reason": "调岗", "confirmed": "1"})
     granted.refresh_from_db()
     assert granted.status == "revoked" and granted.revoke_reason == "调岗"
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {

@@ -52,7 +52,8 @@ def test_a_document_signed_twice_from_one_page_is_one_signature(client, legal_re
     url = reverse("elicense:document_sign")
     data = {
         "title": "承诺书",
-        "data": '{"面积": 120}',
+        "subject": "text",
+        "text": "面积120平方米",
         "matter": "",
         "form_token": form_token(client, url),
     }

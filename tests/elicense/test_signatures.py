@@ -1,6 +1,7 @@
 """Electronic signatures over canonical JSON with each entity's own key."""
 
 import datetime
+import hashlib
 import json
 
 import pytest
@@ -142,15 +143,69 @@ def test_an_agent_signs_only_within_its_scope(entity, legal_rep):
 
 
 @pytest.mark.django_db
-def test_sign_page_rejects_bad_json_with_a_chinese_error(client, legal_rep):
+def test_sign_page_asks_for_what_is_signed_in_chinese_and_signs_nothing_without_it(
+    client, legal_rep
+):
     client.force_login(legal_rep)
+    url = reverse("elicense:document_sign")
 
+    page = client.get(url).content.decode()
+    assert "JSON" not in page.split("<main")[1] and "Ed25519" not in page
+    assert 'type="file"' in page and 'name="certificate"' in page
+
+    errors = {}
+    for subject, field in (("file", "file"), ("certificate", "certificate"), ("text", "text")):
+        response = client.post(url, {"title": "申请", "subject": subject})
+        errors[subject] = response.context["form"].errors[field][0]
+    assert errors == {
+        "file": "请上传要签署的文件。",
+        "certificate": "请选择要签署的证照。",
+        "text": "请填写要签署的文字内容。",
+    }
+    empty = client.post(url, {"note": ""})
+    assert empty.context["form"].errors["title"] == ["请填写文件名称。"]
+    assert "错误：" in empty.content.decode()
+    assert not SignedDocument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_uploaded_file_is_signed_by_its_digest_and_shown_in_plain_words(client, legal_rep):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(legal_rep)
+    content = "租赁合同正文".encode()
     response = client.post(
-        reverse("elicense:document_sign"), {"title": "申请", "data": '{"a": 1,}'}
+        reverse("elicense:document_sign"),
+        {
+            "title": "房屋租赁合同",
+            "subject": "file",
+            "file": SimpleUploadedFile("合同.pdf", content, "application/pdf"),
+            "note": "第二页已盖章",
+        },
     )
 
-    assert "不是有效的JSON" in str(response.context["form"].errors["data"])
-    assert not SignedDocument.objects.exists()
+    document = SignedDocument.objects.get()
+    assert document.data == {
+        "subject": "file",
+        "file": {
+            "name": "合同.pdf",
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+        },
+        "note": "第二页已盖章",
+    }
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-signature-valid="true"' in page and "data-signed-rows" in page
+    assert "合同.pdf" in page and "第二页已盖章" in page
+
+
+@pytest.mark.django_db
+def test_verify_page_explains_bad_json_in_chinese_only(client):
+    response = client.post(
+        reverse("elicense:document_verify"), {"uscc": "x", "data": '{"a": 1,}', "signature": "x"}
+    )
+    message = str(response.context["form"].errors["data"])
+    assert "不是有效的JSON：第1行第9列有误" in message and "Expecting" not in message
 
 
 @pytest.mark.django_db
@@ -158,9 +213,10 @@ def test_public_pages_show_and_verify_a_signed_document(client, legal_rep, entit
     client.force_login(legal_rep)
     response = client.post(
         reverse("elicense:document_sign"),
-        {"title": "一业一证申请", "data": json.dumps(APPLICATION, ensure_ascii=False)},
+        {"title": "一业一证申请", "subject": "text", "text": "本企业承诺所填信息真实。"},
     )
     document = SignedDocument.objects.get()
+    assert document.data == {"subject": "text", "text": "本企业承诺所填信息真实。", "note": ""}
     assert response["Location"] == reverse("elicense:document_detail", args=[document.public_id])
     client.logout()
 

@@ -29,3 +29,22 @@ def test_a_small_seed_still_has_the_enterprise_accounts_and_their_application(ea
     restaurant = FoodLicence.objects.get(entity__uscc=legal.entity_uscc)
     assert (restaurant.district_id, restaurant.subject_type) == ("310104", 2)
     assert Application.objects.filter(entity_uscc=legal.entity_uscc).exists()
+
+
+def test_the_summary_is_plain_chinese_with_no_bare_key_ids_or_import_notes(eager_tasks):
+    import io
+
+    first, again = io.StringIO(), io.StringIO()
+    call_command("seed_demo", "--entities=2", "--force", stdout=first)
+    call_command("seed_demo", "--entities=2", "--force", stdout=again)
+
+    for out in (first.getvalue(), again.getvalue()):
+        assert out.startswith("演示数据已就绪")
+        assert "created" not in out and "请管理员核对" not in out and "demo" not in out
+        assert "ent_legal" in out and "Demo@2026" in out
+    assert "本次新建" in first.getvalue() and "沿用已有的密钥" in again.getvalue()
+    assert "本次新增 0 个" in again.getvalue()
+
+    detailed = io.StringIO()
+    call_command("seed_demo", "--entities=2", "--force", "--verbosity=2", stdout=detailed)
+    assert "明厨亮灶示范店" in detailed.getvalue()

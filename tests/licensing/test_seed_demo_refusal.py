@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_refuses_when_debug_is_off(settings):
     settings.DEBUG = False
+    settings.LOCAL_SECRETS = False  # production: no development secrets under var/
 
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", "--entities=2", "--quiet")

@@ -123,9 +123,14 @@ def test_advance_button_shows_why_the_store_cannot_move_on(client, officer, stor
 def test_advancing_from_the_store_page_returns_to_it(client, officer, store):
     client.force_login(officer)
 
-    response = client.post(
-        reverse("mingchu:store_advance", args=[store.pk]), {"back": "detail"}, follow=True
-    )
+    url = reverse("mingchu:store_advance", args=[store.pk])
+    confirm = client.post(url, {"back": "detail"})
+    page = confirm.content.decode()
+    assert "data-confirmation" in page and "请联系市局人员更正" in page
+    assert "上海详情页示范餐饮有限公司" in page and "设备安装" in page
+    assert DemoStore.objects.get().stage == "preparation"  # nothing happens before confirming
+
+    response = client.post(url, {"back": "detail", "confirmed": "1"}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("mingchu:store_detail", args=[store.pk])
     assert response.content.decode().count("data-stage-change") == 2
@@ -147,7 +152,7 @@ def test_a_stage_is_dated_as_the_officer_says_but_never_before_the_last_one(
     assert "进度日期不能早于上一阶段的日期（2022-05-10）" in early.content.decode()
     assert DemoStore.objects.get().stage == "preparation"
 
-    client.post(url, {"back": "detail", "on": "2022-06-01"})
+    client.post(url, {"back": "detail", "on": "2022-06-01", "confirmed": "1"})
     dates = list(DemoStore.objects.get().stage_history.order_by("on").values_list("on", flat=True))
     assert dates == [datetime.date(2022, 5, 10), datetime.date(2022, 6, 1)]
 

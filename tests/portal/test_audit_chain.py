@@ -111,6 +111,7 @@ def test_a_chain_rewritten_with_the_key_is_caught_by_the_logged_anchor():
 def test_the_chain_key_must_come_from_the_environment(settings):
     settings.AUDIT_CHAIN_KEY = ""
     settings.DEBUG = False
+    settings.LOCAL_SECRETS = False  # production: no development secrets under var/
     with pytest.raises(ImproperlyConfigured, match="AUDIT_CHAIN_KEY"):
         audit_chain.seal()
 

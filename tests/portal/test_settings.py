@@ -1,6 +1,7 @@
 """Production settings come from the environment and pass Django's deploy checks."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -28,6 +29,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k" * 20 + "-production-like-secret-from-the-environment-" + "x" * 20,
     "ALLOWED_HOSTS": "portal.example.gov.cn",
+    "PUBLIC_BASE_URL": "https://portal.example.gov.cn",
 }
 
 
@@ -57,6 +59,19 @@ def test_check_deploy_fails_without_the_audit_chain_key():
 
     assert result.returncode != 0
     assert "portal.E001" in result.stderr and "AUDIT_CHAIN_KEY" in result.stderr
+
+
+def test_check_deploy_fails_without_the_public_base_url():
+    result = _manage(
+        "check",
+        "--deploy",
+        **{**PRODUCTION, "PUBLIC_BASE_URL": ""},
+        ELICENSE_KEY_PASSPHRASE="a-passphrase-from-the-secret-store",
+        AUDIT_CHAIN_KEY="an-audit-chain-key-from-the-secret-store",
+    )
+
+    assert result.returncode != 0
+    assert "portal.E002" in result.stderr and "PUBLIC_BASE_URL" in result.stderr
 
 
 def test_check_deploy_fails_without_the_signing_key_passphrase():
@@ -100,6 +115,24 @@ def test_locale_and_time_zone():
     assert "licensing.tasks.expire_food_licences" in {
         entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
+
+
+def _make_run_environment() -> dict[str, str]:
+    """The variables ``make run`` exports (read from the Makefile, so the two cannot drift)."""
+    makefile = (settings.BASE_DIR / "Makefile").read_text(encoding="utf-8")
+    pairs = re.findall(r"^run: export (\w+) := (.*)$", makefile, flags=re.MULTILINE)
+    return dict(pairs)
+
+
+def test_make_run_serves_without_debug_on_this_machine_but_never_passes_for_production():
+    run = _make_run_environment()
+    assert run["DEBUG"] == "false" and run["LOCAL_SECRETS"] == "true"
+
+    started = _manage("check", **run, SECRET_KEY="")
+    assert started.returncode == 0, started.stderr
+
+    deploy = _manage("check", "--deploy", **run, PUBLIC_BASE_URL="https://portal.example.gov.cn")
+    assert deploy.returncode != 0 and "portal.E003" in deploy.stderr
 
 
 def test_storage_url_names_an_s3_compatible_store_and_refuses_anything_else():

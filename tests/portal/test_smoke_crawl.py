@@ -76,6 +76,12 @@ PUBLIC_PAGES = [
 #: Addresses an anonymous visitor may read (200). Everything else is somebody's desk.
 PUBLIC_PREFIXES = (
     "/login/",
+    "/password/reset/",  # 忘记密码
+    "/help/",
+    "/contact/",
+    "/privacy/",
+    "/accessibility/",
+    "/favicon.ico",
     "/v/",
     "/b/",
     "/elicense/signatures/",
@@ -270,6 +276,7 @@ class Visit:
     ms: float
     queries: int
     location: str = ""
+    content_type: str = ""
 
 
 @dataclass
@@ -305,6 +312,7 @@ def crawl(client, role: str, start: list[str]) -> Crawl:
             response = client.get(url)
         visit = Visit(url, response.status_code, (time.perf_counter() - began) * 1000, len(queries))
         visit.location = response.get("Location", "")
+        visit.content_type = response.get("Content-Type", "")
         result.visits.append(visit)
 
         if response.status_code >= 500:

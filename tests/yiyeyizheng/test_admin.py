@@ -129,12 +129,19 @@ def test_copy_compare_and_publish_retire_the_previous_version(client, catalogue,
     page = client.get(
         reverse("admin:yiyeyizheng_catalogueversion_compare", args=[draft.pk])
     ).content.decode()
-    assert "1. 超市：公共场所卫生许可" in page and "area_at_least" in page
+    assert "1. 超市：公共场所卫生许可" in page and "经营面积达到 500 平方米以上须办理" in page
+    assert "{&#x27;type&#x27;" not in page and "area_at_least" not in page  # no dict reprs
     assert 'data-compare="items_removed"' in page and "2. 便利店：烟草专卖零售许可" in page
     assert 'data-compare="items_added"' in page and "2. 便利店：新的备案事项" in page
     assert 'data-compare="formats_added"' not in page
 
-    client.post(reverse("admin:yiyeyizheng_catalogueversion_publish", args=[draft.pk]))
+    publish = reverse("admin:yiyeyizheng_catalogueversion_publish", args=[draft.pk])
+    confirm = client.get(publish).content.decode()
+    assert "data-confirmation" in confirm and "不能撤回" in confirm
+    assert 'data-compare="items_added"' in confirm and "新的备案事项" in confirm
+    client.post(publish)  # not confirmed: nothing is published
+    assert CatalogueVersion.current() == catalogue
+    client.post(publish, {"confirmed": "1"})
     catalogue.refresh_from_db()
     draft.refresh_from_db()
     assert (catalogue.status, draft.status) == ("retired", "published")
@@ -225,3 +232,72 @@ def test_a_repeated_permit_in_the_inline_is_refused(client, draft, administrator
     response = client.post(reverse("admin:yiyeyizheng_businessformat_change", args=[gym.pk]), data)
     assert response.status_code == 200
     assert f"事项名称“{items[0].permit.name}”重复" in response.content.decode()
+
+
+def test_no_delete_is_offered_on_a_published_version(client, catalogue, administrator):
+    client.force_login(administrator)
+    listing = client.get(reverse("admin:yiyeyizheng_catalogueversion_changelist"))
+    assert "delete_selected" not in listing.content.decode()
+    page = client.get(reverse("admin:yiyeyizheng_catalogueversion_change", args=[catalogue.pk]))
+    assert reverse("admin:yiyeyizheng_catalogueversion_delete", args=[catalogue.pk]) not in (
+        page.content.decode()
+    )
+    assert (
+        client.post(
+            reverse("admin:yiyeyizheng_catalogueversion_delete", args=[catalogue.pk]),
+            {"post": "yes"},
+        ).status_code
+        == 403
+    )
+    assert CatalogueVersion.objects.filter(pk=catalogue.pk).exists()
+
+
+def _fields_post(business_format, items, item, parts):
+    """The inline POST with ``item``'s rule given as the editor's fields, not JSON."""
+    data = _inline_post(business_format, items)
+    index = items.index(item)
+    del data[f"items-{index}-rule"]
+    for part, value in parts.items():
+        data[f"items-{index}-rule_{part}"] = value
+    return data
+
+
+def test_a_rule_is_edited_with_fields_for_its_type_without_json(client, draft, administrator):
+    client.force_login(administrator)
+    supermarket = draft.formats.get(seq=1)
+    items = list(supermarket.items.select_related("permit").order_by("position"))
+    hygiene = next(i for i in items if i.permit.name == "公共场所卫生许可")
+    url = reverse("admin:yiyeyizheng_businessformat_change", args=[supermarket.pk])
+    page = client.get(url).content.decode()
+    index = items.index(hygiene)
+    assert f'name="items-{index}-rule_0"' in page and "面积达到（平方米）" in page
+    assert '<option value="area_at_least" selected>' in page  # the current rule, as fields
+
+    missing = client.post(url, _fields_post(supermarket, items, hygiene, {0: "area_at_least"}))
+    assert "请填写面积（平方米）" in missing.content.decode()
+    bad = client.post(
+        url, _fields_post(supermarket, items, hygiene, {0: "area_at_least", 2: "三百"})
+    )
+    assert "面积须为数字" in bad.content.decode()
+    assert not AuditEvent.objects.filter(action="catalogue.item_changed").exists()
+
+    done = client.post(
+        url, _fields_post(supermarket, items, hygiene, {0: "area_at_least", 2: "500"})
+    )
+    assert done.status_code == 302
+    hygiene.refresh_from_db()
+    assert hygiene.rule == {"type": "area_at_least", "m2": 500}
+
+    client.post(
+        url,
+        _fields_post(
+            supermarket, items, hygiene,
+            {0: "venue_feature", 3: ["sauna", "swimming_pool"], 5: ["310115"]},
+        ),
+    )  # fmt: skip
+    hygiene.refresh_from_db()
+    assert hygiene.rule == {
+        "type": "filing_in_districts",
+        "districts": ["310115"],
+        "rule": {"type": "venue_feature", "features": ["sauna", "swimming_pool"]},
+    }

@@ -158,7 +158,12 @@ PAGES = [
         "elicense:document_sign",
         ANY,
         "post",
-        data=lambda w: {"title": "合同", "matter": "电子政务/市场监管/动产抵押", "data": "{}"},
+        data=lambda w: {
+            "title": "合同",
+            "matter": "电子政务/市场监管/动产抵押",
+            "subject": "text",
+            "text": "合同",
+        },  # fmt: skip
     ),
     Page("elicense:key_list", ANY),
     Page(
@@ -211,6 +216,7 @@ PAGES = [
         args=lambda w: [w.draft.number, w.attachment.pk],
     ),
     Page("yiyeyizheng:application_sign", YYZ, args=lambda w: [w.draft.number]),
+    Page("yiyeyizheng:acceptance_notice", YYZ, args=lambda w: [w.draft.number]),
     Page("yiyeyizheng:application_submit", YYZ, "post", args=lambda w: [w.draft.number]),
     Page("yiyeyizheng:application_correct", YYZ, "post", args=lambda w: [w.draft.number]),
     Page("yiyeyizheng:application_withdraw", YYZ, "post", args=lambda w: [w.draft.number]),

@@ -17,8 +17,8 @@ from django.utils.html import format_html, format_html_join
 
 from portal.models import Department
 from yiyeyizheng import services
+from yiyeyizheng.forms.catalogue import RuleField
 from yiyeyizheng.models import BusinessFormat, CatalogueVersion, FormatItem, VersionStatus
-from yiyeyizheng.models.rule_schema import validate_rule
 from yiyeyizheng.queries.catalogue import compare_versions
 
 
@@ -128,10 +128,19 @@ class CatalogueVersionAdmin(admin.ModelAdmin):
         for version in queryset:
             self._copy(request, version)
 
-    @admin.action(description="发布（停用此前发布的版本）")
+    @admin.action(description="发布（停用此前发布的版本）…")
     def publish(self, request, queryset):
-        for version in queryset:
-            self._publish(request, version)
+        """One version at a time, through its confirmation page."""
+        if queryset.count() != 1:
+            self.message_user(request, "请只选择一个要发布的草稿。", messages.ERROR)
+            return None
+        return redirect("admin:yiyeyizheng_catalogueversion_publish", queryset.get().pk)
+
+    def get_actions(self, request):
+        """No bulk delete: only a draft can be discarded, from its own page."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def _post_only(self, request, pk, run):
         if request.method != "POST":
@@ -145,7 +154,28 @@ class CatalogueVersionAdmin(admin.ModelAdmin):
         return self._post_only(request, pk, self._copy)
 
     def publish_view(self, request, pk):
-        return self._post_only(request, pk, self._publish)
+        """发布, after a confirmation page: what changes against the published version, and
+        that the published version is retired (a new version, not an undo, corrects it)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(CatalogueVersion, pk=pk)
+        if request.method == "POST" and request.POST.get("confirmed") == "1":
+            return self._post_only(request, pk, self._publish)
+        if version.status != VersionStatus.DRAFT:
+            self.message_user(request, f"{version.edition}：只有草稿可以发布。", messages.ERROR)
+            return redirect("admin:yiyeyizheng_catalogueversion_change", pk)
+        published = CatalogueVersion.current()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"确认发布 {version.edition}",
+            "version": version,
+            "base": published,
+            "comparison": compare_versions(published, version) if published else None,
+        }
+        return TemplateResponse(
+            request, "admin/yiyeyizheng/catalogueversion/publish_confirm.html", context
+        )
 
     def compare_view(self, request, pk):
         if not self.has_view_permission(request):
@@ -173,11 +203,7 @@ class CatalogueVersionAdmin(admin.ModelAdmin):
 
 class FormatItemForm(forms.ModelForm):
     permit_name = forms.CharField(label="事项名称", max_length=80)
-    rule = forms.JSONField(
-        label="办理规则",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
-        error_messages={"invalid": '规则须为合法的 JSON，如 {"type": "always"}。'},
-    )
+    rule = RuleField(label="办理规则")
 
     class Meta:
         model = FormatItem
@@ -190,11 +216,6 @@ class FormatItemForm(forms.ModelForm):
             self.fields["departments"].queryset = Department.objects.all()
         if self.instance.pk and "permit_name" in self.fields:
             self.fields["permit_name"].initial = self.instance.permit.name
-
-    def clean_rule(self):
-        rule = self.cleaned_data["rule"]
-        validate_rule(rule)
-        return rule
 
     def values(self) -> dict:
         data = self.cleaned_data

@@ -98,3 +98,28 @@ def validate_rule(rule, path: str = "", *, nested_district: bool = False) -> dic
         for index, child in enumerate(rule["rules"]):
             validate_rule(child, f"{path}.rules[{index}]", nested_district=True)
     return rule
+
+
+def describe_rule(rule) -> str:
+    """The rule in plain Chinese, for people reading a catalogue (comparisons, the admin)."""
+    if not isinstance(rule, dict) or rule.get("type") not in RULE_TYPES:
+        return "（无法识别的规则）"
+    kind = rule["type"]
+    if kind == "as_needed":
+        activity = ACTIVITIES.get(rule.get("activity"))
+        return f"按需办理：{activity.question if activity else rule.get('activity')}"
+    if kind == "area_at_least":
+        return f"经营面积达到 {rule.get('m2')} 平方米以上须办理"
+    if kind == "venue_feature":
+        names = "、".join(FEATURES.get(f, f) for f in rule.get("features", []))
+        return f"场所具有以下任一特征须办理：{names}"
+    if kind == "boiler":
+        names = "、".join(BOILERS.get(b, b) for b in rule.get("boilers", []))
+        return f"配套建设以下任一锅炉须办理：{names}"
+    if kind == "filing_in_districts":
+        names = "、".join(DISTRICTS.get(d, d) for d in rule.get("districts", []))
+        return f"{describe_rule(rule.get('rule'))}；在{names}改为备案"
+    if kind in ("any", "all"):
+        joined = "；".join(describe_rule(child) for child in rule.get("rules", []))
+        return f"{RULE_TYPES[kind]}（{joined}）"
+    return RULE_TYPES[kind]

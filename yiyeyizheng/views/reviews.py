@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.forms import add_service_errors
+from portal.forms.queues import QueueFilterForm
 from portal.models import Role
+from portal.queries.queues import filter_queue
 from yiyeyizheng.forms.applications import NoticeForm, ReviewForm
-from yiyeyizheng.models import Application, ItemReview
+from yiyeyizheng.models import Application, ApplicationStatus, ItemReview, ReviewStatus
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import reviews as review_services
 from yiyeyizheng.views.applications import visible_application
@@ -25,15 +27,25 @@ def _require_role(request, role):
 @login_required
 def clerk_queue(request):
     clerk = _require_role(request, Role.WINDOW_CLERK)
-    queue = Application.objects.queue_of(clerk).select_related("business_format")
-    recent = (
-        Application.objects.visible_to(clerk).exclude(status="submitted")
-        .select_related("business_format").order_by("-pk")[:50]
+    filter_form = QueueFilterForm(
+        request.GET or None,
+        statuses=[c for c in ApplicationStatus.choices if c[0] not in ("draft", "submitted")],
+        placeholder="申请编号、主体名称或统一社会信用代码",
+    )
+    search = ("number", "entity_name", "entity_uscc")
+    queue = filter_queue(
+        Application.objects.queue_of(clerk).select_related("business_format"),
+        filter_form, search=search, status_field=None,  # all waiting are 已提交
     )  # fmt: skip
+    recent = filter_queue(
+        Application.objects.visible_to(clerk).exclude(status__in=["submitted", "draft"])
+        .select_related("business_format"),
+        filter_form, search=search,
+    ).order_by("-pk")[:50]  # fmt: skip
     return render(
         request,
         "yiyeyizheng/application_queue.html",
-        {"queue": queue, "recent": recent},
+        {"queue": queue, "recent": recent, "filter_form": filter_form},
     )
 
 
@@ -47,7 +59,11 @@ def application_accept(request, number: str):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, f"已受理 {application.number}，事项已同步推送各审批部门。")
+        messages.success(
+            request,
+            f"已受理 {application.number}，事项已同步推送各审批部门。"
+            "请在本页下载受理通知书交申请人。",
+        )
     return redirect("yiyeyizheng:application_detail", application.number)
 
 
@@ -76,23 +92,39 @@ def review_list(request):
     """The department's open items, overdue ones flagged, oldest due first; the items it
     decided; and, for a lead department (牵头部门), the applications of the formats it leads."""
     reviewer = _require_role(request, Role.DEPARTMENT_REVIEWER)
+    filter_form = QueueFilterForm(
+        request.GET or None,
+        statuses=[c for c in ReviewStatus.choices if c[0] != ReviewStatus.PENDING],
+        placeholder="申请编号、主体名称或事项名称",
+    )
     mine = ItemReview.objects.visible_to(reviewer).select_related(
         "application", "department", "district"
     )
-    led = (
+    found = filter_queue(
+        mine,
+        filter_form,
+        search=("application__number", "application__entity_name", "permit_name"),
+        status_field=None,
+    )
+    led = filter_queue(
         Application.objects.visible_to(reviewer)
         .filter(business_format__lead_department_id=reviewer.department_id)
-        .select_related("business_format", "district")
-        .order_by("-accepted_at", "-pk")[:50]
-    )
+        .select_related("business_format", "district"),
+        filter_form,
+        search=("number", "entity_name", "entity_uscc"),
+        status_field=None,
+    ).order_by("-accepted_at", "-pk")[:50]
     return render(
         request,
         "yiyeyizheng/itemreview_list.html",
         {
-            "open": mine.open().order_by("due_date", "pk"),
+            "open": found.open().order_by("due_date", "pk"),
             "overdue_count": mine.overdue().count(),
-            "done": mine.exclude(status="pending").order_by("-decided_at")[:50],
+            "done": filter_queue(found.exclude(status="pending"), filter_form, search=()).order_by(
+                "-decided_at"
+            )[:50],
             "led": led,
+            "filter_form": filter_form,
         },
     )
 

@@ -31,16 +31,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, entities, quiet, force, **options):
-        if not settings.DEBUG and not force:
+        if not (settings.DEBUG or settings.LOCAL_SECRETS) and not force:
             raise CommandError(
                 "DEBUG 已关闭，拒绝写入演示数据：演示账户使用公开密码，不得进入生产环境。"
                 "确需在非调试环境演示时，请加 --force。"
             )
-        out = io.StringIO() if quiet else self.stdout
+        # The steps' own lines (a new key id, the catalogue import's notes for administrators)
+        # are details: shown with -v 2, otherwise summed up in plain words below.
+        detail = self.stdout if options.get("verbosity", 1) >= 2 else io.StringIO()
         call_command(
             "loaddata", "districts", "departments", "matters", "mingchu_quotas_2022", verbosity=0
         )
-        call_command("elicense_keys", "create", "--if-missing", stdout=out)
+        keys = io.StringIO()
+        call_command("elicense_keys", "create", "--if-missing", stdout=keys)
+        detail.write(keys.getvalue())
         users = self._users()
         created = 0
         for spec in demo_entities(entities):
@@ -50,10 +54,18 @@ class Command(BaseCommand):
         self._bind_enterprise_users()
         expired = services.expire_food_licences()
         call_command("certify_register", verbosity=0)
-        call_command("seed_mingchu_demo", verbosity=0 if quiet else 1, stdout=out)
-        call_command("seed_yiyeyizheng_demo", stdout=out)
+        mingchu = io.StringIO()
+        call_command("seed_mingchu_demo", stdout=mingchu)
+        yiyeyizheng = io.StringIO()
+        call_command("seed_yiyeyizheng_demo", stdout=yiyeyizheng)
+        detail.write(mingchu.getvalue() + yiyeyizheng.getvalue())
         if not quiet:
-            self._report(created, expired)
+            self._report(
+                created,
+                expired,
+                new_key="created" in keys.getvalue(),
+                more=[_last_line(mingchu), _last_line(yiyeyizheng)],
+            )
 
     def _users(self) -> dict[str, User]:
         users = {}
@@ -144,13 +156,22 @@ class Command(BaseCommand):
                 valid_to=now + datetime.timedelta(days=365),
             )
 
-    def _report(self, created, expired):
-        self.stdout.write(
-            f"demo data: {MarketEntity.objects.count()} entities ({created} new), "
-            f"{FoodLicence.objects.current().count()} food licences, {expired} expired today"
+    def _report(self, created, expired, *, new_key: bool, more: list[str]):
+        """What the demo holds now, in plain words; safe to read on every run."""
+        write = self.stdout.write
+        write("演示数据已就绪（可重复运行：已有的数据不会重复写入）。")
+        write(
+            f"  市场主体 {MarketEntity.objects.count()} 个（本次新增 {created} 个），"
+            f"有效食品经营许可证 {FoodLicence.objects.current().count()} 张"
+            + (f"，今日到期失效 {expired} 张" if expired else "")
+            + "。"
         )
-        if settings.DEBUG:
-            self.stdout.write(f"demo accounts (password {DEMO_PASSWORD}):")
+        write("  电子证照签发密钥：" + ("本次新建。" if new_key else "沿用已有的密钥。"))
+        for line in more:
+            if line:
+                write(f"  {line}")
+        if settings.DEBUG or settings.LOCAL_SECRETS:
+            self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
             rows = [
                 ("admin", "系统管理员"),
                 ("city", "市局人员"),
@@ -162,4 +183,11 @@ class Command(BaseCommand):
             ]
             for username, role in rows:
                 self.stdout.write(f"  {username:<36} {role}")
-            self.stdout.write(f"  districts: {', '.join(sorted(set(DISTRICT_SLUGS.values())))}")
+            self.stdout.write(
+                f"  <district> 为区的拼音：{'、'.join(sorted(set(DISTRICT_SLUGS.values())))}"
+            )
+
+
+def _last_line(buffer: io.StringIO) -> str:
+    lines = [line for line in buffer.getvalue().splitlines() if line.strip()]
+    return lines[-1] if lines else ""

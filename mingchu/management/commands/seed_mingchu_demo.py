@@ -83,7 +83,9 @@ class Command(BaseCommand):
             # The year-end summary, as the monthly run would have built it: 全市汇总 opens on it.
             build_city_rollup(year=YEAR, month=12)
         if options["verbosity"]:
-            self.stdout.write(f"demo stores: {DemoStore.objects.count()} ({created} new)")
+            self.stdout.write(
+                f"明厨亮灶示范店 {DemoStore.objects.count()} 家（本次新增 {created} 家）。"
+            )
 
     @transaction.atomic
     def _seed_store(self, officer, licence, target) -> None:

@@ -42,9 +42,9 @@ class Command(BaseCommand):
         reviewers = self._reviewers()
         application = self._application(reviewers)
         self.stdout.write(
-            "一业一证 demo: reviewers "
-            f"{', '.join(reviewers)} (password {DEMO_PASSWORD}); "
-            f"application {application.number if application else '—'}"
+            f"一业一证：目录{CatalogueVersion.current().edition}已发布；审批部门演示账户 "
+            f"{'、'.join(reviewers)}（密码 {DEMO_PASSWORD}）；"
+            f"演示申请 {application.number if application else '—'}。"
         )
 
     def _reviewers(self) -> dict[str, User]:

@@ -1,0 +1,67 @@
+"""The smoke crawl, in Chromium: every page each demo account reaches by following links
+(``tests/portal/test_smoke_crawl.crawl``) passes axe-core with no serious or critical
+violation at desktop (1366 px) and phone (390 px) width, and no page is wider than a phone.
+
+The crawl itself runs through Django's test client (cheap); each page shape it found (one
+``/licensing/entities/<n>/`` stands for all) is then opened in the browser as that account.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.test import Client
+
+from portal.models import User
+from tests.e2e.test_accessibility import DESKTOP, PHONE, page_problems, sign_in
+from tests.portal.test_smoke_crawl import ROLES, THIRD_PARTY_PAGES, crawl, shape, starting_points
+
+VIEWS = {"desktop": DESKTOP, "phone": PHONE}
+
+
+@pytest.fixture
+def demo_portal(transactional_db, eager_tasks):
+    call_command("seed_demo", "--entities=40", "--quiet", "--force")
+
+
+def crawled_pages(role: str) -> list[str]:
+    """One page of each shape the account reaches, as HTML with 200."""
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(User.objects.get(username=role))
+    found = crawl(client, role, starting_points(role))
+    pages, shapes = [], set()
+    for visit in found.visits:
+        path = urlsplit(visit.url).path
+        if visit.status != 200 or "text/html" not in visit.content_type:
+            continue
+        if path.startswith(THIRD_PARTY_PAGES) or shape(visit.url) in shapes:
+            continue
+        shapes.add(shape(visit.url))
+        pages.append(visit.url)
+    return pages
+
+
+@pytest.mark.e2e
+def test_every_page_the_crawl_reaches_passes_axe_as_every_demo_account(
+    browser, live_server, demo_portal
+):
+    axe = Axe()
+    problems, visited = [], 0
+    for role in ROLES:
+        urls = crawled_pages(role)
+        for view, size in VIEWS.items():
+            context = browser.new_context(locale="zh-CN", viewport=size)
+            sign_in(context, live_server, role, elder=False)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            for url in urls:
+                problems += [
+                    f"{role}: {p}" for p in page_problems(page, axe, live_server.url + url, view)
+                ]
+                visited += 1
+            context.close()
+
+    assert visited > 200
+    assert not problems, "\n".join(problems)

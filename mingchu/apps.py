@@ -6,6 +6,7 @@ class MingchuConfig(AppConfig):
     verbose_name = "互联网＋明厨亮灶"
 
     def ready(self):
+        from mingchu import permissions  # noqa: F401 - registers the app's rules
         from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role

@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
 
 from portal.audit import current_client_address
-from portal.models import Role
+from portal.permissions import is_bureau_staff
 from portal.views.errors import DATABASE_UNAVAILABLE, database_unavailable
 
 
@@ -108,7 +108,7 @@ class StaffIdleTimeoutMiddleware:
     def __call__(self, request):
         signed_in_before = request.user.is_authenticated
         now = time.time()
-        last_seen = self._last_seen(request) if self._is_staff(request.user) else None
+        last_seen = self._last_seen(request) if is_bureau_staff(request.user) else None
         if last_seen is not None and now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
             logout(request)
             messages.info(
@@ -125,7 +125,7 @@ class StaffIdleTimeoutMiddleware:
                 timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
             )
             last_seen = None
-        if self._is_staff(request.user) and (
+        if is_bureau_staff(request.user) and (
             last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION
         ):
             response.set_signed_cookie(
@@ -138,10 +138,6 @@ class StaffIdleTimeoutMiddleware:
                 samesite="Lax",
             )
         return response
-
-    @staticmethod
-    def _is_staff(user) -> bool:
-        return user.is_authenticated and user.role != Role.ENTERPRISE
 
     @staticmethod
     def _last_seen(request) -> float | None:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from elicense.models.licence_state import LicenceState, in_force_filter, licence_state
+from portal.permissions import is_city_wide, is_enterprise_user
 
 
 def new_public_id() -> str:
@@ -44,6 +45,15 @@ LIVE = (CertificateStatus.PENDING_SIGNATURE, CertificateStatus.ACTIVE)
 class CertificateQuerySet(models.QuerySet):
     def of_holder(self, uscc: str):
         return self.filter(holder_uscc=uscc)
+
+    def visible_to(self, user):
+        """Certificates a user may read: the holder's enterprise users their own,
+        city-wide staff every holder's, anyone else none (out of scope answers 404)."""
+        if is_city_wide(user):
+            return self
+        if is_enterprise_user(user):
+            return self.of_holder(user.entity_uscc)
+        return self.none()
 
     def heads(self):
         """The latest version of each certificate (not replaced by a newer one)."""

@@ -7,8 +7,8 @@ from django.utils import timezone
 from elicense.models import Authorisation
 from elicense.permissions import require
 from portal.audit import record_event
-from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
+from portal.permissions import is_enterprise, of_entity
 
 
 @transaction.atomic
@@ -16,7 +16,7 @@ def grant_authorisation(*, acting_user, agent, scope, valid_from, valid_to) -> A
     """The legal representative authorises an agent of the same entity for a scope and period."""
     require(acting_user, "elicense.manage_authorisations")
     errors = {}
-    if agent.role != Role.ENTERPRISE or agent.entity_uscc != acting_user.entity_uscc:
+    if not (is_enterprise(agent) and of_entity(agent, acting_user.entity_uscc)):
         errors["agent"] = "被授权人必须是本企业的用户。"
     elif agent.enterprise_capacity != EnterpriseCapacity.AGENT:
         errors["agent"] = "法定代表人无需授权，请选择经办人。"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from elicense.models import ChallengeStatus, LoginChallenge
 from elicense.models.login_challenges import hash_token
 from portal.audit import current_client_address, record_event
-from portal.models import Role
+from portal.permissions import is_enterprise
 
 CHALLENGE_SECONDS = 120
 
@@ -41,7 +41,7 @@ def _live(challenge: LoginChallenge, now) -> bool:
 @transaction.atomic
 def decide_login_challenge(*, acting_user, token: str, approve: bool) -> LoginChallenge:
     """The signed-in enterprise user confirms or refuses a challenge on the phone."""
-    if acting_user.role != Role.ENTERPRISE:
+    if not is_enterprise(acting_user):
         raise PermissionDenied("只有企业用户可以扫码登录。")
     challenge = (
         LoginChallenge.objects.select_for_update()

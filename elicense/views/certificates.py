@@ -20,15 +20,11 @@ from elicense.models import (
     Verification,
 )
 from elicense.pdf import pdf_path, printable_context
-from elicense.permissions import require
+from elicense.permissions import is_scanner, require
 from elicense.services import issue_presentation_code
 from elicense.services.documents import pdf_ready, public_url, request_certificate_pdf
 from elicense.verification import check_certificate, live_result, verify_token
 from portal.access import require_enterprise
-from portal.models import Role
-
-#: Who may use the scan page: window staff and the bureau's officers.
-SCANNER_ROLES = {Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}
 
 
 def holder_certificates(uscc: str):
@@ -144,7 +140,7 @@ def presentation_code(request):
 @require_http_methods(["GET", "POST"])
 def scan(request):
     """The clerk's scan page: scanner-gun input (keyboard wedge + Enter) verified at once."""
-    if request.user.role not in SCANNER_ROLES:
+    if not is_scanner(request.user):
         raise Http404
     form = ScanForm(request.POST or None)
     outcome = None
@@ -178,10 +174,9 @@ def _clerk_label(user) -> str:
 def _own_certificate(request, public_id) -> Certificate:
     """A certificate the user may print: its holder's enterprise users (404 for anyone
     else's), or city-wide staff; then ``elicense.print_certificate`` (403 with the reason)."""
-    certificate = get_object_or_404(Certificate, public_id=public_id)
     user = request.user
-    own = user.role == Role.ENTERPRISE and user.entity_uscc == certificate.holder_uscc
-    if not (own or user.is_city_wide) or not certificate.signature:
+    certificate = get_object_or_404(Certificate.objects.visible_to(user), public_id=public_id)
+    if not certificate.signature:
         raise Http404
     require(user, "elicense.print_certificate")
     return certificate

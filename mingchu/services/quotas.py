@@ -9,7 +9,8 @@ from mingchu.models import (
 )
 from mingchu.models.quotas import QUOTA_FIELDS, YEARS
 from portal.audit import record_event
-from portal.models import District, Role
+from portal.models import District
+from portal.permissions import allows
 
 
 @transaction.atomic
@@ -24,7 +25,7 @@ def set_year_quotas(
     year, so from now on new demo stores are selected for it and the pages open on it.
     Writes ``quota.set`` for each district, with the reason.
     """
-    if acting_user.role != Role.CITY_OFFICER:
+    if not allows(acting_user, "mingchu.set_quotas"):
         raise PermissionDenied("只有市局人员可以设定年度布点。")
     reason = (reason or "").strip()
     if not reason:
@@ -71,7 +72,7 @@ def set_year_quotas(
 @transaction.atomic
 def adjust_quota(*, acting_user, quota, reason: str, **values) -> DistrictQuota:
     """A city officer changes a district's quota; every changed figure is kept with the reason."""
-    if acting_user.role != Role.CITY_OFFICER:
+    if not allows(acting_user, "mingchu.set_quotas"):
         raise PermissionDenied("只有市局人员可以调整布点数量。")
     reason = (reason or "").strip()
     if not reason:

@@ -17,6 +17,7 @@ from mingchu.queries.reports import due_at, registry_figures
 from portal import outbox
 from portal.audit import record_event
 from portal.models import District, Role, User
+from portal.permissions import allows
 from portal.services import notify_users
 
 EDITABLE = (
@@ -26,7 +27,7 @@ EDITABLE = (
 
 
 def _require_officer_of(user, district_id):
-    if user.role != Role.DISTRICT_OFFICER or user.district_id != district_id:
+    if not allows(user, "mingchu.file_report", district_id):
         raise PermissionDenied("只有本区区局人员可以填报本区报表。")
 
 
@@ -126,7 +127,7 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
 @transaction.atomic
 def return_report(*, acting_user, report, reason: str) -> MonthlyReport:
     """The city returns a submitted report for correction, with a reason."""
-    if acting_user.role != Role.CITY_OFFICER:
+    if not allows(acting_user, "mingchu.return_report"):
         raise PermissionDenied("只有市局人员可以退回报表。")
     if not (reason or "").strip():
         raise ValidationError({"reason": "退回须填写原因。"})

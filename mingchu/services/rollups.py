@@ -19,10 +19,8 @@ from mingchu.queries.rollups import (
     with_figures,
 )
 from portal.audit import record_event
-from portal.models import Role
+from portal.permissions import allows
 
-#: Who may build a roll-up by hand; the monthly beat run has no acting user.
-BUILDERS = (Role.CITY_OFFICER, Role.ADMINISTRATOR)
 REVISION_ATTEMPTS = 5
 
 
@@ -105,7 +103,7 @@ def build_city_rollup(*, acting_user=None, year: int, month: int) -> CityRollup:
     constraint and the loser retries with the next number inside a savepoint. Writes the
     audit event ``rollup.built`` (actor None: the monthly beat run).
     """
-    if acting_user is not None and not (acting_user.role in BUILDERS or acting_user.is_superuser):
+    if acting_user is not None and not allows(acting_user, "mingchu.build_rollup"):
         raise PermissionDenied("只有市局人员可以生成全市汇总。")
     if not 1 <= month <= 12:
         raise ValidationError({"month": "月份须在1至12之间。"})

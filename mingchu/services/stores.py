@@ -20,7 +20,7 @@ from mingchu.models import (
 )
 from portal.audit import diff, record_event
 from portal.identifiers import validate_food_permit_number
-from portal.models import Role
+from portal.permissions import allows
 
 #: The change feed's kind for the 明厨亮灶 mark on a holder's shop-page badge.
 MARK_KIND = "mingchu_mark"
@@ -56,7 +56,7 @@ def register_demo_store(
     """
     selected_on = _stage_date(selected_on, after=None)
     year = year or DistrictQuota.objects.project_year()
-    if acting_user.role != Role.DISTRICT_OFFICER or not acting_user.district_id:
+    if not allows(acting_user, "mingchu.register_stores"):
         raise PermissionDenied("只有区局人员可以登记示范店。")
     try:
         number = validate_food_permit_number(food_licence_number)
@@ -99,7 +99,7 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
     (default today): never in the future nor before the stage it follows, so the trend
     charts, which read these dates, stay in order."""
     store = DemoStore.objects.visible_to(acting_user).select_for_update().get(pk=store.pk)
-    if acting_user.role != Role.DISTRICT_OFFICER:
+    if not allows(acting_user, "mingchu.maintain_stores"):
         raise PermissionDenied("只有区局人员可以更新建设进度。")
     last = store.stage_history.order_by("-on").values_list("on", flat=True).first()
     on = _stage_date(on, after=last)
@@ -130,7 +130,7 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
 
 
 def _store_for_officer(acting_user, store) -> DemoStore:
-    if acting_user.role != Role.DISTRICT_OFFICER:
+    if not allows(acting_user, "mingchu.maintain_stores"):
         raise PermissionDenied("只有区局人员可以维护示范店。")
     return DemoStore.objects.visible_to(acting_user).select_for_update().get(pk=store.pk)
 

@@ -19,7 +19,8 @@ from mingchu.services.imports import (
 )
 from mingchu.views.common import require_reader, selected_year
 from portal.forms import add_service_errors
-from portal.models import District, Role
+from portal.models import District
+from portal.permissions import allows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,7 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 @require_http_methods(["GET", "POST"])
 def store_import(request):
-    if request.user.role != Role.DISTRICT_OFFICER or not request.user.district_id:
+    if not allows(request.user, "mingchu.register_stores"):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     row_errors = []

@@ -18,15 +18,12 @@ from mingchu.services.reports import open_report, return_report, save_report, su
 from mingchu.views.common import check_period
 from mingchu.views.report_xlsx import report_xlsx
 from portal.forms import add_service_errors
-from portal.models import District, Role
-
-
-def _is_district_officer(user) -> bool:
-    return user.role == Role.DISTRICT_OFFICER and bool(user.district_id)
+from portal.models import District
+from portal.permissions import allows, is_district_bound_officer
 
 
 def _visible_report(request, pk) -> MonthlyReport:
-    if not (_is_district_officer(request.user) or request.user.is_city_wide):
+    if not allows(request.user, "mingchu.read"):
         raise Http404
     reports = MonthlyReport.objects.visible_to(request.user).select_related("district")
     return get_object_or_404(reports, pk=pk)
@@ -77,7 +74,7 @@ def report_list(request):
     user = request.user
     now = timezone.now()
     today = timezone.localdate()
-    if _is_district_officer(user):
+    if is_district_bound_officer(user):
         reports = [
             _with_deadline(report, now)
             for report in MonthlyReport.objects.visible_to(user).select_related("district")
@@ -123,7 +120,7 @@ def report_list(request):
 @require_POST
 def report_open(request):
     """Open the district's report for the current month, or for the month chosen."""
-    if not _is_district_officer(request.user):
+    if not is_district_bound_officer(request.user):
         raise Http404
     if "month" in request.POST:
         form = OpenForm(request.POST)
@@ -145,7 +142,7 @@ def report_open(request):
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk):
     """The 附件3 form: 保存 keeps a draft, 上报 saves and submits; read-only once submitted."""
-    if not _is_district_officer(request.user):
+    if not is_district_bound_officer(request.user):
         raise Http404
     report = _visible_report(request, pk)
     locked = report.status == ReportStatus.SUBMITTED
@@ -250,7 +247,9 @@ def report_month(request, year, month):
 def report_detail(request, pk):
     """One report as the city reads it, with its history; city officers 退回修改 here."""
     report = _visible_report(request, pk)
-    can_return = request.user.role == Role.CITY_OFFICER and report.status == ReportStatus.SUBMITTED
+    can_return = (
+        allows(request.user, "mingchu.return_report") and report.status == ReportStatus.SUBMITTED
+    )
     form = ReturnForm(request.POST or None) if can_return else None
     if request.method == "POST":
         if form is None:

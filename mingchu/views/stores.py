@@ -14,7 +14,7 @@ from mingchu.services import advance_store_stage, register_demo_store
 from mingchu.views.common import require_reader, selected_year
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
-from portal.models import Role
+from portal.permissions import allows
 
 #: Selecting a store is answered once per form token (portal.idempotency).
 REGISTER = "mingchu.demo_store.register"
@@ -28,7 +28,7 @@ def store_list(request):
     year = selected_year(request)
     project_year = DistrictQuota.objects.project_year()
     stores = DemoStore.objects.visible_to(request.user).filter(year=year)
-    is_officer = request.user.role == Role.DISTRICT_OFFICER
+    is_officer = allows(request.user, "mingchu.maintain_stores")
     form = StoreForm(request.POST or None) if is_officer and year == project_year else None
     if request.method == "POST":
         if form is None:
@@ -68,7 +68,7 @@ def store_list(request):
 @require_POST
 def store_advance(request, pk):
     store = get_object_or_404(DemoStore.objects.visible_to(request.user), pk=pk)
-    if request.user.role != Role.DISTRICT_OFFICER:
+    if not allows(request.user, "mingchu.maintain_stores"):
         raise Http404
     dated = StageDateForm(request.POST)
     try:

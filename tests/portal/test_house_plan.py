@@ -3,6 +3,7 @@ where a change goes. These tests read the source tree; they fail on a module out
 skeleton, a form class defined in a view module, or an import from a higher layer."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,4 +143,73 @@ def test_no_app_imports_from_a_higher_layer():
     assert upward == [], (
         "an app imports only from lower layers (portal <- elicense <- licensing <- "
         f"yiyeyizheng, mingchu; config on top); ask through portal.hooks instead: {upward}"
+    )
+
+
+#: Attributes that say who a user is; only a ``permissions.py`` reads them (ADR 0030).
+ROLE_FLAGS = {"is_staff", "is_superuser"}
+
+
+def _is_role_attribute(node: ast.expr) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr == "role"
+    return (
+        isinstance(node, ast.Call)
+        and ast.unparse(node.func) == "getattr"
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and node.args[1].value in {"role", *ROLE_FLAGS}
+    )
+
+
+def role_checks(source: str) -> list[str]:
+    """Where ``source`` compares a user's role or reads ``is_staff`` / ``is_superuser``
+    (setting them, as a seeder does, is not a check)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and any(
+            map(_is_role_attribute, [node.left, *node.comparators])
+        ):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr in ROLE_FLAGS
+            and isinstance(node.ctx, ast.Load)
+        ):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_role_check_finder_finds_role_checks():
+    source = (
+        "if user.role == Role.CITY_OFFICER: pass\n"
+        "ok = request.user.role in SCANNERS\n"
+        "ok = getattr(user, 'role', None) != 'x'\n"
+        "ok = user.is_superuser or user.is_staff\n"
+        "user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR\n"
+        "User.objects.filter(role=Role.ENTERPRISE)\n"
+    )
+    assert [line.split(":")[0] for line in role_checks(source)] == ["1", "2", "3", "4", "4"]
+
+
+#: A role compared in a template: ``{% if user.role == "window_clerk" %}``, ``user.is_staff``.
+TEMPLATE_ROLE_CHECK = re.compile(r"\.role\b(?!_)|\.is_staff\b|\.is_superuser\b")
+
+
+def test_only_permissions_modules_look_at_roles():
+    """Views, services, models (their visible_to included) and templates ask the named
+    predicates of the apps' permissions.py; no other module compares ``user.role``."""
+    found = []
+    for app in (*APPS, "config"):
+        for path in _python_files(app):
+            if path.name == "permissions.py":
+                continue
+            found += [f"{_relative(path)}:{hit}" for hit in role_checks(path.read_text("utf-8"))]
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if TEMPLATE_ROLE_CHECK.search(line):
+                found.append(f"{_relative(path)}:{number}: {line.strip()}")
+    assert found == [], (
+        "role checks belong in the app's permissions.py as named predicates (ADR 0030); "
+        f"ask them with portal.permissions.allows, the predicate, or {{% test_rule %}}: {found}"
     )

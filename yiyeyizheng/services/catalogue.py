@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from portal.audit import diff, record_event
-from portal.models import Department, Role
+from portal.models import Department
 from yiyeyizheng.models import (
     BusinessFormat,
     CatalogueVersion,
@@ -23,6 +23,7 @@ from yiyeyizheng.models import (
     VersionStatus,
 )
 from yiyeyizheng.models.rule_schema import validate_rule
+from yiyeyizheng.permissions import is_catalogue_admin
 from yiyeyizheng.services.importing import CatalogueRow, department_words
 from yiyeyizheng.services.remarks import parse_remark
 
@@ -50,7 +51,7 @@ def require_catalogue_admin(acting_user) -> None:
     """Only administrators (or the system, ``None``) maintain the catalogue."""
     if acting_user is None:
         return
-    if not (acting_user.is_superuser or acting_user.role == Role.ADMINISTRATOR):
+    if not is_catalogue_admin(acting_user):
         raise PermissionDenied("只有系统管理员可以维护一业一证目录。")
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.audit import ElicenseAction
 from elicense.models import Authorisation
 from elicense.permissions import require
 from portal.audit import record_event
@@ -38,7 +39,7 @@ def grant_authorisation(*, acting_user, agent, scope, valid_from, valid_to) -> A
     )
     record_event(
         actor=acting_user,
-        action="authorisation.granted",
+        action=ElicenseAction.AUTHORISATION_GRANTED,
         obj=authorisation,
         changes={"agent": agent.get_username(), "scope": scope.path, "valid_to": valid_to},
     )
@@ -59,7 +60,7 @@ def revoke_authorisation(*, acting_user, authorisation, reason) -> Authorisation
     authorisation.save()
     record_event(
         actor=acting_user,
-        action="authorisation.revoked",
+        action=ElicenseAction.AUTHORISATION_REVOKED,
         obj=authorisation,
         changes={"reason": reason},
     )

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from elicense import crypto
+from elicense.audit import ElicenseAction
 from elicense.models import KeyAlgorithm, SigningKey, SigningKeyStatus
 from portal.audit import record_event
 
@@ -24,7 +25,7 @@ def _create(acting_user, algorithm: KeyAlgorithm) -> SigningKey:
     )
     record_event(
         actor=acting_user,
-        action="signing_key.created",
+        action=ElicenseAction.SIGNING_KEY_CREATED,
         obj=key,
         changes={"kid": key.kid, "algorithm": algorithm.value},
     )
@@ -43,7 +44,12 @@ def create_signing_key(*, acting_user=None, algorithm=KeyAlgorithm.ED25519) -> S
 def _retire(key: SigningKey, acting_user) -> None:
     key.status, key.retired_at = SigningKeyStatus.RETIRED, timezone.now()
     key.save(update_fields=["status", "retired_at"])
-    record_event(actor=acting_user, action="signing_key.retired", obj=key, changes={"kid": key.kid})
+    record_event(
+        actor=acting_user,
+        action=ElicenseAction.SIGNING_KEY_RETIRED,
+        obj=key,
+        changes={"kid": key.kid},
+    )
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.audit import ElicenseAction
 from elicense.models import RelyingParty, RelyingPartyStatus
 from elicense.models.relying_parties import Need, hash_api_key
 from portal.audit import record_event
@@ -30,7 +31,7 @@ def apply_for_access(*, acting_user=None, matters=(), **fields) -> RelyingParty:
     party.matters.set(matters)
     record_event(
         actor=acting_user,
-        action="relying_party.applied",
+        action=ElicenseAction.RELYING_PARTY_APPLIED,
         obj=party,
         changes={"org_name": party.org_name, "system_name": party.system_name},
     )
@@ -52,7 +53,7 @@ def approve_relying_party(*, acting_user, party, reason="") -> tuple[RelyingPart
     party.save()
     record_event(
         actor=acting_user,
-        action="relying_party.approved",
+        action=ElicenseAction.RELYING_PARTY_APPROVED,
         obj=party,
         changes={"key_prefix": party.api_key_prefix},
     )
@@ -70,7 +71,10 @@ def reject_relying_party(*, acting_user, party, reason) -> RelyingParty:
     party.reject(by=acting_user, at=timezone.now(), reason=reason.strip())
     party.save()
     record_event(
-        actor=acting_user, action="relying_party.rejected", obj=party, changes={"reason": reason}
+        actor=acting_user,
+        action=ElicenseAction.RELYING_PARTY_REJECTED,
+        obj=party,
+        changes={"reason": reason},
     )
     return party
 
@@ -86,7 +90,7 @@ def rotate_api_key(*, acting_user, party) -> tuple[RelyingParty, str]:
     party.save()
     record_event(
         actor=acting_user,
-        action="relying_party.key_rotated",
+        action=ElicenseAction.RELYING_PARTY_KEY_ROTATED,
         obj=party,
         changes={"old": old_prefix, "new": party.api_key_prefix},
     )
@@ -101,7 +105,9 @@ def require_sm2_signatures(*, acting_user, party, required: bool) -> RelyingPart
     party.save(update_fields=["require_sm2"])
     record_event(
         actor=acting_user,
-        action="relying_party.sm2_required" if required else "relying_party.sm2_not_required",
+        action=ElicenseAction.RELYING_PARTY_SM2_REQUIRED
+        if required
+        else ElicenseAction.RELYING_PARTY_SM2_NOT_REQUIRED,
         obj=party,
         changes={"require_sm2": required},
     )
@@ -118,7 +124,10 @@ def revoke_api_key(*, acting_user, party, reason) -> RelyingParty:
     party.api_key_hash = ""
     party.save()
     record_event(
-        actor=acting_user, action="relying_party.suspended", obj=party, changes={"reason": reason}
+        actor=acting_user,
+        action=ElicenseAction.RELYING_PARTY_SUSPENDED,
+        obj=party,
+        changes={"reason": reason},
     )
     return party
 

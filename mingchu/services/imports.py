@@ -19,6 +19,7 @@ from openpyxl.utils.datetime import from_excel
 
 from licensing import tabular
 from licensing.models import FoodLicence
+from mingchu.audit import MingchuAction
 from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, Stage
 from mingchu.models.quotas import YEARS
 from mingchu.services.stores import advance_store_stage, register_demo_store, update_demo_store
@@ -258,7 +259,7 @@ def import_store_table(*, acting_user, rows: list[TableRow], year: int | None = 
     }
     record_event(
         actor=acting_user,
-        action="demo_store.table_imported",
+        action=MingchuAction.DEMO_STORE_TABLE_IMPORTED,
         obj=acting_user.district,
         changes=summary,
     )

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from mingchu.audit import MingchuAction
 from mingchu.models import (
     DistrictQuota,
     QuotaChange,
@@ -58,7 +59,7 @@ def set_year_quotas(
         created.append(quota)
         record_event(
             actor=acting_user,
-            action="quota.set",
+            action=MingchuAction.QUOTA_SET,
             obj=quota,
             changes={
                 "food_court": quota.food_court,
@@ -101,6 +102,9 @@ def adjust_quota(*, acting_user, quota, reason: str, **values) -> DistrictQuota:
         raise ValidationError("数量没有变化。")
     quota.save()
     record_event(
-        actor=acting_user, action="quota.adjusted", obj=quota, changes={**changes, "reason": reason}
+        actor=acting_user,
+        action=MingchuAction.QUOTA_ADJUSTED,
+        obj=quota,
+        changes={**changes, "reason": reason},
     )
     return quota

@@ -11,6 +11,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
+from mingchu.audit import MingchuAction
 from mingchu.models import MonthlyReport, ReportReminder, ReportStatus, ReportVersion
 from mingchu.models.quotas import YEARS
 from mingchu.queries.reports import due_at, registry_figures
@@ -51,7 +52,9 @@ def open_report(*, acting_user, year: int, month: int) -> MonthlyReport:
         defaults={"registry": figures, **figures},
     )
     if created:
-        record_event(actor=acting_user, action="report.opened", obj=report, changes=figures)
+        record_event(
+            actor=acting_user, action=MingchuAction.REPORT_OPENED, obj=report, changes=figures
+        )
     return report
 
 
@@ -80,7 +83,10 @@ def save_report(*, acting_user, report, expected_version: int, **fields) -> Mont
     report.version += 1
     report.save()
     record_event(
-        actor=acting_user, action="report.saved", obj=report, changes={"fields": sorted(fields)}
+        actor=acting_user,
+        action=MingchuAction.REPORT_SAVED,
+        obj=report,
+        changes={"fields": sorted(fields)},
     )
     return report
 
@@ -117,7 +123,7 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
     )
     record_event(
         actor=acting_user,
-        action="report.submitted",
+        action=MingchuAction.REPORT_SUBMITTED,
         obj=report,
         changes={"late": report.is_late, "differences": report.differences()},
     )
@@ -138,7 +144,10 @@ def return_report(*, acting_user, report, reason: str) -> MonthlyReport:
     report.version += 1
     report.save()
     record_event(
-        actor=acting_user, action="report.returned", obj=report, changes={"reason": reason}
+        actor=acting_user,
+        action=MingchuAction.REPORT_RETURNED,
+        obj=report,
+        changes={"reason": reason},
     )
     return report
 
@@ -196,7 +205,7 @@ def _remind_district(*, district, year: int, month: int) -> ReportReminder | Non
             )
             record_event(
                 actor=None,
-                action="report.reminded",
+                action=MingchuAction.REPORT_REMINDED,
                 obj=reminder,
                 changes={"due": due.date().isoformat(), "notified": notified},
             )

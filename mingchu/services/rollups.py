@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from mingchu.audit import MingchuAction
 from mingchu.models import CityRollup, MonthlyReport, ReportStatus
 from mingchu.models.reports import FIGURES as REPORTED_FIGURES
 from mingchu.models.reports import figure_differences
@@ -125,7 +126,7 @@ def build_city_rollup(*, acting_user=None, year: int, month: int) -> CityRollup:
         raise IntegrityError(f"no free revision for {year}-{month} after retries")
     record_event(
         actor=acting_user,
-        action="rollup.built",
+        action=MingchuAction.ROLLUP_BUILT,
         obj=rollup,
         changes={
             "revision": revision,

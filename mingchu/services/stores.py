@@ -8,6 +8,7 @@ from elicense.models.changes import ChangeType
 from elicense.models.licence_state import LicenceState
 from elicense.services.changes import record_change
 from licensing.models import FoodLicence, FoodSubjectType
+from mingchu.audit import MingchuAction
 from mingchu.models import (
     Camera,
     ControlPoint,
@@ -88,7 +89,10 @@ def register_demo_store(
         store=store, stage=store.stage, on=selected_on, changed_by=acting_user
     )
     record_event(
-        actor=acting_user, action="demo_store.registered", obj=store, changes={"licence": number}
+        actor=acting_user,
+        action=MingchuAction.DEMO_STORE_REGISTERED,
+        obj=store,
+        changes={"licence": number},
     )
     return store
 
@@ -114,7 +118,7 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
     StageChange.objects.create(store=store, stage=store.stage, on=on, changed_by=acting_user)
     record_event(
         actor=acting_user,
-        action="demo_store.stage_advanced",
+        action=MingchuAction.DEMO_STORE_STAGE_ADVANCED,
         obj=store,
         changes={"stage": [before, store.stage]},
     )
@@ -153,7 +157,7 @@ def add_camera(*, acting_user, store, position: str, control_points, installed_o
     )
     record_event(
         actor=acting_user,
-        action="demo_store.camera_added",
+        action=MingchuAction.DEMO_STORE_CAMERA_ADDED,
         obj=store,
         changes={"position": position, "control_points": points},
     )
@@ -176,7 +180,7 @@ def connect_platform(
     )
     record_event(
         actor=acting_user,
-        action="demo_store.platform_connected",
+        action=MingchuAction.DEMO_STORE_PLATFORM_CONNECTED,
         obj=store,
         changes={"platform": platform, "shop_id": shop_id, "on": connected_on},
     )
@@ -193,7 +197,7 @@ def set_video_stream(*, acting_user, store, url: str) -> DemoStore:
     store.save(update_fields=["video_stream_url"])
     record_event(
         actor=acting_user,
-        action="demo_store.video_stream_set",
+        action=MingchuAction.DEMO_STORE_VIDEO_STREAM_SET,
         obj=store,
         changes={"video_stream_url": [before, store.video_stream_url]},
     )
@@ -219,5 +223,7 @@ def update_demo_store(*, acting_user, store, location_type, expected_completion)
     for field, (_, new) in changes.items():
         setattr(store, field, new)
     store.save(update_fields=list(changes))
-    record_event(actor=acting_user, action="demo_store.updated", obj=store, changes=changes)
+    record_event(
+        actor=acting_user, action=MingchuAction.DEMO_STORE_UPDATED, obj=store, changes=changes
+    )
     return store

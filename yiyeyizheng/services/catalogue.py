@@ -14,6 +14,7 @@ from django_fsm import can_proceed
 
 from portal.audit import diff, record_event
 from portal.models import Department
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import (
     BusinessFormat,
     CatalogueVersion,
@@ -142,7 +143,7 @@ def import_catalogue(*, acting_user, rows: list[CatalogueRow], edition: str, sou
                 result.kind_to_check.append(entry)
     record_event(
         actor=acting_user,
-        action="catalogue.imported",
+        action=YiyeyizhengAction.CATALOGUE_IMPORTED,
         obj=version,
         changes={
             "edition": edition,
@@ -174,7 +175,7 @@ def publish_version(*, acting_user, version: CatalogueVersion) -> CatalogueVersi
         previous.save()
         record_event(
             actor=acting_user,
-            action="catalogue.retired",
+            action=YiyeyizhengAction.CATALOGUE_RETIRED,
             obj=previous,
             changes={"status": ["published", "retired"], "replaced_by": version.pk},
         )
@@ -182,7 +183,7 @@ def publish_version(*, acting_user, version: CatalogueVersion) -> CatalogueVersi
     version.save()
     record_event(
         actor=acting_user,
-        action="catalogue.published",
+        action=YiyeyizhengAction.CATALOGUE_PUBLISHED,
         obj=version,
         changes={"status": ["draft", "published"], "replaces": previous.pk if previous else None},
     )
@@ -219,7 +220,7 @@ def copy_version(*, acting_user, version: CatalogueVersion, edition: str = "") -
             copy.departments.set(item.departments.all())
     record_event(
         actor=acting_user,
-        action="catalogue.copied",
+        action=YiyeyizhengAction.CATALOGUE_COPIED,
         obj=draft,
         changes={"based_on": source.pk, "edition": draft.edition},
     )
@@ -253,7 +254,12 @@ def update_format(*, acting_user, business_format: BusinessFormat, **values) -> 
     fmt.save()
     changes = diff(before, {k: str(getattr(fmt, k)) for k in values})
     if changes:
-        record_event(actor=acting_user, action="catalogue.format_changed", obj=fmt, changes=changes)
+        record_event(
+            actor=acting_user,
+            action=YiyeyizhengAction.CATALOGUE_FORMAT_CHANGED,
+            obj=fmt,
+            changes=changes,
+        )
     return fmt
 
 
@@ -299,7 +305,10 @@ def add_format_item(
     )
     item.departments.set(departments)
     record_event(
-        actor=acting_user, action="catalogue.item_added", obj=item, changes=_item_state(item)
+        actor=acting_user,
+        action=YiyeyizhengAction.CATALOGUE_ITEM_ADDED,
+        obj=item,
+        changes=_item_state(item),
     )
     return item
 
@@ -324,7 +333,12 @@ def update_format_item(*, acting_user, item: FormatItem, **values) -> FormatItem
         item.departments.set(departments)
     changes = diff(before, _item_state(item))
     if changes:
-        record_event(actor=acting_user, action="catalogue.item_changed", obj=item, changes=changes)
+        record_event(
+            actor=acting_user,
+            action=YiyeyizhengAction.CATALOGUE_ITEM_CHANGED,
+            obj=item,
+            changes=changes,
+        )
     return item
 
 
@@ -341,7 +355,10 @@ def remove_format_item(*, acting_user, item: FormatItem) -> None:
     item = FormatItem.objects.select_related("format__version", "permit").get(pk=item.pk)
     lock_draft(item.format.version)
     record_event(
-        actor=acting_user, action="catalogue.item_removed", obj=item, changes=_item_state(item)
+        actor=acting_user,
+        action=YiyeyizhengAction.CATALOGUE_ITEM_REMOVED,
+        obj=item,
+        changes=_item_state(item),
     )
     item.delete()
 
@@ -353,7 +370,7 @@ def discard_draft(*, acting_user, version: CatalogueVersion) -> None:
     version = lock_draft(version)
     record_event(
         actor=acting_user,
-        action="catalogue.discarded",
+        action=YiyeyizhengAction.CATALOGUE_DISCARDED,
         obj=version,
         changes={"edition": version.edition, "formats": version.formats.count()},
     )

@@ -16,6 +16,7 @@ from licensing.services import food
 from licensing.services.common import authority_name
 from licensing.services.food import five_year_validity_end
 from portal.audit import record_event
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import ApplicationKind, CompositeLicence, LicenceStatus
 from yiyeyizheng.services import numbering
 
@@ -143,7 +144,7 @@ def issue_licence(*, acting_user, application) -> CompositeLicence:
     )
     record_event(
         actor=acting_user,
-        action="yyz_licence.issued",
+        action=YiyeyizhengAction.YYZ_LICENCE_ISSUED,
         obj=licence,
         changes={
             "number": number,
@@ -197,13 +198,20 @@ def _carry_food_permit(acting_user, licence: CompositeLicence) -> None:
     )
 
 
+#: The composite licence's audit action by the status ``_end`` leaves it in.
+LICENCE_ENDED = {
+    LicenceStatus.CANCELLED: YiyeyizhengAction.YYZ_LICENCE_CANCELLED,
+    LicenceStatus.REVOKED: YiyeyizhengAction.YYZ_LICENCE_REVOKED,
+}
+
+
 def _end(*, acting_user, licence: CompositeLicence, how: str, reason: str, changes: dict):
     """End ``licence`` (``how`` is cancel or revoke) with its certificate and food permit."""
     getattr(licence, how)(at=timezone.now())
     licence.save()
     record_event(
         actor=acting_user,
-        action=f"yyz_licence.{licence.status}",
+        action=LICENCE_ENDED[licence.status],
         obj=licence,
         changes={"status": ["active", licence.status], **changes},
     )

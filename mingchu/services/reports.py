@@ -2,6 +2,7 @@
 remind the districts that have not reported as the deadline nears."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -109,7 +110,7 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
     if missing:
         raise ValidationError({f: "请填写。" for f in missing})
     now = timezone.now()
-    report.submit(at=now, late=now > due_at(report.year, report.month))
+    report.submit(at=now, late=report.late_at(now))
     report.version += 1
     report.save()
     content = model_to_dict(report, fields=[*EDITABLE, "registry"])
@@ -128,6 +129,35 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
         changes={"late": report.is_late, "differences": report.differences()},
     )
     return report
+
+
+@dataclass(frozen=True)
+class SaveAndSubmit:
+    """What 上报 on the form did: the saved report, submitted unless ``refusal`` says why not
+    (the draft is kept then, and the form shows the reason)."""
+
+    report: MonthlyReport
+    refusal: ValidationError | None = None
+
+
+@transaction.atomic
+def save_and_submit_report(
+    *, acting_user, report, expected_version: int, **fields
+) -> SaveAndSubmit:
+    """The form's 上报, in one transaction: save the draft, then submit it. A refused
+    submission (a figure unexplained, a contact missing) rolls back to the saved draft, which
+    commits with the refusal returned; a refused save (someone else's edit) raises."""
+    saved = save_report(
+        acting_user=acting_user, report=report, expected_version=expected_version, **fields
+    )
+    try:
+        with transaction.atomic():
+            submitted = submit_report(
+                acting_user=acting_user, report=saved, expected_version=saved.version
+            )
+    except ValidationError as refusal:
+        return SaveAndSubmit(report=MonthlyReport.objects.get(pk=saved.pk), refusal=refusal)
+    return SaveAndSubmit(report=submitted)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from mingchu.audit import MingchuAction
 from mingchu.models import CityRollup, MonthlyReport, ReportStatus
 from mingchu.models.reports import FIGURES as REPORTED_FIGURES
 from mingchu.models.reports import figure_differences
-from mingchu.queries.reports import as_of, due_at
+from mingchu.queries.reports import as_of, past_due
 from mingchu.queries.rollups import (
     ReportingStatus,
     district_rows,
@@ -77,7 +77,7 @@ def compute_rollup(*, year: int, month: int, now) -> tuple[list[dict], dict]:
     rows += [
         with_figures(row, {}) for row in district_rows(set(reports) - known, start=len(rows) + 1)
     ]
-    overdue = now > due_at(year, month)
+    overdue = past_due(year, month, now)
     for row in rows:
         row["report"] = _reporting(reports.get(row["district_code"]), row, overdue=overdue)
     return rows, _totals(rows)
@@ -88,8 +88,7 @@ def _totals(rows: list[dict]) -> dict:
     funds = [Decimal(row["report"]["funds_wan"]) for row in rows if row["report"]["funds_wan"]]
     totals["funds_wan"] = str(sum(funds, Decimal("0.00")))
     totals["reporting"] = {
-        status: sum(row["report"]["status"] == status for row in rows)
-        for status in ReportingStatus.ORDER
+        status: sum(row["report"]["status"] == status for row in rows) for status in ReportingStatus
     }
     totals["districts"] = len(rows)
     return totals

@@ -13,8 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mingchu.forms.reports import OpenForm, ReportForm, ReturnForm
 from mingchu.models import MonthlyReport, ReportStatus
-from mingchu.queries.reports import FIGURES, due_at, registry_figures
-from mingchu.services.reports import open_report, return_report, save_report, submit_report
+from mingchu.queries.reports import FIGURES, due_at, past_due, registry_figures
+from mingchu.services.reports import (
+    open_report,
+    return_report,
+    save_and_submit_report,
+    save_report,
+)
 from mingchu.views.common import check_period
 from mingchu.views.report_xlsx import report_xlsx
 from portal.forms import add_service_errors
@@ -31,8 +36,8 @@ def _visible_report(request, pk) -> MonthlyReport:
 
 def _with_deadline(report: MonthlyReport, now) -> MonthlyReport:
     """Attach the due date and whether an unsubmitted report is already overdue."""
-    report.due = due_at(report.year, report.month)
-    report.overdue = report.status != ReportStatus.SUBMITTED and now > report.due
+    report.due = report.due_at
+    report.overdue = report.overdue_at(now)
     return report
 
 
@@ -56,12 +61,11 @@ def _figures(values: dict, registry: dict) -> list[dict]:
 
 def _versions(report: MonthlyReport) -> list[dict]:
     """Every submitted version as it was, with its figures against the registry then."""
-    due = due_at(report.year, report.month)
     return [
         {
             "version": version,
             "content": version.content,
-            "late": version.submitted_at > due,
+            "late": report.late_at(version.submitted_at),
             "figures": _figures(version.content, version.content.get("registry", {})),
         }
         for version in report.versions.select_related("submitted_by").order_by("-number")
@@ -153,17 +157,15 @@ def report_edit(request, pk):
         )
     if request.method == "POST" and form is not None and form.is_valid():
         saved = None
+        edit = {"report": report, "expected_version": form.cleaned_data["version"]}
         try:
-            saved = save_report(
-                acting_user=request.user,
-                report=report,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
             if request.POST.get("action") == "submit":
-                saved = submit_report(
-                    acting_user=request.user, report=saved, expected_version=saved.version
-                )
+                outcome = save_and_submit_report(acting_user=request.user, **edit, **form.changes())
+                saved = outcome.report
+                if outcome.refusal is not None:
+                    raise outcome.refusal
+            else:
+                saved = save_report(acting_user=request.user, **edit, **form.changes())
         except ValidationError as error:
             if saved is not None:  # the draft was saved; only the submission was refused
                 data = request.POST.copy()
@@ -236,7 +238,7 @@ def report_month(request, year, month):
             "year": year,
             "month": month,
             "due": due,
-            "overdue": now > due,
+            "overdue": past_due(year, month, now),
             "submitted": sum(1 for r in reports.values() if r.status == ReportStatus.SUBMITTED),
         },
     )

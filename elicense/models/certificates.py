@@ -184,3 +184,14 @@ class Certificate(models.Model):
     def expire(self, *, at):
         """The validity period ended."""
         self.status_changed_at, self.status_reason = at, "有效期届满"
+
+
+def source_of(record) -> str:
+    """The ``source`` a register record's certificate carries (``app.model:pk``): how a
+    licence, a food licence or a composite licence finds its certificate."""
+    return f"{record._meta.label_lower}:{record.pk}"
+
+
+def certificate_of(record) -> Certificate | None:
+    """The certificate issued for a register record (its latest version), or None."""
+    return Certificate.objects.for_source(source_of(record)).first()

@@ -8,9 +8,9 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from elicense.api import ApiError, CertificateOut, ErrorOut, certificate_out
 from elicense.models import Certificate, CertificateKind
 from elicense.verification import check_certificate, live_result
-from licensing import tabular
 from licensing.models import BulkCheck, BulkCheckStatus, MarketEntity
 from licensing.services import create_bulk_check
+from portal import tabular
 from portal.idempotency import (
     REPLAYED_HEADER,
     IdempotencyKeyError,

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from elicense.models.licence_state import LicenceState
 from elicense.permissions import require
-from licensing import tabular
 from licensing.audit import LicensingAction
 from licensing.models import (
     BulkCheck,
@@ -22,7 +21,7 @@ from licensing.models import (
     MarketEntity,
     Verdict,
 )
-from portal import outbox
+from portal import outbox, tabular
 from portal.audit import record_event
 from portal.identifiers import (
     normalise_identifier,

@@ -4,11 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from licensing import certification
 from licensing.audit import LicensingAction
 from licensing.models import BusinessLicence, EntityType, MarketEntity
 from licensing.models.licences import BusinessLicenceStatus
-from licensing.services import food
+from licensing.services import certification, food
 from licensing.services.common import (
     authority_name,
     clean_uscc,

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from elicense.models.changes import ChangeType
 from elicense.services.changes import record_carried_permit_change
-from licensing import certification
 from licensing.audit import LicensingAction
 from licensing.models import (
     FoodBusinessItem,
@@ -16,6 +15,7 @@ from licensing.models import (
     FoodLicenceSerial,
     FoodSubjectType,
 )
+from licensing.services import certification
 from licensing.services.common import authority_name, lock_entity, require_active, require_clerk_of
 from portal.audit import diff, record_event
 from portal.identifiers import make_food_licence_number, same_text

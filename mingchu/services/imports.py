@@ -17,12 +17,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.datetime import from_excel
 
-from licensing import tabular
 from licensing.models import FoodLicence
 from mingchu.audit import MingchuAction
 from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, Stage
 from mingchu.models.quotas import YEARS
 from mingchu.services.stores import advance_store_stage, register_demo_store, update_demo_store
+from portal import tabular
 from portal.audit import record_event
 from portal.identifiers import same_text, validate_food_permit_number
 from portal.permissions import allows

@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from licensing import tabular
 from mingchu.forms.imports import ImportForm
 from mingchu.models import DemoStore
 from mingchu.services.imports import (
@@ -18,6 +17,7 @@ from mingchu.services.imports import (
     read_store_table,
 )
 from mingchu.views.common import require_reader, selected_year
+from portal import tabular
 from portal.forms import add_service_errors
 from portal.models import District
 from portal.permissions import allows

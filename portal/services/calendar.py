@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from portal.audit import PortalAction, record_event
+from portal.models.reference import YEARS
 
 #: The years a calendar may be entered for.
-CALENDAR_YEARS = range(2000, 2101)
+CALENDAR_YEARS = YEARS  # the one year range (portal.models.reference)
 
 
 @transaction.atomic

@@ -11,10 +11,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from elicense import ratelimit
 from elicense.services.relying_parties import create_relying_party
-from licensing import services, tabular
+from licensing import services
 from licensing.models import BulkCheck
+from portal import ratelimit, tabular
 from tests import hostile_xlsx as hostile
 from tests.factories import enterprise_user, register
 

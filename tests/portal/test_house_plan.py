@@ -54,6 +54,8 @@ NOT_YET_MOVED = {
     "portal/middleware.py": "request middleware named in settings",
     "portal/outbox.py": "the transactional outbox every app's services write to",
     "portal/outbox_health.py": "the outbox backlog readiness check",
+    "portal/ratelimit.py": "the one rate limiter (token bucket per key, Redis or per process)",
+    "portal/tabular.py": "tabular reading of uploads (CSV, .xlsx), bounded (ADR 0011)",
     "portal/taskbase.py": "the one Celery task base",
     "portal/workdays.py": "the working-day calendar every deadline asks",
     # The credential layer's own machinery; crypto.py is owned by the SM2 work.
@@ -63,12 +65,9 @@ NOT_YET_MOVED = {
     "elicense/health.py": "health checks of keys and the rate limiter",
     "elicense/pdf.py": "certificate PDF rendering, used by services/documents.py",
     "elicense/qr.py": "QR rendering, used by pages and PDFs",
-    "elicense/ratelimit.py": "the API rate limiter; one limiter moves to portal (issue 14)",
     "elicense/verification.py": "the one verification service (reads and logs)",
     # Contracts issue 14 re-homes in other apps; moving them is a rewrite, not a move.
-    "licensing/certification.py": "certificate lookup; becomes elicense's (issue 14)",
     "licensing/demo.py": "demo seeding helpers; move to a demo/ top layer (issue 14)",
-    "licensing/tabular.py": "tabular reading; moves to portal (issue 14)",
 }
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from elicense import services as elicense
 from elicense.models import Certificate, CertificateKind
+from elicense.models.certificates import certificate_of, source_of
 from licensing.models import FoodBusinessItem, FoodSubjectType
 from licensing.services import food
 from licensing.services.common import authority_name
@@ -26,14 +27,6 @@ FOOD_PERMIT = "食品经营许可"
 #: 主体业态 and 经营项目 of a carried food permit, by the format's 行业分类 (ADR 0018).
 FOOD_SUBJECT = {"餐饮业": (FoodSubjectType.CATERING, [FoodBusinessItem.HOT_FOOD])}
 FOOD_SUBJECT_DEFAULT = (FoodSubjectType.SALES, [FoodBusinessItem.PREPACKAGED])
-
-
-def source_of(licence: CompositeLicence) -> str:
-    return f"{licence._meta.label_lower}:{licence.pk}"
-
-
-def certificate_of(licence: CompositeLicence) -> Certificate | None:
-    return Certificate.objects.for_source(source_of(licence)).first()
 
 
 def licence_items(application, previous: CompositeLicence | None) -> list[dict]:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "licensing",
     "yiyeyizheng",
     "mingchu",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -26,8 +26,35 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+#: What a module-scoped fixture has loaded for the whole module (``shared_reference_data``,
+#: ``shared_catalogue``): the function-scoped fixtures then find it instead of loading it.
+SHARED: set[str] = set()
+
+
+@pytest.fixture(scope="module")
+def shared_reference_data(django_db_setup, django_db_blocker):
+    """The reference data loaded once for a whole module, in an outer transaction that is
+    rolled back when the module ends; each test runs in a savepoint inside it (pytest-django's
+    ``db``), so what a test writes is still rolled back after the test. For modules without
+    transactional tests: a module opts in with ``pytest.mark.usefixtures``."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        call_command("loaddata", "districts", "departments", "matters", verbosity=0)
+    SHARED.add("reference_data")
+    yield
+    SHARED.discard("reference_data")
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
 def reference_data(db):
+    if "reference_data" in SHARED:
+        return
     call_command("loaddata", "districts", "departments", "matters", verbosity=0)
 
 

@@ -33,7 +33,8 @@ from tests.factories import enterprise_user, register
 from tests.yiyeyizheng.conftest import STORE_ANSWERS, STORE_SEQ, complete, licensed, pdf_upload
 from yiyeyizheng.services import applications, attachments, changes
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 ANY, FOOD, YYZ = "any matter", "电子政务/市场监管/食品经营许可", "电子政务/市场监管/一业一证"
 LEGAL_NAME = "钱法人"

@@ -21,6 +21,9 @@ from tests.yiyeyizheng.conftest import licensed
 from yiyeyizheng.models import LicenceStatus
 from yiyeyizheng.services.licences import certificate_of
 
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
+
 
 @pytest.fixture
 def licence(owner, xuhui_clerk, store_format, samr_reviewer, tobacco_reviewer, signing_key):

@@ -15,7 +15,8 @@ from licensing.services.bulk import HEADER
 from portal import ratelimit
 from tests.factories import issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 @pytest.fixture

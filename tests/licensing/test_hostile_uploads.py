@@ -18,7 +18,8 @@ from portal import ratelimit, tabular
 from tests import hostile_xlsx as hostile
 from tests.factories import enterprise_user, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 #: What the issue allows a hostile upload to cost.
 MAX_SECONDS = 5

@@ -3,9 +3,7 @@
 Reads only; ``mingchu.services.rollups.build_city_rollup`` writes the revisions.
 """
 
-import dataclasses
 import datetime
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
@@ -53,70 +51,28 @@ def percent(part: int, whole: int) -> float | None:
     return float((Decimal(100 * part) / Decimal(whole)).quantize(TENTH, ROUND_HALF_UP))
 
 
-@dataclass
-class Figures:
-    """Quota and registry figures with their percentages of the quota total: a dashboard
-    cell, a district's row (``RegistryRow``) or the city totals (``sum_rows``)."""
-
-    quota_food_court: int = 0
-    quota_other: int = 0
-    quota_total: int = 0
-    stores_selected: int = 0
-    video_installed: int = 0
-    platform_connected: int = 0
-    completed: int = 0
-    stores_selected_pct: float | None = None
-    video_installed_pct: float | None = None
-    platform_connected_pct: float | None = None
-    completed_pct: float | None = None
-
-    def figure(self, key: str) -> int:
-        """A figure by its name in ``FIGURE_LABELS`` (the charts' series)."""
-        return getattr(self, key)
-
-    def as_stored(self) -> dict:
-        """The figures as a stored roll-up keeps them (JSON)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(Figures)}
-
-
-@dataclass
-class RegistryRow(Figures):
-    """One district's quota and registry figures, in 附件1 order (``sort_order``)."""
-
-    sort_order: int = 0
-    district_code: str = ""
-    district_name: str = ""
-    #: The district dashboard's address, set by the page that links it (not stored).
-    dashboard_url: str = ""
-
-    def as_stored(self) -> dict:
-        row = {"sort_order": self.sort_order, "district_code": self.district_code}
-        return row | {"district_name": self.district_name} | super().as_stored()
-
-
-def with_figures(row: Figures, counts: dict) -> Figures:
-    """Set the registry counts and their percentages of the quota total on a row."""
-    for figure in FIGURES:
-        setattr(row, figure, counts.get(figure, 0))
-        setattr(row, f"{figure}_pct", percent(getattr(row, figure), row.quota_total))
+def with_figures(row: dict, counts: dict) -> dict:
+    """Add the registry counts and their percentages of the quota total to a row."""
+    row.update({figure: counts.get(figure, 0) for figure in FIGURES})
+    row.update({f"{figure}_pct": percent(row[figure], row["quota_total"]) for figure in FIGURES})
     return row
 
 
-def district_rows(codes, *, start: int) -> list[RegistryRow]:
+def district_rows(codes, *, start: int) -> list[dict]:
     """Rows without a quota (zero) for districts that have stores or a report but no quota."""
     if not codes:
         return []
     return [
-        RegistryRow(
-            sort_order=order, district_code=district.code, district_name=district.short_name
-        )
+        {"sort_order": order, "district_code": district.code}
+        | {"district_name": district.short_name, "quota_food_court": 0}
+        | {"quota_other": 0, "quota_total": 0}
         for order, district in enumerate(District.objects.filter(code__in=codes), start=start)
     ]
 
 
 def registry_rows(
     *, year: int, district_id: str | None = None, on: datetime.date | None = None
-) -> list[RegistryRow]:
+) -> list[dict]:
     """Quota and registry figures per district in 附件1 order (the quota's 序号), then any
     district with stores but no quota. The figures stand at the end of the day ``on``
     (default today). Three queries: the quotas and the registry's two grouped queries
@@ -131,28 +87,29 @@ def registry_rows(
         )
     progress = stores.progress_by_district(on=on)
     rows = [
-        RegistryRow(
-            sort_order=order,
-            district_code=quota.district_id,
-            district_name=quota.district.short_name,
-            quota_food_court=quota.food_court,
-            quota_other=quota.other_areas,
-            quota_total=quota.total,
-        )
+        {
+            "sort_order": order,
+            "district_code": quota.district_id,
+            "district_name": quota.district.short_name,
+            "quota_food_court": quota.food_court,
+            "quota_other": quota.other_areas,
+            "quota_total": quota.total,
+        }
         for order, quota in enumerate(quotas, start=1)
     ]
-    rows += district_rows(set(progress) - {row.district_code for row in rows}, start=len(rows) + 1)
-    return [with_figures(row, progress.get(row.district_code, {})) for row in rows]
-
-
-def sum_rows(rows: list[Figures]) -> Figures:
-    """City totals of quota and registry figures, with percentages of the total quota."""
-    totals = Figures(
-        quota_food_court=sum(row.quota_food_court for row in rows),
-        quota_other=sum(row.quota_other for row in rows),
-        quota_total=sum(row.quota_total for row in rows),
+    rows += district_rows(
+        set(progress) - {row["district_code"] for row in rows}, start=len(rows) + 1
     )
-    return with_figures(totals, {f: sum(row.figure(f) for row in rows) for f in FIGURES})
+    return [with_figures(row, progress.get(row["district_code"], {})) for row in rows]
+
+
+def sum_rows(rows: list[dict]) -> dict:
+    """City totals of quota and registry figures, with percentages of the total quota."""
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("quota_food_court", "quota_other", "quota_total")
+    }
+    return with_figures(totals, {f: sum(row[f] for row in rows) for f in FIGURES})
 
 
 def previous_month(today: datetime.date) -> tuple[int, int]:

@@ -1,7 +1,5 @@
 """The city roll-up: each run stores a new, numbered revision of a month's summary."""
 
-import dataclasses
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,19 +25,7 @@ from portal.permissions import allows
 REVISION_ATTEMPTS = 5
 
 
-@dataclass
-class RollupReport:
-    """How a district's report for the month stands in a roll-up (stored with its row)."""
-
-    report_id: int | None = None
-    submitted_at: str | None = None
-    funds_wan: str | None = None
-    reported: dict | None = None
-    differences: dict = field(default_factory=dict)
-    status: str = ReportingStatus.PENDING
-
-
-def _reporting(report: dict | None, registry: dict, *, overdue: bool) -> RollupReport:
+def _reporting(report: dict | None, registry: dict, *, overdue: bool) -> dict:
     """The district's report for the month as the roll-up shows it.
 
     Only a report standing as submitted counts: its funds and figures are the latest
@@ -48,17 +34,20 @@ def _reporting(report: dict | None, registry: dict, *, overdue: bool) -> RollupR
     status (退回未重报), and no report (or a draft) is 未上报 once the deadline has passed
     and 未到期未报 before.
     """
-    entry = RollupReport(report_id=None if report is None else report["id"])
+    entry = {"report_id": None, "submitted_at": None, "funds_wan": None, "reported": None}
+    entry["differences"] = {}
+    if report is not None:
+        entry["report_id"] = report["id"]
     if report is not None and report["status"] == ReportStatus.SUBMITTED:
-        entry.status = ReportingStatus.LATE if report["is_late"] else ReportingStatus.ON_TIME
-        entry.submitted_at = report["submitted_at"].isoformat()
-        entry.funds_wan = str(report["funds_wan"])
-        entry.reported = {figure: report[figure] for figure in REPORTED_FIGURES}
-        entry.differences = figure_differences(report, registry)
+        entry["status"] = ReportingStatus.LATE if report["is_late"] else ReportingStatus.ON_TIME
+        entry["submitted_at"] = report["submitted_at"].isoformat()
+        entry["funds_wan"] = str(report["funds_wan"])
+        entry["reported"] = {field: report[field] for field in REPORTED_FIGURES}
+        entry["differences"] = figure_differences(report, registry)
     elif report is not None and report["status"] == ReportStatus.RETURNED:
-        entry.status = ReportingStatus.RETURNED
+        entry["status"] = ReportingStatus.RETURNED
     else:
-        entry.status = ReportingStatus.MISSING if overdue else ReportingStatus.PENDING
+        entry["status"] = ReportingStatus.MISSING if overdue else ReportingStatus.PENDING
     return entry
 
 
@@ -69,8 +58,7 @@ def compute_rollup(*, year: int, month: int, now) -> tuple[list[dict], dict]:
     Registry figures are the demo-store registry of the year as it stood at the month's end
     (``as_of``: today for the month under way), the figures the districts' reports were
     pre-filled with and are compared with; the month's reports give the reporting status,
-    funds and reported figures. Built as ``RegistryRow`` and ``RollupReport``, returned as
-    the JSON the revision stores.
+    funds and reported figures.
     """
     rows = registry_rows(year=year, on=as_of(year, month))
     reports = {
@@ -85,27 +73,22 @@ def compute_rollup(*, year: int, month: int, now) -> tuple[list[dict], dict]:
             *REPORTED_FIGURES,
         )
     }
-    known = {row.district_code for row in rows}
+    known = {row["district_code"] for row in rows}
     rows += [
         with_figures(row, {}) for row in district_rows(set(reports) - known, start=len(rows) + 1)
     ]
     overdue = past_due(year, month, now)
-    entries = [
-        _reporting(reports.get(row.district_code), row.as_stored(), overdue=overdue) for row in rows
-    ]
-    stored = [
-        row.as_stored() | {"report": dataclasses.asdict(entry)}
-        for row, entry in zip(rows, entries, strict=True)
-    ]
-    return stored, _totals(rows, entries)
+    for row in rows:
+        row["report"] = _reporting(reports.get(row["district_code"]), row, overdue=overdue)
+    return rows, _totals(rows)
 
 
-def _totals(rows, entries: list[RollupReport]) -> dict:
-    totals = sum_rows(rows).as_stored()
-    funds = [Decimal(entry.funds_wan) for entry in entries if entry.funds_wan]
+def _totals(rows: list[dict]) -> dict:
+    totals = sum_rows(rows)
+    funds = [Decimal(row["report"]["funds_wan"]) for row in rows if row["report"]["funds_wan"]]
     totals["funds_wan"] = str(sum(funds, Decimal("0.00")))
     totals["reporting"] = {
-        status: sum(entry.status == status for entry in entries) for status in ReportingStatus
+        status: sum(row["report"]["status"] == status for row in rows) for status in ReportingStatus
     }
     totals["districts"] = len(rows)
     return totals

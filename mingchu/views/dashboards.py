@@ -11,13 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mingchu.models import MonthlyReport
-from mingchu.queries.rollups import (
-    RegistryRow,
-    progress_trend,
-    registry_rows,
-    sum_rows,
-    with_figures,
-)
+from mingchu.queries.rollups import progress_trend, registry_rows, sum_rows, with_figures
 from mingchu.views import charts
 from mingchu.views.common import selected_year
 from portal.models import District
@@ -34,7 +28,7 @@ def city_dashboard(request):
     year = selected_year(request)
     rows = registry_rows(year=year)
     for row in rows:
-        row.dashboard_url = reverse("mingchu:district_dashboard", args=[row.district_code])
+        row["dashboard_url"] = reverse("mingchu:district_dashboard", args=[row["district_code"]])
     totals = sum_rows(rows)
     trend = progress_trend(year=year, today=timezone.localdate())
     return render(
@@ -49,7 +43,7 @@ def city_dashboard(request):
             ),
             "trend_chart": charts.trend_chart(
                 trend,
-                quota_total=totals.quota_total,
+                quota_total=totals["quota_total"],
                 chart_id="city-trend",
                 title=f"{year}年全市示范店建设进度（各月末累计）",
             ),
@@ -65,13 +59,11 @@ def district_dashboard(request, district_code):
         raise Http404
     year = selected_year(request)
     rows = registry_rows(year=year, district_id=district.code)
-    row = (
-        rows[0]
-        if rows
-        else with_figures(
-            RegistryRow(district_code=district.code, district_name=district.short_name), {}
-        )
-    )
+    row = rows[0] if rows else with_figures(
+        {"district_code": district.code, "district_name": district.short_name}
+        | {"quota_food_court": 0, "quota_other": 0, "quota_total": 0},
+        {},
+    )  # fmt: skip
     trend = progress_trend(year=year, today=timezone.localdate(), district_id=district.code)
     reports = MonthlyReport.objects.filter(district=district, year=year).order_by("month")
     return render(
@@ -91,7 +83,7 @@ def district_dashboard(request, district_code):
             ),
             "trend_chart": charts.trend_chart(
                 trend,
-                quota_total=row.quota_total,
+                quota_total=row["quota_total"],
                 chart_id="district-trend",
                 title=f"{year}年{district}示范店建设进度（各月末累计）",
                 width=640,

@@ -43,10 +43,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from elicense import ratelimit  # noqa: E402
 from elicense.models import Certificate  # noqa: E402
 from elicense.services.relying_parties import create_relying_party  # noqa: E402
 from licensing.models import MarketEntity  # noqa: E402
+from portal import ratelimit  # noqa: E402
 from portal.identifiers import make_uscc  # noqa: E402
 
 PORT = 8765

@@ -33,10 +33,11 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from config.celery import app  # noqa: E402
-from licensing import services, tabular  # noqa: E402
-from licensing.demo import demo_entities  # noqa: E402
+from licensing import services  # noqa: E402
 from licensing.models import FoodLicence  # noqa: E402
 from licensing.services.bulk import HEADER, MAX_ROWS  # noqa: E402
+from licensing.services.demo import demo_entities  # noqa: E402
+from portal import tabular  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 
 

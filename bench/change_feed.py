@@ -43,11 +43,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from elicense import ratelimit  # noqa: E402
 from elicense.models import Certificate, ChangeEvent, FeedCounter, Subscription  # noqa: E402
 from elicense.services import certificates  # noqa: E402
 from elicense.services.changes import feed_page  # noqa: E402
 from elicense.services.relying_parties import create_relying_party  # noqa: E402
+from portal import ratelimit  # noqa: E402
 
 MERCHANTS = 100_000
 PAGE = 500

@@ -35,8 +35,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from licensing.demo import demo_entities  # noqa: E402
 from licensing.models import MarketEntity  # noqa: E402
+from licensing.services.demo import demo_entities  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 
 

@@ -25,8 +25,8 @@ django.setup()
 
 from django.core.exceptions import ValidationError  # noqa: E402
 
-from licensing import tabular  # noqa: E402
 from licensing.services.bulk import MAX_ROWS  # noqa: E402
+from portal import tabular  # noqa: E402
 from tests import hostile_xlsx as hostile  # noqa: E402
 
 CASES = {

@@ -35,7 +35,7 @@ from elicense.models import Certificate  # noqa: E402
 from elicense.pdf import FONT_STACK, font_configuration, render_pdf  # noqa: E402
 from elicense.services.documents import public_url  # noqa: E402
 from licensing import services as register  # noqa: E402
-from licensing.demo import demo_entities  # noqa: E402
+from licensing.services.demo import demo_entities  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 
 BASELINE = (

@@ -49,7 +49,7 @@ from elicense import crypto, services  # noqa: E402
 from elicense.models import Certificate, CertificateStatus  # noqa: E402
 from elicense.services.certificates import token_claims  # noqa: E402
 from licensing import services as register  # noqa: E402
-from licensing.demo import demo_entities  # noqa: E402
+from licensing.services.demo import demo_entities  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 
 

@@ -58,8 +58,8 @@ from elicense.services.documents import public_url  # noqa: E402
 from elicense.services.relying_parties import create_relying_party  # noqa: E402
 from elicense.verification import verify_token  # noqa: E402
 from licensing import services as register  # noqa: E402
-from licensing.demo import demo_entities  # noqa: E402
 from licensing.models import MarketEntity  # noqa: E402
+from licensing.services.demo import demo_entities  # noqa: E402
 from portal.identifiers import make_uscc  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 

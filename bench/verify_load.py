@@ -56,7 +56,7 @@ from elicense import services  # noqa: E402
 from elicense.models import Certificate, CertificateStatus  # noqa: E402
 from elicense.services.relying_parties import create_relying_party  # noqa: E402
 from licensing import services as register  # noqa: E402
-from licensing.demo import demo_entities  # noqa: E402
+from licensing.services.demo import demo_entities  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 
 HOST = "127.0.0.1"

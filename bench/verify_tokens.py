@@ -51,7 +51,7 @@ from elicense import crypto, services  # noqa: E402
 from elicense.models import Certificate, CertificateStatus, SigningKey, Verification  # noqa: E402
 from elicense.verification import verify_token  # noqa: E402
 from licensing import services as register  # noqa: E402
-from licensing.demo import demo_entities  # noqa: E402
+from licensing.services.demo import demo_entities  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 
 

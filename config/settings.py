@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "licensing",
     "yiyeyizheng",
     "mingchu",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -9,9 +9,10 @@ from django.db import DatabaseError, connection
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable, ServiceWarning
 
-from elicense import crypto, ratelimit, sm
+from elicense import crypto, sm
 from elicense.models import SigningKey, SigningKeyStatus
 from elicense.services import verification_log
+from portal import ratelimit
 
 
 def active_key_problem() -> str | None:

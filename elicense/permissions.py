@@ -18,6 +18,15 @@ from django.utils import timezone
 from elicense.models import Authorisation, AuthorisationState
 from portal.models import Role, User
 from portal.models.accounts import EnterpriseCapacity
+from portal.permissions import (  # noqa: F401 (re-exported: the apps' rules build on them)
+    has_role,
+    is_administrator,
+    is_bureau_staff,
+    is_city_wide,
+    is_enterprise,
+    is_enterprise_user,
+    of_entity,
+)
 
 #: An agent's current authorisation for any matter will do: the e-licence is the credential an
 #: agent shows for whatever it is authorised to do, and the scanning desk checks that matter.
@@ -40,16 +49,6 @@ ACTIONS: dict[str, EnterpriseAction] = {}
 
 
 @rules.predicate
-def is_enterprise_user(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.ENTERPRISE
-        and user.entity_uscc
-    )
-
-
-@rules.predicate
 def is_legal_representative(user) -> bool:
     return is_enterprise_user(user) and (
         user.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE
@@ -61,24 +60,15 @@ def is_agent(user) -> bool:
     return is_enterprise_user(user) and user.enterprise_capacity == EnterpriseCapacity.AGENT
 
 
-@rules.predicate
-def is_bureau_staff(user) -> bool:
-    """Anyone signed in but an enterprise user: they read through their own scoping."""
-    return bool(user.is_authenticated and user.is_active and user.role != Role.ENTERPRISE)
+#: Who may use the scan page: window staff and the bureau's officers.
+SCANNER_ROLES = (Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
+is_scanner = has_role(*SCANNER_ROLES)
 
 
 @rules.predicate
-def is_city_wide(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_city_wide)
-
-
-@rules.predicate
-def is_administrator(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.role == Role.ADMINISTRATOR or user.is_superuser)
-    )
+def holds_certificate(user, certificate) -> bool:
+    """An enterprise user of the certificate's holder."""
+    return is_enterprise(user) and of_entity(user, certificate.holder_uscc)
 
 
 def covering_authorisation(user, matters: tuple[str, ...]) -> Authorisation | None:

@@ -8,7 +8,6 @@ class LicensingConfig(AppConfig):
     def ready(self):
         from licensing import permissions  # noqa: F401 - registers the app's rules
         from licensing.queries.entities import enterprise_summary, register_summary
-        from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role
 
@@ -55,25 +54,4 @@ class LicensingConfig(AppConfig):
             roles={Role.ENTERPRISE},
             order=10,
             when=lambda context: context["allowed"],
-        )
-        register_action_labels(
-            {
-                "entity.registered": "设立登记",
-                "entity.changed": "变更登记",
-                "entity.cancelled": "注销登记",
-                "entity.revoked": "吊销营业执照",
-                "business_licence.issued": "核发营业执照",
-                "business_licence.cancelled": "营业执照注销",
-                "business_licence.revoked": "营业执照吊销",
-                "food_licence.issued": "核发食品经营许可证",
-                "food_licence.changed": "食品经营许可变更",
-                "food_licence.cancelled": "食品经营许可注销",
-                "food_licence.expired": "食品经营许可证到期",
-                "food_licence.carried": "行业综合许可证载明食品经营许可",
-                "supplier.added": "添加供货者",
-                "supplier.removed": "移除供货者",
-                "bulk_check.created": "上传批量审查",
-                "bulk_check.finished": "批量审查完成",
-                "bulk_check.resumed": "批量审查接续执行",
-            }
         )

@@ -1,6 +1,15 @@
 """The register's enterprise actions and who may do them (ADR 0015, ``elicense.permissions``)."""
 
+import rules
+
 from elicense.permissions import ANY_MATTER, add_enterprise_rule, is_bureau_staff
+from portal.permissions import add_rule, is_window_clerk, of_district
+
+#: A window clerk of ``district`` (a District or its code): writes to its register.
+is_clerk_of_district: rules.Predicate = is_window_clerk & of_district
+
+#: The home panel's 设立登记 button: window clerks (the page itself asks for a district).
+add_rule("licensing.register_entity", is_window_clerk)
 
 #: 食品经营者进货查验: checking suppliers' licences is a duty of the food business itself.
 FOOD_MATTER = "电子政务/市场监管/食品经营许可"

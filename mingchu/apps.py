@@ -7,8 +7,6 @@ class MingchuConfig(AppConfig):
 
     def ready(self):
         from mingchu import permissions  # noqa: F401 - registers the app's rules
-        from mingchu.services.acceptance import ACTION_LABELS as ACCEPTANCE_LABELS
-        from portal.audit import register_action_labels
         from portal.hooks import registry
         from portal.models import Role
 
@@ -48,32 +46,6 @@ class MingchuConfig(AppConfig):
             roles={Role.CITY_OFFICER, Role.DISTRICT_OFFICER},
             order=45,
         )
-        register_action_labels(
-            {
-                "quota.adjusted": "调整示范店布点",
-                "quota.set": "设定年度布点",
-                "demo_store.registered": "登记示范店",
-                "demo_store.stage_advanced": "更新建设进度",
-                "demo_store.stage_corrected": "更正建设进度",
-                "demo_store.camera_added": "登记示范店摄像头",
-                "demo_store.platform_connected": "登记平台对接",
-                "demo_store.video_stream_set": "设置视频流地址",
-                "report.opened": "新建月度报表",
-                "report.saved": "保存月度报表",
-                "report.submitted": "上报月度报表",
-                "report.returned": "退回月度报表",
-                "report.reminded": "月度报表催报",
-                "rollup.built": "生成全市汇总",
-            }
-        )
-        register_action_labels(
-            {
-                "demo_store.updated": "更新示范店信息",
-                "demo_store.table_imported": "导入示范店统计表",
-                "deadline.set": "设定对接上线期限",
-            }
-        )
-        register_action_labels(ACCEPTANCE_LABELS)
         registry.add_public_link(
             label="“互联网＋明厨亮灶”示范店",
             url_name="mingchu:public_store_list",

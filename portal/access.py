@@ -2,12 +2,12 @@
 
 from django.http import Http404
 
-from portal.models import Role
+from portal.permissions import is_enterprise_user
 
 
 def require_enterprise(request):
     """The signed-in enterprise user bound to an entity, or 404."""
     user = request.user
-    if user.role != Role.ENTERPRISE or not user.entity_uscc:
+    if not is_enterprise_user(user):
         raise Http404
     return user

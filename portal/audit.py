@@ -1,9 +1,19 @@
-"""Writing audit events. Every service calls ``record_event`` inside its transaction."""
+"""Writing audit events. Every service calls ``record_event`` inside its transaction.
+
+The actions are ``TextChoices`` (ADR 0020): the core's own ``PortalAction`` here, each app's
+``<App>Action`` in its ``<app>/audit.py``, all subclasses of ``AuditAction``. Services pass
+a member (``MingchuAction.REPORT_SUBMITTED``), never a string; the value is the stable
+``<object>.<verb>`` name stored in ``AuditEvent.action`` and sealed in the audit chain, the
+label the Chinese the audit pages show. ``collect_actions`` (``PortalConfig.ready``) imports
+every app's ``audit`` module once and refuses a value declared twice.
+"""
 
 import json
 from contextvars import ContextVar
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.module_loading import autodiscover_modules
 
 from portal.models import AuditEvent
 
@@ -12,12 +22,55 @@ from portal.models import AuditEvent
 current_client_address: ContextVar[str | None] = ContextVar("current_client_address", default=None)
 
 
-#: Chinese labels of audit actions; each app adds its own in ``AppConfig.ready()``.
+class AuditAction(models.TextChoices):
+    """The base of every app's audit actions (no members of its own)."""
+
+
+class PortalAction(AuditAction):
+    CALENDAR_YEAR_SET = "calendar.year_set", "导入年度节假日安排"
+    OUTBOX_REQUEUED = "outbox.requeued", "重新派发待办任务"
+    NOTIFICATION_CREATED = "notification.created", "发送站内通知"
+    NOTIFICATIONS_READ = "notifications.read", "通知标为已读"
+    USER_CREATED = "user.created", "新建用户（系统管理）"
+    USER_CHANGED = "user.changed", "修改用户（系统管理）"
+    USER_DELETED = "user.deleted", "删除用户（系统管理）"
+    DISTRICT_CREATED = "district.created", "新建区（系统管理）"
+    DISTRICT_CHANGED = "district.changed", "修改区（系统管理）"
+    DISTRICT_DELETED = "district.deleted", "删除区（系统管理）"
+    DEPARTMENT_CREATED = "department.created", "新建部门（系统管理）"
+    DEPARTMENT_CHANGED = "department.changed", "修改部门（系统管理）"
+    DEPARTMENT_DELETED = "department.deleted", "删除部门（系统管理）"
+    ACCOUNT_PASSWORD_RESET = "account.password_reset", "通过邮件重设密码"
+
+
+#: Chinese labels of every app's audit actions by value, filled once by ``collect_actions``.
 ACTION_LABELS: dict[str, str] = {}
 
 
-def register_action_labels(labels: dict[str, str]) -> None:
+def collect_actions() -> dict[str, str]:
+    """Import every installed app's ``audit`` module and index its actions' labels; a value
+    declared by two enums is an error (it would be read with the wrong label)."""
+    autodiscover_modules("audit")
+    labels: dict[str, str] = {}
+    for enum in AuditAction.__subclasses__():
+        for action in enum:
+            if action.value in labels:
+                raise ValueError(f"audit action {action.value!r} is declared twice")
+            labels[action.value] = action.label
+    ACTION_LABELS.clear()
     ACTION_LABELS.update(labels)
+    return ACTION_LABELS
+
+
+def action_for(value: str) -> AuditAction | str:
+    """The declared action with this value (for names composed at run time, such as the
+    admin's ``<model>.changed``); a name no app declares stays a plain string, unlabelled."""
+    for enum in AuditAction.__subclasses__():
+        try:
+            return enum(value)
+        except ValueError:
+            continue
+    return value
 
 
 def _jsonable(changes):
@@ -27,7 +80,7 @@ def _jsonable(changes):
 def record_event(
     *,
     actor,
-    action: str,
+    action: AuditAction | str,
     obj=None,
     changes: dict | None = None,
     object_type: str = "",

@@ -11,6 +11,8 @@ licences). This keeps the dependency direction of DESIGN.md §3: portal knows no
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from portal.permissions import holds_one_of
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -112,20 +114,12 @@ class Registry:
         return [
             item
             for item in self.nav
-            if _role_of(user) in item.roles
+            if holds_one_of(user, item.roles)
             and (not item.permission or user.has_perm(item.permission))
         ]
 
     def panels_for(self, user):
-        return [panel for panel in self.panels if _role_of(user) in panel.roles]
-
-
-def _role_of(user):
-    if not user.is_authenticated:
-        return "anonymous"
-    if user.is_superuser and not user.role:
-        return "administrator"
-    return user.role
+        return [panel for panel in self.panels if holds_one_of(user, panel.roles)]
 
 
 registry = Registry()

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from portal.audit import current_client_address
-from portal.models import Role
+from portal.permissions import is_bureau_staff
 from portal.queries.replica import PIN_COOKIE, has_replica
 from portal.views.errors import DATABASE_UNAVAILABLE, database_unavailable
 
@@ -111,7 +111,7 @@ class StaffIdleTimeoutMiddleware:
     def __call__(self, request):
         signed_in_before = request.user.is_authenticated
         now = time.time()
-        last_seen = self._last_seen(request) if self._is_staff(request.user) else None
+        last_seen = self._last_seen(request) if is_bureau_staff(request.user) else None
         if last_seen is not None and now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
             logout(request)
             messages.info(
@@ -128,7 +128,7 @@ class StaffIdleTimeoutMiddleware:
                 timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
             )
             last_seen = None
-        if self._is_staff(request.user) and (
+        if is_bureau_staff(request.user) and (
             last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION
         ):
             response.set_signed_cookie(
@@ -141,10 +141,6 @@ class StaffIdleTimeoutMiddleware:
                 samesite="Lax",
             )
         return response
-
-    @staticmethod
-    def _is_staff(user) -> bool:
-        return user.is_authenticated and user.role != Role.ENTERPRISE
 
     @staticmethod
     def _last_seen(request) -> float | None:

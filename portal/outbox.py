@@ -18,7 +18,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from portal.audit import record_event
+from portal.audit import PortalAction, record_event
 from portal.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ def requeue(*, acting_user, message: OutboxMessage) -> OutboxMessage:
     message.save(update_fields=["attempts", "dispatched_at"])
     record_event(
         actor=acting_user,
-        action="outbox.requeued",
+        action=PortalAction.OUTBOX_REQUEUED,
         obj=message,
         changes={"attempts": previous, "last_error": message.last_error},
     )

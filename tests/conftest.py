@@ -4,6 +4,14 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
+
+#: No Hypothesis deadline anywhere (deadline=None): a property test asserts properties, not
+#: wall time. On a shared 2-core machine the first example (imports, a cold cache) often
+#: took longer than the default 200 ms and failed test_identifiers.py at random; timing
+#: belongs in bench/ as ratios against a baseline measured in the same run.
+hypothesis_settings.register_profile("portal", deadline=None)
+hypothesis_settings.load_profile("portal")
 
 #: In CI (.ci/run) the tests that need PostgreSQL, Redis or Chromium must run, not skip.
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
@@ -18,8 +26,35 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+#: What a module-scoped fixture has loaded for the whole module (``shared_reference_data``,
+#: ``shared_catalogue``): the function-scoped fixtures then find it instead of loading it.
+SHARED: set[str] = set()
+
+
+@pytest.fixture(scope="module")
+def shared_reference_data(django_db_setup, django_db_blocker):
+    """The reference data loaded once for a whole module, in an outer transaction that is
+    rolled back when the module ends; each test runs in a savepoint inside it (pytest-django's
+    ``db``), so what a test writes is still rolled back after the test. For modules without
+    transactional tests: a module opts in with ``pytest.mark.usefixtures``."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        call_command("loaddata", "districts", "departments", "matters", verbosity=0)
+    SHARED.add("reference_data")
+    yield
+    SHARED.discard("reference_data")
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
 def reference_data(db):
+    if "reference_data" in SHARED:
+        return
     call_command("loaddata", "districts", "departments", "matters", verbosity=0)
 
 

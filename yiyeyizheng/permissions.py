@@ -4,7 +4,16 @@ import rules
 
 from elicense.permissions import add_enterprise_rule, is_bureau_staff, is_city_wide
 from portal.models import Role
+from portal.permissions import has_administrator_role, has_role, is_superuser
 from yiyeyizheng.models.applications import SIGNING_MATTER
+
+#: Administrators (or a superuser) maintain the catalogue.
+is_catalogue_admin = is_superuser | has_administrator_role
+
+#: The window's queue (一口受理) and the departments' review pages (并联审批): by role alone
+#: (their querysets scope by district and department).
+is_window_desk = has_role(Role.WINDOW_CLERK)
+is_review_desk = has_role(Role.DEPARTMENT_REVIEWER)
 
 add_enterprise_rule(
     "yiyeyizheng.apply",

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from elicense import crypto, ratelimit
+from elicense import crypto
 from elicense.models import Certificate, EntityKey, RelyingParty, SignedDocument
 from elicense.models.relying_parties import Need
 from elicense.services.badges import NoCertificates, issue_badge
@@ -24,6 +24,7 @@ from elicense.services.relying_parties import party_for_key
 from elicense.services.signatures import verify_signature
 from elicense.verification import live_result, verify_token
 from elicense.views.badges import badge_snippet
+from portal import ratelimit
 from portal.idempotency import (
     REPLAYED_HEADER,
     IdempotencyKeyError,

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
+from portal.permissions import is_city_wide, is_enterprise_user
+
 
 class Matter(models.Model):
     """A node of the matter tree (电子政务/市场监管/动产抵押) that administrators maintain."""
@@ -51,6 +53,15 @@ class AuthorisationState(models.TextChoices):
 class AuthorisationQuerySet(models.QuerySet):
     def of_holder(self, uscc: str):
         return self.filter(holder_uscc=uscc)
+
+    def visible_to(self, user):
+        """Authorisations a user may read: the holder's enterprise users their own,
+        city-wide staff every holder's, anyone else none (out of scope answers 404)."""
+        if is_city_wide(user):
+            return self
+        if is_enterprise_user(user):
+            return self.of_holder(user.entity_uscc)
+        return self.none()
 
     def current(self, at=None):
         """Those whose ``state_at(at)`` is CURRENT, as one SQL filter (the same rule)."""

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from elicense.models.licence_state import LicenceState, in_force_filter, licence_state
+from portal.permissions import is_city_wide, is_district_clerk, is_enterprise_user
 
 
 def new_public_id() -> str:
@@ -44,6 +45,18 @@ LIVE = (CertificateStatus.PENDING_SIGNATURE, CertificateStatus.ACTIVE)
 class CertificateQuerySet(models.QuerySet):
     def of_holder(self, uscc: str):
         return self.filter(holder_uscc=uscc)
+
+    def visible_to(self, user):
+        """Certificates a user may read: the holder's enterprise users their own,
+        city-wide staff every holder's, a window clerk what their district's clerks issued
+        (to print it), anyone else none (out of scope answers 404)."""
+        if is_city_wide(user):
+            return self
+        if is_enterprise_user(user):
+            return self.of_holder(user.entity_uscc)
+        if is_district_clerk(user) and user.is_active:
+            return self.filter(issued_by__district_id=user.district_id)
+        return self.none()
 
     def heads(self):
         """The latest version of each certificate (not replaced by a newer one)."""
@@ -174,3 +187,14 @@ class Certificate(models.Model):
     def expire(self, *, at):
         """The validity period ended."""
         self.status_changed_at, self.status_reason = at, "有效期届满"
+
+
+def source_of(record) -> str:
+    """The ``source`` a register record's certificate carries (``app.model:pk``): how a
+    licence, a food licence or a composite licence finds its certificate."""
+    return f"{record._meta.label_lower}:{record.pk}"
+
+
+def certificate_of(record) -> Certificate | None:
+    """The certificate issued for a register record (its latest version), or None."""
+    return Certificate.objects.for_source(source_of(record)).first()

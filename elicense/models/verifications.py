@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from portal.permissions import is_city_wide, is_enterprise_user
+
 
 class VerificationChannel(models.TextChoices):
     PUBLIC_PAGE = "public_page", "公开页面"
@@ -40,6 +42,15 @@ class VerificationResult(models.TextChoices):
 class VerificationQuerySet(models.QuerySet):
     def of_holder(self, uscc: str):
         return self.filter(holder_uscc=uscc)
+
+    def visible_to(self, user):
+        """The verification log a user may read: the holder's enterprise users their own,
+        city-wide staff every holder's, anyone else none (out of scope answers 404)."""
+        if is_city_wide(user):
+            return self
+        if is_enterprise_user(user):
+            return self.of_holder(user.entity_uscc)
+        return self.none()
 
 
 class Verification(models.Model):

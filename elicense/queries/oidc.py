@@ -14,8 +14,8 @@ from elicense.models import (
     OidcSignIn,
 )
 from elicense.permissions import legal_representatives
-from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
+from portal.permissions import is_enterprise_user
 
 #: The ``role`` claim: what a system learns of the user's capacity for the entity.
 ROLE_CLAIMS = {
@@ -31,7 +31,7 @@ class ActingEntity:
     capacity: str  # EnterpriseCapacity value
 
     @property
-    def role(self) -> str:
+    def role_label(self) -> str:
         return ROLE_CLAIMS[self.capacity]
 
 
@@ -62,7 +62,7 @@ def entity_name(uscc: str) -> str:
 def acting_entities(user) -> list[ActingEntity]:
     """The entities ``user`` may act for: its own, and any other whose current
     authorisation names it (the choice page appears when there is more than one)."""
-    if not (user.is_authenticated and user.role == Role.ENTERPRISE and user.entity_uscc):
+    if not (is_enterprise_user(user)):
         return []
     entities = [
         ActingEntity(user.entity_uscc, entity_name(user.entity_uscc), user.enterprise_capacity)

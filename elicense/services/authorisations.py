@@ -4,12 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.audit import ElicenseAction
 from elicense.models import Authorisation
 from elicense.permissions import require
 from elicense.services.oidc import end_oidc_tokens_of_authorisation
 from portal.audit import record_event
-from portal.models import Role
 from portal.models.accounts import EnterpriseCapacity
+from portal.permissions import is_enterprise, of_entity
 
 
 @transaction.atomic
@@ -17,7 +18,7 @@ def grant_authorisation(*, acting_user, agent, scope, valid_from, valid_to) -> A
     """The legal representative authorises an agent of the same entity for a scope and period."""
     require(acting_user, "elicense.manage_authorisations")
     errors = {}
-    if agent.role != Role.ENTERPRISE or agent.entity_uscc != acting_user.entity_uscc:
+    if not (is_enterprise(agent) and of_entity(agent, acting_user.entity_uscc)):
         errors["agent"] = "被授权人必须是本企业的用户。"
     elif agent.enterprise_capacity != EnterpriseCapacity.AGENT:
         errors["agent"] = "法定代表人无需授权，请选择经办人。"
@@ -39,7 +40,7 @@ def grant_authorisation(*, acting_user, agent, scope, valid_from, valid_to) -> A
     )
     record_event(
         actor=acting_user,
-        action="authorisation.granted",
+        action=ElicenseAction.AUTHORISATION_GRANTED,
         obj=authorisation,
         changes={"agent": agent.get_username(), "scope": scope.path, "valid_to": valid_to},
     )
@@ -60,7 +61,7 @@ def revoke_authorisation(*, acting_user, authorisation, reason) -> Authorisation
     authorisation.save()
     record_event(
         actor=acting_user,
-        action="authorisation.revoked",
+        action=ElicenseAction.AUTHORISATION_REVOKED,
         obj=authorisation,
         changes={"reason": reason},
     )

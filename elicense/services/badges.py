@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from elicense.audit import ElicenseAction
 from elicense.models import Badge, Certificate
 from portal.audit import record_event
 
@@ -21,7 +22,7 @@ def issue_badge(*, relying_party, holder_uscc: str, shop_id: str) -> Badge:
     if created:
         record_event(
             actor=None,
-            action="badge.issued",
+            action=ElicenseAction.BADGE_ISSUED,
             obj=badge,
             changes={"relying_party": relying_party.pk, "shop_id": badge.shop_id},
         )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from elicense import crypto, sm
+from elicense.audit import ElicenseAction
 from elicense.models import Certificate, CertificateStatus, KeyAlgorithm, SigningKey
 from elicense.models.certificates import KIND_CODES
 from elicense.models.changes import ChangeType
@@ -62,7 +63,7 @@ def issue_certificate(
     )
     record_event(
         actor=acting_user,
-        action="certificate.issued",
+        action=ElicenseAction.CERTIFICATE_ISSUED,
         obj=certificate,
         changes={"kind": kind, "number": number, "holder_uscc": holder_uscc},
     )
@@ -95,30 +96,30 @@ def _end(certificate, transition, *, acting_user, action, **kwargs) -> Certifica
 def supersede_certificate(*, certificate, acting_user, reason) -> Certificate:
     """Mark a certificate as replaced by a newer version (inside the caller's transaction)."""
     return _end(
-        certificate, "supersede", acting_user=acting_user, action="certificate.superseded",
-        reason=reason,
+        certificate, "supersede", acting_user=acting_user, reason=reason,
+        action=ElicenseAction.CERTIFICATE_SUPERSEDED,
     )  # fmt: skip
 
 
 def revoke_certificate(*, certificate, acting_user, reason) -> Certificate:
     """Revoke a certificate (吊销); verification reports it at once."""
     return _end(
-        certificate, "revoke", acting_user=acting_user, action="certificate.revoked",
-        reason=reason,
+        certificate, "revoke", acting_user=acting_user, reason=reason,
+        action=ElicenseAction.CERTIFICATE_REVOKED,
     )  # fmt: skip
 
 
 def cancel_certificate(*, certificate, acting_user, reason) -> Certificate:
     """Cancel a certificate (注销); verification reports it at once."""
     return _end(
-        certificate, "cancel", acting_user=acting_user, action="certificate.cancelled",
-        reason=reason,
+        certificate, "cancel", acting_user=acting_user, reason=reason,
+        action=ElicenseAction.CERTIFICATE_CANCELLED,
     )  # fmt: skip
 
 
 def expire_certificate(*, certificate) -> Certificate:
     """Mark a certificate expired (the register's daily expiry)."""
-    return _end(certificate, "expire", acting_user=None, action="certificate.expired")
+    return _end(certificate, "expire", acting_user=None, action=ElicenseAction.CERTIFICATE_EXPIRED)
 
 
 def token_claims(certificate: Certificate) -> dict:
@@ -174,7 +175,9 @@ def sign_certificate(*, certificate_id: int) -> Certificate:
     )
     certificate.save()
     memory.invalidate(f"certificate:{certificate.public_id}")
-    record_event(actor=None, action="certificate.signed", obj=certificate, changes=changes)
+    record_event(
+        actor=None, action=ElicenseAction.CERTIFICATE_SIGNED, obj=certificate, changes=changes
+    )
     record_certificate_change(certificate, ChangeType.SIGNED)
     return certificate
 

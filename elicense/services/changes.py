@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.audit import ElicenseAction
 from elicense.models import (
     Certificate,
     ChangeEvent,
@@ -169,7 +170,7 @@ def subscribe(*, acting_user, party: RelyingParty, identifier: str) -> Subscript
     )
     if created:
         record_event(
-            actor=acting_user, action="change_subscription.created", obj=subscription,
+            actor=acting_user, action=ElicenseAction.CHANGE_SUBSCRIPTION_CREATED, obj=subscription,
             changes={"party": party.pk, "uscc": uscc},
         )  # fmt: skip
     return subscription
@@ -186,7 +187,7 @@ def subscribe_many(*, acting_user, party: RelyingParty, usccs) -> int:
         ignore_conflicts=True,
     )
     record_event(
-        actor=acting_user, action="change_subscription.bulk_created", obj=party,
+        actor=acting_user, action=ElicenseAction.CHANGE_SUBSCRIPTION_BULK_CREATED, obj=party,
         changes={"added": len(wanted)},
     )  # fmt: skip
     return len(wanted)
@@ -199,7 +200,7 @@ def unsubscribe(*, acting_user, party: RelyingParty, identifier: str) -> bool:
     deleted, _ = Subscription.objects.filter(party=party, uscc=uscc).delete()
     if deleted:
         record_event(
-            actor=acting_user, action="change_subscription.deleted", obj=party,
+            actor=acting_user, action=ElicenseAction.CHANGE_SUBSCRIPTION_DELETED, obj=party,
             changes={"uscc": uscc},
         )  # fmt: skip
     return bool(deleted)

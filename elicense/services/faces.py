@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from elicense.audit import ElicenseAction
 from elicense.models import CertificateKind
 from elicense.permissions import require
 from elicense.verification import verify_token
@@ -68,7 +69,7 @@ def read_face(*, acting_user, token: str, purpose: str, expected_uscc: str = "")
     with transaction.atomic():
         record_event(
             actor=acting_user,
-            action="certificate.face_read",
+            action=ElicenseAction.CERTIFICATE_FACE_READ,
             obj=certificate,
             changes={"purpose": purpose[:100], "uscc": result.uscc, "result": outcome.result},
         )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from elicense.audit import ElicenseAction
 from elicense.permissions import require
 from portal.audit import record_event
 from portal.models import Role, User
@@ -39,7 +40,7 @@ def invite_agent(
     agent.save()
     record_event(
         actor=acting_user,
-        action="agent.invited",
+        action=ElicenseAction.AGENT_INVITED,
         obj=agent,
         changes={"username": username, "entity_uscc": acting_user.entity_uscc},
     )

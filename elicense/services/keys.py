@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from elicense import crypto
+from elicense.audit import ElicenseAction
 from elicense.models import KeyAlgorithm, SigningKey, SigningKeyStatus
 from elicense.queries import memory
 from portal.audit import record_event
@@ -29,7 +30,7 @@ def _create(acting_user, algorithm: KeyAlgorithm) -> SigningKey:
     )
     record_event(
         actor=acting_user,
-        action="signing_key.created",
+        action=ElicenseAction.SIGNING_KEY_CREATED,
         obj=key,
         changes={"kid": key.kid, "algorithm": algorithm.value},
     )
@@ -48,7 +49,12 @@ def create_signing_key(*, acting_user=None, algorithm=KeyAlgorithm.ED25519) -> S
 def _retire(key: SigningKey, acting_user) -> None:
     key.status, key.retired_at = SigningKeyStatus.RETIRED, timezone.now()
     key.save(update_fields=["status", "retired_at"])
-    record_event(actor=acting_user, action="signing_key.retired", obj=key, changes={"kid": key.kid})
+    record_event(
+        actor=acting_user,
+        action=ElicenseAction.SIGNING_KEY_RETIRED,
+        obj=key,
+        changes={"kid": key.kid},
+    )
 
 
 @transaction.atomic
@@ -89,7 +95,7 @@ def distrust_signing_key(*, kid: str, acting_user=None, reason: str) -> SigningK
     key.save(update_fields=["status", "retired_at"])
     record_event(
         actor=acting_user,
-        action="signing_key.distrusted",
+        action=ElicenseAction.SIGNING_KEY_DISTRUSTED,
         obj=key,
         changes={"kid": key.kid, "reason": reason.strip()},
     )

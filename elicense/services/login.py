@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.audit import ElicenseAction
 from elicense.models import ChallengeStatus, LoginChallenge
 from elicense.models.login_challenges import hash_token
 from portal.audit import current_client_address, record_event
-from portal.models import Role
+from portal.permissions import is_enterprise
 
 CHALLENGE_SECONDS = 120
 
@@ -41,7 +42,7 @@ def _live(challenge: LoginChallenge, now) -> bool:
 @transaction.atomic
 def decide_login_challenge(*, acting_user, token: str, approve: bool) -> LoginChallenge:
     """The signed-in enterprise user confirms or refuses a challenge on the phone."""
-    if acting_user.role != Role.ENTERPRISE:
+    if not is_enterprise(acting_user):
         raise PermissionDenied("只有企业用户可以扫码登录。")
     challenge = (
         LoginChallenge.objects.select_for_update()
@@ -62,7 +63,9 @@ def decide_login_challenge(*, acting_user, token: str, approve: bool) -> LoginCh
     challenge.save()
     record_event(
         actor=acting_user,
-        action="login_challenge.confirmed" if approve else "login_challenge.refused",
+        action=ElicenseAction.LOGIN_CHALLENGE_CONFIRMED
+        if approve
+        else ElicenseAction.LOGIN_CHALLENGE_REFUSED,
         obj=challenge,
         changes={"browser": challenge.user_agent, "address": challenge.client_address},
     )
@@ -94,7 +97,7 @@ def consume_login_challenge(*, token: str, session_key: str):
     challenge.save()
     record_event(
         actor=challenge.user,
-        action="user.logged_in_by_scan",
+        action=ElicenseAction.USER_LOGGED_IN_BY_SCAN,
         obj=challenge,
         changes={"browser": challenge.user_agent},
     )

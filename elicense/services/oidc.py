@@ -34,6 +34,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors as oauth2_errors
 
 from elicense import crypto
+from elicense.audit import ElicenseAction
 from elicense.models import (
     IdTokenAlgorithm,
     KeyAlgorithm,
@@ -175,7 +176,7 @@ def create_oidc_client(
     )
     record_event(
         actor=acting_user,
-        action="oidc.client_created",
+        action=ElicenseAction.OIDC_CLIENT_CREATED,
         obj=client,
         changes={
             "client_id": application.client_id,
@@ -205,7 +206,7 @@ def rotate_oidc_client_secret(*, acting_user, client) -> tuple[OidcClient, str]:
     client.save(update_fields=["secret_issued_at"])
     record_event(
         actor=acting_user,
-        action="oidc.secret_rotated",
+        action=ElicenseAction.OIDC_SECRET_ROTATED,
         obj=client,
         changes={"client_id": client.application.client_id},
     )
@@ -244,7 +245,7 @@ def revoke_oidc_client(*, acting_user, client, reason) -> OidcClient:
     ended = _end_tokens(application=client.application)
     record_event(
         actor=acting_user,
-        action="oidc.client_revoked",
+        action=ElicenseAction.OIDC_CLIENT_REVOKED,
         obj=client,
         changes={"reason": client.revoke_reason, "refresh_tokens_ended": ended},
     )
@@ -276,7 +277,7 @@ def grant_oidc_consent(*, acting_user, client, entity_uscc: str, scopes) -> Oidc
         return consent
     record_event(
         actor=acting_user,
-        action="oidc.consent_granted",
+        action=ElicenseAction.OIDC_CONSENT_GRANTED,
         obj=consent,
         changes={"system": client.system_name, "entity": entity_uscc, "scopes": consent.scopes},
     )
@@ -296,7 +297,7 @@ def revoke_oidc_consent(*, acting_user, consent) -> OidcConsent:
     ended = _end_tokens(application=consent.client.application, users=[consent.user])
     record_event(
         actor=acting_user,
-        action="oidc.consent_revoked",
+        action=ElicenseAction.OIDC_CONSENT_REVOKED,
         obj=consent,
         changes={"system": consent.client.system_name, "refresh_tokens_ended": ended},
     )
@@ -315,7 +316,7 @@ def end_oidc_tokens_of_authorisation(*, acting_user, authorisation) -> int:
     if ended:
         record_event(
             actor=acting_user,
-            action="oidc.tokens_ended",
+            action=ElicenseAction.OIDC_TOKENS_ENDED,
             obj=authorisation,
             changes={"reason": "authorisation_revoked", "refresh_tokens_ended": ended},
         )
@@ -326,7 +327,7 @@ def record_oidc_refusal(*, acting_user, client, reason: str, entity_uscc: str = 
     """A sign-in the portal refused (and why): audited like every grant."""
     record_event(
         actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-        action="oidc.refused",
+        action=ElicenseAction.OIDC_REFUSED,
         obj=client,
         changes={"system": client.system_name, "entity": entity_uscc, "reason": reason},
     )
@@ -349,7 +350,7 @@ def end_tokens_of_replayed_code(*, code: str, application) -> int:
     RefreshToken.revoke_family(sign_in.token_family)
     record_event(
         actor=None,
-        action="oidc.code_replayed",
+        action=ElicenseAction.OIDC_CODE_REPLAYED,
         obj=sign_in,
         changes={"system": sign_in.client.system_name, "refresh_tokens_ended": ended},
     )
@@ -362,7 +363,7 @@ def record_oidc_token_refusal(*, client_id: str, grant_type: str, error: str) ->
     client = OidcClient.objects.filter(application__client_id=client_id[:100]).first()
     record_event(
         actor=None,
-        action="oidc.token_refused",
+        action=ElicenseAction.OIDC_TOKEN_REFUSED,
         obj=client,
         changes={"client_id": client_id[:100], "grant_type": grant_type[:40], "error": error},
     )
@@ -373,7 +374,7 @@ def record_oidc_logout(*, acting_user, application) -> None:
     client = _client_of(application) if application is not None else None
     record_event(
         actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-        action="oidc.logged_out",
+        action=ElicenseAction.OIDC_LOGGED_OUT,
         obj=client,
         changes={"system": client.system_name if client else ""},
     )
@@ -499,7 +500,7 @@ class PortalOAuth2Validator(OAuth2Validator):
         )
         record_event(
             actor=request.user,
-            action="oidc.code_issued",
+            action=ElicenseAction.OIDC_CODE_ISSUED,
             obj=sign_in,
             changes={
                 "system": sign_in.client.system_name,
@@ -565,7 +566,9 @@ class PortalOAuth2Validator(OAuth2Validator):
         sign_in.save(update_fields=["token_issued_at", "token_family"])
         record_event(
             actor=sign_in.user,
-            action="oidc.token_issued" if first else "oidc.token_refreshed",
+            action=ElicenseAction.OIDC_TOKEN_ISSUED
+            if first
+            else ElicenseAction.OIDC_TOKEN_REFRESHED,
             obj=sign_in,
             changes={"system": sign_in.client.system_name, "grant_type": request.grant_type},
         )

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elicense.audit import ElicenseAction
 from elicense.models import Authorisation, Certificate, CertificateKind, PresentationCode
 from elicense.models.presentations import CODE_ALPHABET, CODE_LENGTH, hash_code
 from elicense.permissions import is_legal_representative, refusal, require
@@ -64,7 +65,7 @@ def issue_presentation_code(*, acting_user, authorisation=None) -> tuple[str, Pr
     )
     record_event(
         actor=acting_user,
-        action="presentation_code.issued",
+        action=ElicenseAction.PRESENTATION_CODE_ISSUED,
         obj=presentation,
         changes={"expires_at": presentation.expires_at},
     )

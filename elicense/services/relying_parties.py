@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from elicense.audit import ElicenseAction
 from elicense.models import RelyingParty, RelyingPartyStatus
 from elicense.models.relying_parties import (
     SCENARIO_FUNCTIONS,
@@ -116,7 +117,7 @@ def apply_for_access(
     name = party.stamped_scan.name
     record_event(
         actor=acting_user,
-        action="relying_party.applied",
+        action=ElicenseAction.RELYING_PARTY_APPLIED,
         obj=party,
         changes={
             "org_name": party.org_name,
@@ -154,7 +155,7 @@ def sign_off_guidance(*, acting_user, party, opinion="") -> RelyingParty:
     party.save()
     record_event(
         actor=acting_user,
-        action="relying_party.guidance_signed",
+        action=ElicenseAction.RELYING_PARTY_GUIDANCE_SIGNED,
         obj=party,
         changes={"status": ["pending", party.status], "opinion": party.guidance_opinion},
     )
@@ -173,7 +174,7 @@ def sign_off_operations(*, acting_user, party, opinion="") -> tuple[RelyingParty
     party.save()
     record_event(
         actor=acting_user,
-        action="relying_party.approved",
+        action=ElicenseAction.RELYING_PARTY_APPROVED,
         obj=party,
         changes={"status": ["guided", party.status], "key_prefix": party.api_key_prefix},
     )
@@ -192,7 +193,7 @@ def reject_relying_party(*, acting_user, party, reason) -> RelyingParty:
     party.save()
     record_event(
         actor=acting_user,
-        action="relying_party.rejected",
+        action=ElicenseAction.RELYING_PARTY_REJECTED,
         obj=party,
         changes={"status": [previous, party.status], "reason": reason},
     )
@@ -211,7 +212,7 @@ def rotate_api_key(*, acting_user, party) -> tuple[RelyingParty, str]:
     party.save()
     record_event(
         actor=acting_user,
-        action="relying_party.key_rotated",
+        action=ElicenseAction.RELYING_PARTY_KEY_ROTATED,
         obj=party,
         changes={"old": old_prefix, "new": party.api_key_prefix},
     )
@@ -227,7 +228,9 @@ def require_sm2_signatures(*, acting_user, party, required: bool) -> RelyingPart
     party.save(update_fields=["require_sm2"])
     record_event(
         actor=acting_user,
-        action="relying_party.sm2_required" if required else "relying_party.sm2_not_required",
+        action=ElicenseAction.RELYING_PARTY_SM2_REQUIRED
+        if required
+        else ElicenseAction.RELYING_PARTY_SM2_NOT_REQUIRED,
         obj=party,
         changes={"require_sm2": required},
     )
@@ -245,7 +248,10 @@ def revoke_api_key(*, acting_user, party, reason) -> RelyingParty:
     party.api_key_hash = ""
     party.save()
     record_event(
-        actor=acting_user, action="relying_party.suspended", obj=party, changes={"reason": reason}
+        actor=acting_user,
+        action=ElicenseAction.RELYING_PARTY_SUSPENDED,
+        obj=party,
+        changes={"reason": reason},
     )
     return party
 
@@ -285,7 +291,7 @@ def create_relying_party(*, name: str, peak_qps: int, acting_user=None) -> tuple
         party.save()
         record_event(
             actor=acting_user,
-            action="relying_party.created_by_command",
+            action=ElicenseAction.RELYING_PARTY_CREATED_BY_COMMAND,
             obj=party,
             changes={"peak_qps": peak_qps, "key_prefix": party.api_key_prefix},
         )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from elicense import crypto, sm
+from elicense.audit import ElicenseAction
 from elicense.models import (
     Authorisation,
     EntityKey,
@@ -57,7 +58,7 @@ def create_entity_key(
     )
     record_event(
         actor=acting_user,
-        action="entity_key.created",
+        action=ElicenseAction.ENTITY_KEY_CREATED,
         obj=key,
         changes={"kid": key.kid, "algorithm": algorithm.value},
     )
@@ -91,7 +92,7 @@ def rotate_entity_key(
     ):
         key.status, key.retired_at = SigningKeyStatus.RETIRED, now
         key.save(update_fields=["status", "retired_at"])
-        record_event(actor=acting_user, action="entity_key.retired", obj=key)
+        record_event(actor=acting_user, action=ElicenseAction.ENTITY_KEY_RETIRED, obj=key)
     return create_entity_key(holder_uscc=holder_uscc, acting_user=acting_user, algorithm=algorithm)
 
 
@@ -157,7 +158,7 @@ def sign_document(
     )
     record_event(
         actor=acting_user,
-        action="document.signed",
+        action=ElicenseAction.DOCUMENT_SIGNED,
         obj=document,
         changes={"title": document.title, "digest": document.digest, "kid": key.kid},
     )

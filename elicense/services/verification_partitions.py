@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from elicense.audit import ElicenseAction
 from elicense.models import Verification
 from portal.audit import record_event
 
@@ -139,7 +140,7 @@ def _attach_month(month: datetime.date) -> bool:
         )
     record_event(
         actor=None,
-        action="verification_log.partition_created",
+        action=ElicenseAction.VERIFICATION_LOG_PARTITION_CREATED,
         object_type="elicense.verification",
         object_id=name,
         object_repr=f"查验记录分区 {month:%Y-%m}",
@@ -175,7 +176,7 @@ def _detach(partition: Partition) -> None:
         )
     record_event(
         actor=None,
-        action="verification_log.partition_detached",
+        action=ElicenseAction.VERIFICATION_LOG_PARTITION_DETACHED,
         object_type="elicense.verification",
         object_id=partition.name,
         object_repr=f"查验记录分区 {partition.month:%Y-%m}",

@@ -24,6 +24,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from elicense.audit import ElicenseAction
 from elicense.models import (
     ChangeEvent,
     EndpointStatus,
@@ -105,7 +106,7 @@ def register_endpoint(*, acting_user, party: RelyingParty, url: str) -> tuple[We
         queued_through=counter.last_sequence if counter else 0,
     )  # fmt: skip
     record_event(
-        actor=acting_user, action="webhook_endpoint.registered", obj=endpoint,
+        actor=acting_user, action=ElicenseAction.WEBHOOK_ENDPOINT_REGISTERED, obj=endpoint,
         changes={"party": party.pk, "url": url},
     )  # fmt: skip
     return endpoint, secret
@@ -120,7 +121,7 @@ def rotate_secret(*, acting_user, endpoint: WebhookEndpoint, overlap_hours: int 
     endpoint.previous_secret_until = timezone.now() + datetime.timedelta(hours=overlap_hours)
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
     record_event(
-        actor=acting_user, action="webhook_endpoint.secret_rotated", obj=endpoint,
+        actor=acting_user, action=ElicenseAction.WEBHOOK_ENDPOINT_SECRET_ROTATED, obj=endpoint,
         changes={"overlap_hours": overlap_hours},
     )  # fmt: skip
     return secret
@@ -133,7 +134,9 @@ def enable_endpoint(*, acting_user, endpoint: WebhookEndpoint) -> WebhookEndpoin
     endpoint.status, endpoint.disabled_at = EndpointStatus.ACTIVE, None
     endpoint.failures, endpoint.failing_since, endpoint.next_attempt_at = 0, None, None
     endpoint.save()
-    record_event(actor=acting_user, action="webhook_endpoint.enabled", obj=endpoint, changes={})
+    record_event(
+        actor=acting_user, action=ElicenseAction.WEBHOOK_ENDPOINT_ENABLED, obj=endpoint, changes={}
+    )
     outbox.enqueue("elicense.tasks.publish_changes")
     return endpoint
 
@@ -145,7 +148,7 @@ def redeliver(*, acting_user, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.delivered_at = None
     delivery.save(update_fields=["delivered_at"])
     record_event(
-        actor=acting_user, action="webhook_delivery.redelivered", obj=delivery,
+        actor=acting_user, action=ElicenseAction.WEBHOOK_DELIVERY_REDELIVERED, obj=delivery,
         changes={"event": delivery.event_id},
     )  # fmt: skip
     outbox.enqueue("elicense.tasks.publish_changes")
@@ -294,7 +297,7 @@ def _failed(endpoint: WebhookEndpoint, now) -> None:
                 failing_since=failing_since, next_attempt_at=None,
             )  # fmt: skip
             record_event(
-                actor=None, action="webhook_endpoint.disabled", obj=endpoint,
+                actor=None, action=ElicenseAction.WEBHOOK_ENDPOINT_DISABLED, obj=endpoint,
                 changes={"failing_since": failing_since.isoformat(), "failures": failures},
             )  # fmt: skip
             since = timezone.localtime(failing_since).strftime("%Y-%m-%d %H:%M")

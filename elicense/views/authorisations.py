@@ -71,7 +71,7 @@ def authorisation_list(request):
 def authorisation_revoke(request, pk):
     user = require_enterprise(request)
     require(user, "elicense.manage_authorisations")
-    authorisation = get_object_or_404(Authorisation.objects.of_holder(user.entity_uscc), pk=pk)
+    authorisation = get_object_or_404(Authorisation.objects.visible_to(user), pk=pk)
     form = RevokeForm(request.POST)
     form.is_valid()
     if not confirmed(request):

@@ -20,17 +20,13 @@ from elicense.models import (
     Verification,
 )
 from elicense.pdf import pdf_name, printable_context
-from elicense.permissions import issued_in_the_clerks_district, require
+from elicense.permissions import is_scanner, require
 from elicense.queries.oidc import connected_systems
 from elicense.services import issue_presentation_code
 from elicense.services.documents import pdf_ready, public_url, request_certificate_pdf
 from elicense.verification import check_certificate, live_result, verify_token
 from portal.access import require_enterprise
-from portal.models import Role
 from portal.views.files import file_response
-
-#: Who may use the scan page: window staff and the bureau's officers.
-SCANNER_ROLES = {Role.WINDOW_CLERK, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}
 
 
 def holder_certificates(uscc: str):
@@ -147,7 +143,7 @@ def presentation_code(request):
 @require_http_methods(["GET", "POST"])
 def scan(request):
     """The clerk's scan page: scanner-gun input (keyboard wedge + Enter) verified at once."""
-    if request.user.role not in SCANNER_ROLES:
+    if not is_scanner(request.user):
         raise Http404
     form = ScanForm(request.POST or None)
     outcome = None
@@ -182,13 +178,11 @@ def _own_certificate(request, public_id) -> Certificate:
     """A certificate the user may print: its holder's enterprise users (404 for anyone
     else's), city-wide staff, or a window clerk of the district that issued it; then
     ``elicense.print_certificate`` (403 with the reason)."""
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("issued_by"), public_id=public_id
-    )
     user = request.user
-    own = user.role == Role.ENTERPRISE and user.entity_uscc == certificate.holder_uscc
-    issued_here = issued_in_the_clerks_district(user, certificate)
-    if not (own or user.is_city_wide or issued_here) or not certificate.signature:
+    certificate = get_object_or_404(
+        Certificate.objects.visible_to(user).select_related("issued_by"), public_id=public_id
+    )
+    if not certificate.signature:
         raise Http404
     require(user, "elicense.print_certificate", certificate)
     return certificate

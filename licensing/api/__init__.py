@@ -11,10 +11,10 @@ from elicense.api import ApiError, CertificateOut, ErrorOut
 from elicense.models import CertificateKind
 from elicense.services.documents import holder_page_url
 from elicense.verification import check_certificate, live_result
-from licensing import tabular
 from licensing.models import BulkCheck, BulkCheckStatus
 from licensing.queries.holders import holder_licences
 from licensing.services import create_bulk_check
+from portal import tabular
 from portal.idempotency import (
     REPLAYED_HEADER,
     IdempotencyKeyError,

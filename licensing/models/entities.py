@@ -7,7 +7,7 @@ from django.db import models
 from django_fsm import FSMField, transition
 
 from portal.identifiers import normalise_identifier
-from portal.models import Role
+from portal.permissions import is_bound_enterprise, is_district_clerk, is_district_reader
 
 
 @dataclass(frozen=True)
@@ -73,15 +73,15 @@ class MarketEntityQuerySet(models.QuerySet):
             return self.none()
         if user.is_city_wide:
             return self.all()
-        if user.role in (Role.WINDOW_CLERK, Role.DISTRICT_OFFICER) and user.district_id:
+        if is_district_reader(user):
             return self.filter(district_id=user.district_id)
-        if user.role == Role.ENTERPRISE and user.entity_uscc:
+        if is_bound_enterprise(user):
             return self.filter(uscc=user.entity_uscc)
         return self.none()
 
     def manageable_by(self, user):
         """The entities ``user`` may change: window clerks, in their own district."""
-        if user.is_authenticated and user.role == Role.WINDOW_CLERK and user.district_id:
+        if user.is_authenticated and is_district_clerk(user):
             return self.filter(district_id=user.district_id)
         return self.none()
 

@@ -3,7 +3,7 @@
 import rules
 
 from elicense.models import Certificate
-from portal.models import Role
+from portal.permissions import is_enterprise
 
 
 def printable_certificates(user, uscc: str) -> list[Certificate]:
@@ -11,7 +11,7 @@ def printable_certificates(user, uscc: str) -> list[Certificate]:
     clerks of the issuing district and city-wide staff print what the entity holds, so the
     clerk who has just issued a licence hands over its printed copy. Enterprise users print
     from 我的电子证照 instead."""
-    if user.role == Role.ENTERPRISE:
+    if is_enterprise(user):
         return []
     certificates = (
         Certificate.objects.shown_for_holder(uscc).exclude(signature="").select_related("issued_by")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from elicense.models.licence_state import LicenceState
 from elicense.permissions import require
-from licensing import tabular
+from licensing.audit import LicensingAction
 from licensing.models import (
     BulkCheck,
     BulkCheckRow,
@@ -21,7 +21,7 @@ from licensing.models import (
     MarketEntity,
     Verdict,
 )
-from portal import outbox
+from portal import outbox, tabular
 from portal.audit import record_event
 from portal.identifiers import (
     normalise_identifier,
@@ -64,7 +64,7 @@ def create_bulk_check(*, file_name: str, data: bytes, acting_user=None, relying_
     )
     record_event(
         actor=check.uploaded_by,
-        action="bulk_check.created",
+        action=LicensingAction.BULK_CHECK_CREATED,
         obj=check,
         changes={"rows": len(rows), "relying_party": relying_party.pk if relying_party else None},
     )
@@ -156,7 +156,7 @@ def _claim(bulk_check_id: int, *, runner: str) -> tuple[BulkCheck, list | None]:
         elif check.runner != runner:
             record_event(
                 actor=None,
-                action="bulk_check.resumed",
+                action=LicensingAction.BULK_CHECK_RESUMED,
                 obj=check,
                 changes={"done_rows": check.done_rows, "previous_runner": check.runner},
             )
@@ -210,7 +210,9 @@ def _finish(bulk_check_id: int, numbered) -> BulkCheck:
             result=tabular.write_xlsx(RESULT_HEADER, results), summary=summary, at=timezone.now()
         )
         check.save()
-        record_event(actor=None, action="bulk_check.finished", obj=check, changes=summary)
+        record_event(
+            actor=None, action=LicensingAction.BULK_CHECK_FINISHED, obj=check, changes=summary
+        )
     return check
 
 

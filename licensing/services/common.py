@@ -3,8 +3,9 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from licensing.models import MarketEntity, UsccAllowlistEntry
+from licensing.permissions import is_clerk_of_district
 from portal.identifiers import validate_uscc
-from portal.models import District, Role
+from portal.models import District
 
 
 def authority_name(district: District) -> str:
@@ -14,7 +15,7 @@ def authority_name(district: District) -> str:
 
 def require_clerk_of(acting_user, district: District) -> None:
     """Only a window clerk of ``district`` may write to its register."""
-    if acting_user.role != Role.WINDOW_CLERK or acting_user.district_id != district.pk:
+    if not is_clerk_of_district(acting_user, district):
         raise PermissionDenied("只有本区窗口人员可以办理该业务。")
 
 

@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from licensing import certification
+from licensing.audit import LicensingAction
 from licensing.models import BusinessLicence, EntityType, MarketEntity
-from licensing.services import food
+from licensing.models.licences import BusinessLicenceStatus
+from licensing.services import certification, food
 from licensing.services.common import (
     authority_name,
     clean_uscc,
@@ -42,7 +43,7 @@ def _issue_business_licence(*, acting_user, entity, reason, previous=None) -> Bu
     )
     record_event(
         actor=acting_user,
-        action="business_licence.issued",
+        action=LicensingAction.BUSINESS_LICENCE_ISSUED,
         obj=licence,
         changes={"version": version, "reason": reason},
     )
@@ -111,7 +112,7 @@ def register_entity(
             entity.save()
             record_event(
                 actor=acting_user,
-                action="entity.registered",
+                action=LicensingAction.ENTITY_REGISTERED,
                 obj=entity,
                 changes={"uscc": uscc, "name": entity.name, "district": district.code},
             )
@@ -146,7 +147,9 @@ def change_registration(*, acting_user, entity, **changes) -> MarketEntity:
     entity.full_clean(exclude=["uscc"])
     entity.registered_on = timezone.localdate()
     entity.save()
-    record_event(actor=acting_user, action="entity.changed", obj=entity, changes=changed)
+    record_event(
+        actor=acting_user, action=LicensingAction.ENTITY_CHANGED, obj=entity, changes=changed
+    )
     current = entity.business_licences.get(status="active")
     current.supersede(at=timezone.now())
     current.save()
@@ -158,6 +161,13 @@ def change_registration(*, acting_user, entity, **changes) -> MarketEntity:
         for licence in standalone.filter(status="active"):
             food.reissue_for_entity_change(acting_user=acting_user, licence=licence, entity=entity)
     return entity
+
+
+#: The business licence's audit action by the status its entity's end leaves it in.
+LICENCE_ENDED = {
+    BusinessLicenceStatus.CANCELLED: LicensingAction.BUSINESS_LICENCE_CANCELLED,
+    BusinessLicenceStatus.REVOKED: LicensingAction.BUSINESS_LICENCE_REVOKED,
+}
 
 
 def _end_entity(*, acting_user, entity, reason, transition_name, action) -> MarketEntity:
@@ -174,9 +184,7 @@ def _end_entity(*, acting_user, entity, reason, transition_name, action) -> Mark
     licence = entity.business_licences.get(status="active")
     getattr(licence, transition_name)(at=now)
     licence.save()
-    record_event(
-        actor=acting_user, action=f"business_licence.{licence.status}", obj=licence, changes={}
-    )
+    record_event(actor=acting_user, action=LICENCE_ENDED[licence.status], obj=licence, changes={})
     certification.end_certificate(
         licence=licence, how=transition_name, acting_user=acting_user, reason=reason
     )
@@ -200,7 +208,7 @@ def cancel_entity(*, acting_user, entity, reason) -> MarketEntity:
         entity=entity,
         reason=reason,
         transition_name="cancel",
-        action="entity.cancelled",
+        action=LicensingAction.ENTITY_CANCELLED,
     )
 
 
@@ -213,5 +221,5 @@ def revoke_entity(*, acting_user, entity, reason) -> MarketEntity:
         entity=entity,
         reason=reason,
         transition_name="revoke",
-        action="entity.revoked",
+        action=LicensingAction.ENTITY_REVOKED,
     )

@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from elicense.models.changes import ChangeType
 from elicense.services.changes import record_carried_permit_change
-from licensing import certification
+from licensing.audit import LicensingAction
 from licensing.models import (
     FoodBusinessItem,
     FoodLicence,
     FoodLicenceSerial,
     FoodSubjectType,
 )
+from licensing.services import certification
 from licensing.services.common import authority_name, lock_entity, require_active, require_clerk_of
 from portal.audit import diff, record_event
 from portal.identifiers import make_food_licence_number, same_text
@@ -124,7 +125,7 @@ def issue_food_licence(
     )
     record_event(
         actor=acting_user,
-        action="food_licence.issued",
+        action=LicensingAction.FOOD_LICENCE_ISSUED,
         obj=licence,
         changes={"number": licence.number, "holder_uscc": entity.uscc, **_snapshot(licence)},
     )
@@ -185,7 +186,7 @@ def _new_version(*, acting_user, licence, reason, **fields) -> FoodLicence:
     )
     record_event(
         actor=acting_user,
-        action="food_licence.changed",
+        action=LicensingAction.FOOD_LICENCE_CHANGED,
         obj=successor,
         changes={"version": successor.version, **diff(before, _snapshot(successor))},
     )
@@ -277,7 +278,7 @@ def carry_food_permit(
     )
     record_event(
         actor=acting_user,
-        action="food_licence.carried",
+        action=LicensingAction.FOOD_LICENCE_CARRIED,
         obj=licence,
         changes={"number": number, "version": licence.version, **_snapshot(licence)},
     )
@@ -303,7 +304,10 @@ def end_food_licence(*, acting_user, licence, reason, at) -> FoodLicence:
     licence.cancel(at=at or timezone.now(), reason=reason)
     licence.save()
     record_event(
-        actor=acting_user, action="food_licence.cancelled", obj=licence, changes={"reason": reason}
+        actor=acting_user,
+        action=LicensingAction.FOOD_LICENCE_CANCELLED,
+        obj=licence,
+        changes={"reason": reason},
     )
     if licence.in_composite:  # no certificate of its own: its event is recorded here
         record_carried_permit_change(licence, ChangeType.CANCELLED)
@@ -342,7 +346,7 @@ def expire_food_licences(*, today: datetime.date | None = None) -> int:
         licence.save()
         record_event(
             actor=None,
-            action="food_licence.expired",
+            action=LicensingAction.FOOD_LICENCE_EXPIRED,
             obj=licence,
             changes={"valid_to": licence.valid_to},
         )

@@ -3,9 +3,9 @@
 from django.core.exceptions import ValidationError
 
 from elicense.services.changes import subscribe_many
-from licensing import tabular
 from licensing.models import BulkCheck, BulkCheckStatus, MarketEntity
 from licensing.services.bulk import MAX_ROWS, _max_bytes
+from portal import tabular
 from portal.identifiers import normalise_identifier
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from elicense.permissions import require
+from licensing.audit import LicensingAction
 from licensing.models import Supplier, SupplierState
 from licensing.models.suppliers import ALERT_STATES
 from licensing.queries.suppliers import check_suppliers, is_permit_number
@@ -59,7 +60,12 @@ def add_supplier(*, acting_user, identifier: str, note: str = "") -> Supplier:
             )
     except IntegrityError as error:
         raise ValidationError({"identifier": "该供货者已在清单中。"}) from error
-    record_event(actor=acting_user, action="supplier.added", obj=supplier, changes={"state": state})
+    record_event(
+        actor=acting_user,
+        action=LicensingAction.SUPPLIER_ADDED,
+        obj=supplier,
+        changes={"state": state},
+    )
     return supplier
 
 
@@ -68,7 +74,7 @@ def remove_supplier(*, acting_user, supplier: Supplier) -> None:
     owner = _require_owner(acting_user)
     if supplier.owner_uscc != owner:
         raise PermissionDenied("不能删除其他主体的供货者。")
-    record_event(actor=acting_user, action="supplier.removed", obj=supplier)
+    record_event(actor=acting_user, action=LicensingAction.SUPPLIER_REMOVED, obj=supplier)
     supplier.delete()
 
 

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from elicense.permissions import require
-from licensing import tabular
 from licensing.api import xlsx_response
 from licensing.forms.bulk import UploadForm
 from licensing.models import BulkCheck, BulkCheckStatus
 from licensing.services import create_bulk_check
+from portal import tabular
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.forms.queues import QueueFilterForm

@@ -27,7 +27,8 @@ from licensing.queries.certificates import printable_certificates
 from portal.access import require_enterprise
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
-from portal.models import AuditEvent, Role
+from portal.models import AuditEvent
+from portal.permissions import is_district_clerk, is_enterprise
 from portal.views.confirm import Confirmation, confirm_page, confirmed
 
 PAGE_SIZE = 25
@@ -37,7 +38,7 @@ ISSUE_FOOD = "licensing.food_licence.issue"
 
 
 def _require_clerk(request):
-    if request.user.role != Role.WINDOW_CLERK or not request.user.district_id:
+    if not is_district_clerk(request.user):
         raise Http404("只有窗口人员可以办理登记业务。")
 
 
@@ -101,7 +102,7 @@ def entity_detail(request, pk):
         food_licences.setdefault(licence.number, []).append(licence)
     can_manage = MarketEntity.objects.manageable_by(request.user).filter(pk=entity.pk).exists()
     history = []
-    if request.user.role != Role.ENTERPRISE:
+    if not is_enterprise(request.user):
         history = (
             AuditEvent.objects.filter(
                 object_type__in=["licensing.marketentity"], object_id=str(entity.pk)

@@ -8,11 +8,10 @@ from django.db import models
 from django.db.models import Max
 
 from mingchu.models.scoping import DistrictScopedQuerySet
+from portal.models.reference import YEARS  # noqa: F401 - the one year range
 
 #: The project's first year (附件1), the project year until the city sets another.
 FIRST_YEAR = 2022
-#: The years any page, report, roll-up or quota may name.
-YEARS = range(2000, 2101)
 #: The figures of a quota a city officer may adjust, with their 附件1 headings.
 QUOTA_FIELDS = {"food_court": "美食广场示范店数量", "other_areas": "其他区域示范店数量"}
 

@@ -1,16 +1,34 @@
 """Monthly district reports (附件3), their submitted versions and deadline reminders."""
 
+import calendar
+import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, transition
 
 from mingchu.models.scoping import DistrictScopedQuerySet
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "填报中"
     SUBMITTED = "submitted", "已上报"
     RETURNED = "returned", "已退回修改"
+
+
+def due_at(year: int, month: int) -> datetime.datetime:
+    """23:59:59 Asia/Shanghai on the 30th, or on the last day of a shorter month."""
+    day = min(30, calendar.monthrange(year, month)[1])
+    return datetime.datetime(year, month, day, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def past_due(year: int, month: int, at: datetime.datetime) -> bool:
+    """The one "late against the 30th" rule: ``at`` is after the month's deadline. Every
+    surface asks this (or ``MonthlyReport.late_at`` / ``overdue_at``)."""
+    return at > due_at(year, month)
 
 
 #: The figures a district reports and the registry pre-fills (附件3), in the sheet's order.
@@ -71,6 +89,19 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.district} {self.year}年{self.month}月"
+
+    @property
+    def due_at(self) -> datetime.datetime:
+        """The report's deadline (``due_at`` of its month)."""
+        return due_at(self.year, self.month)
+
+    def late_at(self, at: datetime.datetime) -> bool:
+        """Whether submitting at ``at`` is late against the deadline (逾期上报)."""
+        return past_due(self.year, self.month, at)
+
+    def overdue_at(self, now: datetime.datetime) -> bool:
+        """Not standing as submitted and past the deadline at ``now`` (逾期未报)."""
+        return self.status != ReportStatus.SUBMITTED and self.late_at(now)
 
     def differences(self) -> dict:
         """Figures that differ from the registry: {field: [registry, reported]}."""

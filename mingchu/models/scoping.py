@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from portal.models import Role
+from portal.permissions import is_district_bound_officer
 
 
 class DistrictScopedQuerySet(models.QuerySet):
@@ -13,6 +13,6 @@ class DistrictScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_city_wide:
             return self
-        if user.role == Role.DISTRICT_OFFICER and user.district_id:
+        if is_district_bound_officer(user):
             return self.filter(district_id=user.district_id)
         return self.none()

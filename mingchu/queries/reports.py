@@ -2,20 +2,16 @@
 
 import calendar
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from mingchu.models import DemoStore
-from mingchu.models.reports import FIGURES
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def due_at(year: int, month: int) -> datetime.datetime:
-    """23:59:59 Asia/Shanghai on the 30th, or on the last day of a shorter month."""
-    day = min(30, calendar.monthrange(year, month)[1])
-    return datetime.datetime(year, month, day, 23, 59, 59, tzinfo=SHANGHAI)
+from mingchu.models.reports import (  # noqa: F401 (re-exported: the deadline rule's home)
+    FIGURES,
+    SHANGHAI,
+    due_at,
+    past_due,
+)
 
 
 def as_of(year: int, month: int) -> datetime.date:

@@ -6,6 +6,7 @@ Reads only; ``mingchu.services.rollups.build_city_rollup`` writes the revisions.
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import models
 from django.db.models import Count, Max
 from django.db.models.functions import ExtractMonth, ExtractYear
 
@@ -22,23 +23,15 @@ from mingchu.models import (
 from portal.models import District
 
 
-class ReportingStatus:
-    """How a district's monthly report stands in a roll-up (报送情况)."""
+class ReportingStatus(models.TextChoices):
+    """How a district's monthly report stands in a roll-up (报送情况), in the order the
+    roll-up counts them."""
 
-    ON_TIME = "on_time"
-    LATE = "late"
-    RETURNED = "returned"
-    PENDING = "pending"
-    MISSING = "missing"
-
-    LABELS = {
-        ON_TIME: "按时上报",
-        LATE: "逾期上报",
-        RETURNED: "退回未重报",
-        PENDING: "未到期未报",
-        MISSING: "未上报",
-    }
-    ORDER = (ON_TIME, LATE, RETURNED, PENDING, MISSING)
+    ON_TIME = "on_time", "按时上报"
+    LATE = "late", "逾期上报"
+    RETURNED = "returned", "退回未重报"
+    PENDING = "pending", "未到期未报"
+    MISSING = "missing", "未上报"
 
 
 #: Registry figures of a roll-up row, in the column order of the table and the charts.

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from licensing import tabular
+from mingchu.audit import MingchuAction
 from mingchu.models import (
     AcceptancePhase,
     AssessmentAttachment,
@@ -17,25 +17,10 @@ from mingchu.models import (
     YearAcceptance,
 )
 from mingchu.models.quotas import YEARS
-from mingchu.permissions import is_district_officer
 from mingchu.queries.rollups import registry_rows, sum_rows
+from portal import tabular
 from portal.audit import record_event
-
-#: The audit actions of the acceptance, in one place (labels registered in apps.py).
-SELF_ASSESSMENT_SAVED = "acceptance.self_assessment_saved"
-ATTACHMENT_ADDED = "acceptance.attachment_added"
-SELF_ASSESSMENT_SUBMITTED = "acceptance.self_assessment_submitted"
-CITY_ASSESSMENT_STARTED = "acceptance.city_assessment_started"
-DISTRICT_RESULT_RECORDED = "acceptance.district_result_recorded"
-SUMMARY_CONCLUDED = "acceptance.summary_concluded"
-ACTION_LABELS = {
-    SELF_ASSESSMENT_SAVED: "保存区级验收评估",
-    ATTACHMENT_ADDED: "上传验收评估附件",
-    SELF_ASSESSMENT_SUBMITTED: "提交区级验收评估",
-    CITY_ASSESSMENT_STARTED: "开始市级验收评估",
-    DISTRICT_RESULT_RECORDED: "记录市级验收评估结果",
-    SUMMARY_CONCLUDED: "形成总结报告",
-}
+from portal.permissions import is_district_bound_officer
 
 #: Bounded uploads (ADR 0011: refused by size before they are read into memory).
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
@@ -60,7 +45,7 @@ def _acceptance(year: int) -> YearAcceptance:
 
 def _own_assessment(acting_user, year: int) -> DistrictAssessment:
     """The officer's district's assessment of the year (created on first use), locked."""
-    if not is_district_officer(acting_user):
+    if not is_district_bound_officer(acting_user):
         raise PermissionDenied("只有本区区局人员可以填报区级验收评估。")
     acceptance = _acceptance(year)
     if not DistrictQuota.objects.filter(year=year, district_id=acting_user.district_id).exists():
@@ -102,7 +87,7 @@ def save_self_assessment(*, acting_user, year: int, text: str) -> DistrictAssess
     assessment.save(update_fields=["self_assessment"])
     record_event(
         actor=acting_user,
-        action=SELF_ASSESSMENT_SAVED,
+        action=MingchuAction.ACCEPTANCE_SELF_ASSESSMENT_SAVED,
         obj=assessment,
         changes={"length": len(text)},
     )
@@ -141,7 +126,7 @@ def add_assessment_attachment(*, acting_user, year: int, upload) -> AssessmentAt
     )
     record_event(
         actor=acting_user,
-        action=ATTACHMENT_ADDED,
+        action=MingchuAction.ACCEPTANCE_ATTACHMENT_ADDED,
         obj=assessment,
         changes={"name": attachment.original_name, "size": attachment.size},
     )
@@ -160,7 +145,7 @@ def submit_self_assessment(*, acting_user, year: int) -> DistrictAssessment:
     assessment.save()
     record_event(
         actor=acting_user,
-        action=SELF_ASSESSMENT_SUBMITTED,
+        action=MingchuAction.ACCEPTANCE_SELF_ASSESSMENT_SUBMITTED,
         obj=assessment,
         changes={
             "completed": figures.get("completed"),
@@ -185,7 +170,7 @@ def start_city_assessment(*, acting_user, year: int) -> YearAcceptance:
     acceptance.save()
     record_event(
         actor=acting_user,
-        action=CITY_ASSESSMENT_STARTED,
+        action=MingchuAction.ACCEPTANCE_CITY_ASSESSMENT_STARTED,
         obj=acceptance,
         changes={"districts": acceptance.assessments.count()},
     )
@@ -218,7 +203,7 @@ def record_district_result(
     assessment.save()
     record_event(
         actor=acting_user,
-        action=DISTRICT_RESULT_RECORDED,
+        action=MingchuAction.ACCEPTANCE_DISTRICT_RESULT_RECORDED,
         obj=assessment,
         changes={"result": result, "remarks": remarks},
     )
@@ -276,7 +261,7 @@ def conclude_acceptance(*, acting_user, year: int, text: str) -> YearAcceptance:
             results[label] = results.get(label, 0) + 1
     record_event(
         actor=acting_user,
-        action=SUMMARY_CONCLUDED,
+        action=MingchuAction.ACCEPTANCE_SUMMARY_CONCLUDED,
         obj=acceptance,
         changes={"completed": summary["totals"]["completed"], "results": results},
     )

@@ -9,6 +9,7 @@ import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from mingchu.audit import MingchuAction
 from mingchu.models import STAGE_ORDER, DemoStore, Stage
 from portal.audit import record_event
 
@@ -38,7 +39,7 @@ def correct_store_stage(*, acting_user, store, stage: str, reason: str) -> DemoS
     store.save(update_fields=["stage"])
     record_event(
         actor=acting_user,
-        action="demo_store.stage_corrected",
+        action=MingchuAction.DEMO_STORE_STAGE_CORRECTED,
         obj=store,
         changes={"stage": [before, stage], "removed": removed_rows, "reason": reason},
     )

@@ -17,14 +17,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.datetime import from_excel
 
-from licensing import tabular
 from licensing.models import FoodLicence
+from mingchu.audit import MingchuAction
 from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, Stage
 from mingchu.models.quotas import YEARS
 from mingchu.services.stores import advance_store_stage, register_demo_store, update_demo_store
+from portal import tabular
 from portal.audit import record_event
 from portal.identifiers import same_text, validate_food_permit_number
-from portal.models import Role
+from portal.permissions import allows
 
 TITLE = "各区示范店建设情况统计表"
 HEADER = ("序号", "单位名称", "地址", "许可证号", "建设进度", "预计完成时间")
@@ -234,7 +235,7 @@ def import_store_table(*, acting_user, rows: list[TableRow], year: int | None = 
     is checked; if any is bad, ``StoreImportError`` lists them all and the transaction is
     rolled back. Writes the services' audit events and one ``demo_store.table_imported``.
     """
-    if acting_user.role != Role.DISTRICT_OFFICER or not acting_user.district_id:
+    if not allows(acting_user, "mingchu.register_stores"):
         raise PermissionDenied("只有区局人员可以导入示范店统计表。")
     if not rows:
         raise ValidationError("文件中没有数据行。")
@@ -258,7 +259,7 @@ def import_store_table(*, acting_user, rows: list[TableRow], year: int | None = 
     }
     record_event(
         actor=acting_user,
-        action="demo_store.table_imported",
+        action=MingchuAction.DEMO_STORE_TABLE_IMPORTED,
         obj=acting_user.district,
         changes=summary,
     )

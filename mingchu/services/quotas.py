@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from mingchu.audit import MingchuAction
 from mingchu.models import (
     DistrictQuota,
     ProjectDeadline,
@@ -10,10 +11,8 @@ from mingchu.models import (
 )
 from mingchu.models.quotas import QUOTA_FIELDS, YEARS
 from portal.audit import record_event
-from portal.models import District, Role
-
-#: Audit actions of this module's new writes (labels registered in apps.py).
-DEADLINE_SET = "deadline.set"
+from portal.models import District
+from portal.permissions import allows
 
 
 @transaction.atomic
@@ -28,7 +27,7 @@ def set_year_quotas(
     year, so from now on new demo stores are selected for it and the pages open on it.
     Writes ``quota.set`` for each district, with the reason.
     """
-    if acting_user.role != Role.CITY_OFFICER:
+    if not allows(acting_user, "mingchu.set_quotas"):
         raise PermissionDenied("只有市局人员可以设定年度布点。")
     reason = (reason or "").strip()
     if not reason:
@@ -61,7 +60,7 @@ def set_year_quotas(
         created.append(quota)
         record_event(
             actor=acting_user,
-            action="quota.set",
+            action=MingchuAction.QUOTA_SET,
             obj=quota,
             changes={
                 "food_court": quota.food_court,
@@ -75,7 +74,7 @@ def set_year_quotas(
 @transaction.atomic
 def adjust_quota(*, acting_user, quota, reason: str, **values) -> DistrictQuota:
     """A city officer changes a district's quota; every changed figure is kept with the reason."""
-    if acting_user.role != Role.CITY_OFFICER:
+    if not allows(acting_user, "mingchu.set_quotas"):
         raise PermissionDenied("只有市局人员可以调整布点数量。")
     reason = (reason or "").strip()
     if not reason:
@@ -104,7 +103,10 @@ def adjust_quota(*, acting_user, quota, reason: str, **values) -> DistrictQuota:
         raise ValidationError("数量没有变化。")
     quota.save()
     record_event(
-        actor=acting_user, action="quota.adjusted", obj=quota, changes={**changes, "reason": reason}
+        actor=acting_user,
+        action=MingchuAction.QUOTA_ADJUSTED,
+        obj=quota,
+        changes={**changes, "reason": reason},
     )
     return quota
 
@@ -132,7 +134,7 @@ def set_project_deadline(*, acting_user, year: int, due_on) -> ProjectDeadline:
     deadline.save()
     record_event(
         actor=acting_user,
-        action=DEADLINE_SET,
+        action=MingchuAction.DEADLINE_SET,
         obj=deadline,
         changes={"due_on": [before.isoformat(), due_on.isoformat()]},
     )

@@ -2,6 +2,7 @@
 remind the districts that have not reported as the deadline nears."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
+from mingchu.audit import MingchuAction
 from mingchu.models import MonthlyReport, ReportReminder, ReportStatus, ReportVersion
 from mingchu.models.quotas import YEARS
 from mingchu.queries.reports import due_at, registry_figures
@@ -19,6 +21,7 @@ from portal import outbox
 from portal.audit import record_event
 from portal.middleware import public_base_url
 from portal.models import District, Role, User
+from portal.permissions import allows
 from portal.services import notify_users
 
 EDITABLE = (
@@ -28,7 +31,7 @@ EDITABLE = (
 
 
 def _require_officer_of(user, district_id):
-    if user.role != Role.DISTRICT_OFFICER or user.district_id != district_id:
+    if not allows(user, "mingchu.file_report", district_id):
         raise PermissionDenied("只有本区区局人员可以填报本区报表。")
 
 
@@ -52,7 +55,9 @@ def open_report(*, acting_user, year: int, month: int) -> MonthlyReport:
         defaults={"registry": figures, **figures},
     )
     if created:
-        record_event(actor=acting_user, action="report.opened", obj=report, changes=figures)
+        record_event(
+            actor=acting_user, action=MingchuAction.REPORT_OPENED, obj=report, changes=figures
+        )
     return report
 
 
@@ -81,7 +86,10 @@ def save_report(*, acting_user, report, expected_version: int, **fields) -> Mont
     report.version += 1
     report.save()
     record_event(
-        actor=acting_user, action="report.saved", obj=report, changes={"fields": sorted(fields)}
+        actor=acting_user,
+        action=MingchuAction.REPORT_SAVED,
+        obj=report,
+        changes={"fields": sorted(fields)},
     )
     return report
 
@@ -106,7 +114,7 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
     if missing:
         raise ValidationError({f: "请填写。" for f in missing})
     now = timezone.now()
-    report.submit(at=now, late=now > due_at(report.year, report.month))
+    report.submit(at=now, late=report.late_at(now))
     report.version += 1
     report.save()
     content = model_to_dict(report, fields=[*EDITABLE, "registry"])
@@ -123,7 +131,7 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
     )
     record_event(
         actor=acting_user,
-        action="report.submitted",
+        action=MingchuAction.REPORT_SUBMITTED,
         obj=report,
         changes={
             "late": report.is_late,
@@ -134,10 +142,39 @@ def submit_report(*, acting_user, report, expected_version: int) -> MonthlyRepor
     return report
 
 
+@dataclass(frozen=True)
+class SaveAndSubmit:
+    """What 上报 on the form did: the saved report, submitted unless ``refusal`` says why not
+    (the draft is kept then, and the form shows the reason)."""
+
+    report: MonthlyReport
+    refusal: ValidationError | None = None
+
+
+@transaction.atomic
+def save_and_submit_report(
+    *, acting_user, report, expected_version: int, **fields
+) -> SaveAndSubmit:
+    """The form's 上报, in one transaction: save the draft, then submit it. A refused
+    submission (a figure unexplained, a contact missing) rolls back to the saved draft, which
+    commits with the refusal returned; a refused save (someone else's edit) raises."""
+    saved = save_report(
+        acting_user=acting_user, report=report, expected_version=expected_version, **fields
+    )
+    try:
+        with transaction.atomic():
+            submitted = submit_report(
+                acting_user=acting_user, report=saved, expected_version=saved.version
+            )
+    except ValidationError as refusal:
+        return SaveAndSubmit(report=MonthlyReport.objects.get(pk=saved.pk), refusal=refusal)
+    return SaveAndSubmit(report=submitted)
+
+
 @transaction.atomic
 def return_report(*, acting_user, report, reason: str) -> MonthlyReport:
     """The city returns a submitted report for correction, with a reason."""
-    if acting_user.role != Role.CITY_OFFICER:
+    if not allows(acting_user, "mingchu.return_report"):
         raise PermissionDenied("只有市局人员可以退回报表。")
     if not (reason or "").strip():
         raise ValidationError({"reason": "退回须填写原因。"})
@@ -148,7 +185,10 @@ def return_report(*, acting_user, report, reason: str) -> MonthlyReport:
     report.version += 1
     report.save()
     record_event(
-        actor=acting_user, action="report.returned", obj=report, changes={"reason": reason}
+        actor=acting_user,
+        action=MingchuAction.REPORT_RETURNED,
+        obj=report,
+        changes={"reason": reason},
     )
     notify_users(  # the district hears at once, not at its next visit to the list
         users=_district_officers(report.district_id),
@@ -211,7 +251,7 @@ def _remind_district(*, district, year: int, month: int) -> ReportReminder | Non
             )
             record_event(
                 actor=None,
-                action="report.reminded",
+                action=MingchuAction.REPORT_REMINDED,
                 obj=reminder,
                 changes={"due": due.date().isoformat(), "notified": notified},
             )

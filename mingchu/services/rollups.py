@@ -7,10 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from mingchu.audit import MingchuAction
 from mingchu.models import CityRollup, MonthlyReport, ReportStatus
 from mingchu.models.reports import FIGURES as REPORTED_FIGURES
 from mingchu.models.reports import figure_differences
-from mingchu.queries.reports import as_of, due_at
+from mingchu.queries.reports import as_of, past_due
 from mingchu.queries.rollups import (
     ReportingStatus,
     district_rows,
@@ -19,10 +20,8 @@ from mingchu.queries.rollups import (
     with_figures,
 )
 from portal.audit import record_event
-from portal.models import Role
+from portal.permissions import allows
 
-#: Who may build a roll-up by hand; the monthly beat run has no acting user.
-BUILDERS = (Role.CITY_OFFICER, Role.ADMINISTRATOR)
 REVISION_ATTEMPTS = 5
 
 
@@ -78,7 +77,7 @@ def compute_rollup(*, year: int, month: int, now) -> tuple[list[dict], dict]:
     rows += [
         with_figures(row, {}) for row in district_rows(set(reports) - known, start=len(rows) + 1)
     ]
-    overdue = now > due_at(year, month)
+    overdue = past_due(year, month, now)
     for row in rows:
         row["report"] = _reporting(reports.get(row["district_code"]), row, overdue=overdue)
     return rows, _totals(rows)
@@ -89,8 +88,7 @@ def _totals(rows: list[dict]) -> dict:
     funds = [Decimal(row["report"]["funds_wan"]) for row in rows if row["report"]["funds_wan"]]
     totals["funds_wan"] = str(sum(funds, Decimal("0.00")))
     totals["reporting"] = {
-        status: sum(row["report"]["status"] == status for row in rows)
-        for status in ReportingStatus.ORDER
+        status: sum(row["report"]["status"] == status for row in rows) for status in ReportingStatus
     }
     totals["districts"] = len(rows)
     return totals
@@ -105,7 +103,7 @@ def build_city_rollup(*, acting_user=None, year: int, month: int) -> CityRollup:
     constraint and the loser retries with the next number inside a savepoint. Writes the
     audit event ``rollup.built`` (actor None: the monthly beat run).
     """
-    if acting_user is not None and not (acting_user.role in BUILDERS or acting_user.is_superuser):
+    if acting_user is not None and not allows(acting_user, "mingchu.build_rollup"):
         raise PermissionDenied("只有市局人员可以生成全市汇总。")
     if not 1 <= month <= 12:
         raise ValidationError({"month": "月份须在1至12之间。"})
@@ -127,7 +125,7 @@ def build_city_rollup(*, acting_user=None, year: int, month: int) -> CityRollup:
         raise IntegrityError(f"no free revision for {year}-{month} after retries")
     record_event(
         actor=acting_user,
-        action="rollup.built",
+        action=MingchuAction.ROLLUP_BUILT,
         obj=rollup,
         changes={
             "revision": revision,

@@ -8,6 +8,7 @@ from elicense.models.changes import ChangeType
 from elicense.models.licence_state import LicenceState
 from elicense.services.changes import record_change
 from licensing.models import FoodLicence, FoodSubjectType
+from mingchu.audit import MingchuAction
 from mingchu.models import (
     Camera,
     ControlPoint,
@@ -23,7 +24,7 @@ from mingchu.models import (
 from mingchu.models.stores import expected_after_deadline
 from portal.audit import diff, record_event
 from portal.identifiers import validate_food_permit_number
-from portal.models import Role
+from portal.permissions import allows
 
 #: The change feed's kind for the 明厨亮灶 mark on a holder's shop-page badge.
 MARK_KIND = "mingchu_mark"
@@ -87,7 +88,7 @@ def register_demo_store(
     selected_on = _stage_date(selected_on, after=None)
     year = year or DistrictQuota.objects.project_year()
     on_delivery_platform, delivery_platforms = _delivery(on_delivery_platform, delivery_platforms)
-    if acting_user.role != Role.DISTRICT_OFFICER or not acting_user.district_id:
+    if not allows(acting_user, "mingchu.register_stores"):
         raise PermissionDenied("只有区局人员可以登记示范店。")
     try:
         number = validate_food_permit_number(food_licence_number)
@@ -123,7 +124,7 @@ def register_demo_store(
     deadline = ProjectDeadline.objects.for_year(year)
     record_event(
         actor=acting_user,
-        action="demo_store.registered",
+        action=MingchuAction.DEMO_STORE_REGISTERED,
         obj=store,
         changes={
             "licence": number,
@@ -140,7 +141,7 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
     (default today): never in the future nor before the stage it follows, so the trend
     charts, which read these dates, stay in order."""
     store = DemoStore.objects.visible_to(acting_user).select_for_update().get(pk=store.pk)
-    if acting_user.role != Role.DISTRICT_OFFICER:
+    if not allows(acting_user, "mingchu.maintain_stores"):
         raise PermissionDenied("只有区局人员可以更新建设进度。")
     last = store.stage_history.order_by("-on").values_list("on", flat=True).first()
     on = _stage_date(on, after=last)
@@ -155,7 +156,7 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
     StageChange.objects.create(store=store, stage=store.stage, on=on, changed_by=acting_user)
     record_event(
         actor=acting_user,
-        action="demo_store.stage_advanced",
+        action=MingchuAction.DEMO_STORE_STAGE_ADVANCED,
         obj=store,
         changes={"stage": [before, store.stage]},
     )
@@ -171,7 +172,7 @@ def advance_store_stage(*, acting_user, store, on=None) -> DemoStore:
 
 
 def _store_for_officer(acting_user, store) -> DemoStore:
-    if acting_user.role != Role.DISTRICT_OFFICER:
+    if not allows(acting_user, "mingchu.maintain_stores"):
         raise PermissionDenied("只有区局人员可以维护示范店。")
     return DemoStore.objects.visible_to(acting_user).select_for_update().get(pk=store.pk)
 
@@ -194,7 +195,7 @@ def add_camera(*, acting_user, store, position: str, control_points, installed_o
     )
     record_event(
         actor=acting_user,
-        action="demo_store.camera_added",
+        action=MingchuAction.DEMO_STORE_CAMERA_ADDED,
         obj=store,
         changes={"position": position, "control_points": points},
     )
@@ -217,7 +218,7 @@ def connect_platform(
     )
     record_event(
         actor=acting_user,
-        action="demo_store.platform_connected",
+        action=MingchuAction.DEMO_STORE_PLATFORM_CONNECTED,
         obj=store,
         changes={"platform": platform, "shop_id": shop_id, "on": connected_on},
     )
@@ -234,7 +235,7 @@ def set_video_stream(*, acting_user, store, url: str) -> DemoStore:
     store.save(update_fields=["video_stream_url"])
     record_event(
         actor=acting_user,
-        action="demo_store.video_stream_set",
+        action=MingchuAction.DEMO_STORE_VIDEO_STREAM_SET,
         obj=store,
         changes={"video_stream_url": [before, store.video_stream_url]},
     )
@@ -260,5 +261,7 @@ def update_demo_store(*, acting_user, store, location_type, expected_completion)
     for field, (_, new) in changes.items():
         setattr(store, field, new)
     store.save(update_fields=list(changes))
-    record_event(actor=acting_user, action="demo_store.updated", obj=store, changes=changes)
+    record_event(
+        actor=acting_user, action=MingchuAction.DEMO_STORE_UPDATED, obj=store, changes=changes
+    )
     return store

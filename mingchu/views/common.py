@@ -4,13 +4,13 @@ from django.http import Http404
 
 from mingchu.models import DistrictQuota
 from mingchu.models.quotas import YEARS
-from portal.models import Role
+from portal.permissions import allows
 
 
 def require_reader(request):
     """The project's pages are for city-wide staff and district officers; others get 404."""
     user = request.user
-    if not (user.is_city_wide or (user.role == Role.DISTRICT_OFFICER and user.district_id)):
+    if not allows(user, "mingchu.read"):
         raise Http404
     return user
 

@@ -14,7 +14,8 @@ from mingchu.models import MonthlyReport, ProjectDeadline
 from mingchu.queries.rollups import progress_trend, registry_rows, sum_rows, with_figures
 from mingchu.views import charts
 from mingchu.views.common import selected_year
-from portal.models import District, Role
+from portal.models import District
+from portal.permissions import allows, is_district_bound_officer
 from portal.queries.replica import reads_from_replica
 
 
@@ -23,7 +24,7 @@ from portal.queries.replica import reads_from_replica
 def city_dashboard(request):
     user = request.user
     if not user.is_city_wide:
-        if user.role == Role.DISTRICT_OFFICER and user.district_id:
+        if is_district_bound_officer(user):
             return redirect("mingchu:district_dashboard", user.district_id)
         raise Http404
     year = selected_year(request)
@@ -58,8 +59,7 @@ def city_dashboard(request):
 def district_dashboard(request, district_code):
     user = request.user
     district = get_object_or_404(District, code=district_code)
-    own = user.role == Role.DISTRICT_OFFICER and user.district_id == district.code
-    if not (user.is_city_wide or own):
+    if not allows(user, "mingchu.read_district", district):
         raise Http404
     year = selected_year(request)
     rows = registry_rows(year=year, district_id=district.code)

@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from licensing import tabular
 from mingchu.forms.imports import ImportForm
 from mingchu.models import DemoStore, DistrictQuota, ProjectDeadline
 from mingchu.queries.rollups import area_summary, registry_rows, sum_rows
@@ -20,8 +19,10 @@ from mingchu.services.imports import (
     read_store_table,
 )
 from mingchu.views.common import require_reader, selected_year
+from portal import tabular
 from portal.forms import add_service_errors
-from portal.models import District, Role
+from portal.models import District
+from portal.permissions import allows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,7 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 @require_http_methods(["GET", "POST"])
 def store_import(request):
-    if request.user.role != Role.DISTRICT_OFFICER or not request.user.district_id:
+    if not allows(request.user, "mingchu.register_stores"):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     row_errors = []

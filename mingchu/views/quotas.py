@@ -15,7 +15,8 @@ from mingchu.services import adjust_quota, set_project_deadline, set_year_quotas
 from mingchu.views.common import require_reader, selected_year
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
-from portal.models import District, Role
+from portal.models import District
+from portal.permissions import allows
 
 #: Setting a year's quotas is answered once per form token (portal.idempotency).
 NEW_YEAR = "mingchu.quota.new_year"
@@ -53,7 +54,7 @@ def quota_list(request):
             "year": year,
             "totals": totals,
             "total": (totals["food_court"] or 0) + (totals["other_areas"] or 0),
-            "can_adjust": request.user.role == Role.CITY_OFFICER,
+            "can_adjust": allows(request.user, "mingchu.set_quotas"),
             "years": DistrictQuota.objects.years(),
             "deadline": (deadline := ProjectDeadline.objects.for_year(year)),
             "deadline_form": (
@@ -90,7 +91,7 @@ def deadline_set(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def quota_adjust(request, pk):
-    if request.user.role != Role.CITY_OFFICER:
+    if not allows(request.user, "mingchu.set_quotas"):
         raise Http404
     quota = get_object_or_404(DistrictQuota.objects.select_related("district"), pk=pk)
     form = AdjustForm(
@@ -112,7 +113,7 @@ def quota_adjust(request, pk):
 @require_http_methods(["GET", "POST"])
 def quota_year_new(request):
     """City officers set a new year's quotas for every district at once (设定年度布点)."""
-    if request.user.role != Role.CITY_OFFICER:
+    if not allows(request.user, "mingchu.set_quotas"):
         raise Http404
     if request.method == "POST" and (replay := replay_form(request, action=NEW_YEAR)):
         return replay

@@ -6,8 +6,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from licensing.tabular import safe_cell
 from mingchu.models import MonthlyReport
+from portal.tabular import safe_cell
 
 #: The five label/value rows of 附件3, in order, labelled as the model's fields are.
 ROWS = tuple(

@@ -13,23 +13,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mingchu.forms.reports import OpenForm, ReportForm, ReturnForm
 from mingchu.models import DemoStore, MonthlyReport, ProjectDeadline, ReportStatus, ReportVersion
-from mingchu.queries.reports import FIGURES, as_of, due_at, registry_figures
+from mingchu.queries.reports import FIGURES, as_of, due_at, past_due, registry_figures
 from mingchu.services.imports import export_store_table
-from mingchu.services.reports import open_report, return_report, save_report, submit_report
+from mingchu.services.reports import (
+    open_report,
+    return_report,
+    save_and_submit_report,
+    save_report,
+)
 from mingchu.views.common import check_period
 from mingchu.views.report_xlsx import report_xlsx
 from portal.forms import add_service_errors
 from portal.forms.queues import QueueFilterForm
-from portal.models import District, Role
+from portal.models import District
+from portal.permissions import allows, is_district_bound_officer
 from portal.queries.replica import reads_from_replica
 
 
-def _is_district_officer(user) -> bool:
-    return user.role == Role.DISTRICT_OFFICER and bool(user.district_id)
-
-
 def _visible_report(request, pk) -> MonthlyReport:
-    if not (_is_district_officer(request.user) or request.user.is_city_wide):
+    if not allows(request.user, "mingchu.read"):
         raise Http404
     reports = MonthlyReport.objects.visible_to(request.user).select_related("district")
     return get_object_or_404(reports, pk=pk)
@@ -37,8 +39,8 @@ def _visible_report(request, pk) -> MonthlyReport:
 
 def _with_deadline(report: MonthlyReport, now) -> MonthlyReport:
     """Attach the due date and whether an unsubmitted report is already overdue."""
-    report.due = due_at(report.year, report.month)
-    report.overdue = report.status != ReportStatus.SUBMITTED and now > report.due
+    report.due = report.due_at
+    report.overdue = report.overdue_at(now)
     return report
 
 
@@ -80,12 +82,11 @@ def _overdue(report: MonthlyReport) -> dict:
 
 def _versions(report: MonthlyReport) -> list[dict]:
     """Every submitted version as it was, with its figures against the registry then."""
-    due = due_at(report.year, report.month)
     return [
         {
             "version": version,
             "content": version.content,
-            "late": version.submitted_at > due,
+            "late": report.late_at(version.submitted_at),
             "figures": _figures(version.content, version.content.get("registry", {})),
             "overdue": sum(1 for row in version.stores if row.get("overdue")),
         }
@@ -99,7 +100,7 @@ def report_list(request):
     user = request.user
     now = timezone.now()
     today = timezone.localdate()
-    if _is_district_officer(user):
+    if is_district_bound_officer(user):
         reports = [
             _with_deadline(report, now)
             for report in MonthlyReport.objects.visible_to(user).select_related("district")
@@ -145,7 +146,7 @@ def report_list(request):
 @require_POST
 def report_open(request):
     """Open the district's report for the current month, or for the month chosen."""
-    if not _is_district_officer(request.user):
+    if not is_district_bound_officer(request.user):
         raise Http404
     if "month" in request.POST:
         form = OpenForm(request.POST)
@@ -167,7 +168,7 @@ def report_open(request):
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk):
     """The 附件3 form: 保存 keeps a draft, 上报 saves and submits; read-only once submitted."""
-    if not _is_district_officer(request.user):
+    if not is_district_bound_officer(request.user):
         raise Http404
     report = _visible_report(request, pk)
     locked = report.status == ReportStatus.SUBMITTED
@@ -178,17 +179,15 @@ def report_edit(request, pk):
         )
     if request.method == "POST" and form is not None and form.is_valid():
         saved = None
+        edit = {"report": report, "expected_version": form.cleaned_data["version"]}
         try:
-            saved = save_report(
-                acting_user=request.user,
-                report=report,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
             if request.POST.get("action") == "submit":
-                saved = submit_report(
-                    acting_user=request.user, report=saved, expected_version=saved.version
-                )
+                outcome = save_and_submit_report(acting_user=request.user, **edit, **form.changes())
+                saved = outcome.report
+                if outcome.refusal is not None:
+                    raise outcome.refusal
+            else:
+                saved = save_report(acting_user=request.user, **edit, **form.changes())
         except ValidationError as error:
             if saved is not None:  # the draft was saved; only the submission was refused
                 data = request.POST.copy()
@@ -275,7 +274,7 @@ def report_month(request, year, month):
             "year": year,
             "month": month,
             "due": due,
-            "overdue": now > due,
+            "overdue": past_due(year, month, now),
             "deadline": overdue["deadline"],
             "submitted": sum(1 for r in reports.values() if r.status == ReportStatus.SUBMITTED),
             "filter_form": filter_form,
@@ -289,7 +288,9 @@ def report_month(request, year, month):
 def report_detail(request, pk):
     """One report as the city reads it, with its history; city officers 退回修改 here."""
     report = _visible_report(request, pk)
-    can_return = request.user.role == Role.CITY_OFFICER and report.status == ReportStatus.SUBMITTED
+    can_return = (
+        allows(request.user, "mingchu.return_report") and report.status == ReportStatus.SUBMITTED
+    )
     form = ReturnForm(request.POST or None) if can_return else None
     if request.method == "POST":
         if form is None:

@@ -28,7 +28,7 @@ def display_rows(rollup: CityRollup) -> list[dict]:
     for stored in rollup.rows:
         row = dict(stored)
         report = dict(row["report"])
-        report["status_label"] = ReportingStatus.LABELS[report["status"]]
+        report["status_label"] = ReportingStatus(report["status"]).label
         if report["submitted_at"]:
             submitted = datetime.datetime.fromisoformat(report["submitted_at"])
             report["submitted_at"] = timezone.localtime(submitted)
@@ -46,8 +46,8 @@ def display_rows(rollup: CityRollup) -> list[dict]:
 def reporting_counts(rollup: CityRollup) -> list[dict]:
     counts = rollup.totals["reporting"]
     return [
-        {"status": status, "label": ReportingStatus.LABELS[status], "count": counts[status]}
-        for status in ReportingStatus.ORDER
+        {"status": status, "label": status.label, "count": counts[status]}
+        for status in ReportingStatus
     ]
 
 

@@ -18,7 +18,7 @@ from mingchu.services import add_camera, connect_platform, set_video_stream
 from mingchu.views.common import require_reader
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
-from portal.models import Role
+from portal.permissions import allows
 
 FORMS = {"camera": CameraForm, "platform": PlatformForm, "video": VideoForm}
 #: Creates on this page, answered once per form token (portal.idempotency); the video
@@ -75,7 +75,7 @@ def _save(request, store, which, form) -> None:
 @require_http_methods(["GET", "POST"])
 def store_detail(request, pk):
     store = _store(request, pk)
-    can_edit = request.user.role == Role.DISTRICT_OFFICER
+    can_edit = allows(request.user, "mingchu.maintain_stores")
     bound = {}
     if request.method == "POST":
         which = request.POST.get("form")

@@ -17,7 +17,7 @@ from mingchu.views.common import require_reader, selected_year
 from mingchu.views.corrections import store_subject
 from portal.forms import add_service_errors
 from portal.idempotency import replay_form, submit_form_once
-from portal.models import Role
+from portal.permissions import allows
 from portal.views.confirm import Confirmation, confirm_page, confirmed
 
 #: Selecting a store is answered once per form token (portal.idempotency).
@@ -35,7 +35,7 @@ def store_list(request):
     stores = (
         DemoStore.objects.visible_to(request.user).filter(year=year).with_overdue(deadline=deadline)
     )
-    is_officer = request.user.role == Role.DISTRICT_OFFICER
+    is_officer = allows(request.user, "mingchu.maintain_stores")
     form = StoreForm(request.POST or None) if is_officer and year == project_year else None
     if request.method == "POST":
         if form is None:
@@ -91,7 +91,7 @@ def store_advance(request, pk):
     """下一阶段, after a confirmation page (portal.views.confirm): a stage once recorded is
     put back only by the city bureau (``store_correct``)."""
     store = get_object_or_404(DemoStore.objects.visible_to(request.user), pk=pk)
-    if not request.user.has_perm("mingchu.advance_store_stage"):
+    if not allows(request.user, "mingchu.advance_store_stage"):
         raise Http404
     dated = StageDateForm(request.POST)
     back = (

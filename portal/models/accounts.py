@@ -77,13 +77,15 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def clean(self):
+        from portal.permissions import is_department_reviewer, is_enterprise
+
         super().clean()
         self.entity_uscc = normalise_identifier(self.entity_uscc)
         if not self.role:
             return
         needed = set(ROLE_BINDINGS[Role(self.role)])
         if (
-            self.role == Role.DEPARTMENT_REVIEWER
+            is_department_reviewer(self)
             and self.department_id
             and self.department.level == Department.Level.DISTRICT
         ):
@@ -96,22 +98,30 @@ class User(AbstractUser):
                 errors[field] = f"{self.get_role_display()}必须指定{label}。"
             if field not in needed and value:
                 errors[field] = f"{self.get_role_display()}不应指定{label}。"
-        if self.role == Role.DEPARTMENT_REVIEWER and "district" not in needed and self.district_id:
+        if is_department_reviewer(self) and "district" not in needed and self.district_id:
             errors["district"] = "只有区级审批部门的人员可以指定所属区。"
-        if self.role == Role.ENTERPRISE and not self.enterprise_capacity:
+        if is_enterprise(self) and not self.enterprise_capacity:
             errors["enterprise_capacity"] = "企业用户必须指定企业身份。"
         if errors:
             raise ValidationError(errors)
 
+    # The role questions are portal.permissions' predicates (ADR 0030); imported here, not
+    # at the top, because that module builds its predicates from Role above.
     @property
     def is_window_clerk(self):
-        return self.role == Role.WINDOW_CLERK
+        from portal.permissions import is_window_clerk
+
+        return is_window_clerk(self)
 
     @property
     def is_enterprise(self):
-        return self.role == Role.ENTERPRISE
+        from portal.permissions import is_enterprise
+
+        return is_enterprise(self)
 
     @property
     def is_city_wide(self):
         """City officers and administrators read every district."""
-        return self.role in (Role.CITY_OFFICER, Role.ADMINISTRATOR) or self.is_superuser
+        from portal.permissions import has_city_wide_role
+
+        return has_city_wide_role(self)

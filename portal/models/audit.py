@@ -52,7 +52,7 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        """The action in Chinese, as apps registered it (``portal.audit.ACTION_LABELS``)."""
+        """The action in Chinese, as its app declared it (``<app>/audit.py``, ADR 0020)."""
         from portal.audit import ACTION_LABELS
 
         return ACTION_LABELS.get(self.action, self.action)

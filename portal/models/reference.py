@@ -4,6 +4,9 @@ calendar."""
 from django.core.exceptions import ValidationError
 from django.db import models
 
+#: The years the portal accepts for a calendar, a quota year or a report (one range).
+YEARS = range(2000, 2101)
+
 
 class District(models.Model):
     """A Shanghai district (区), keyed by its GB/T 2260 division code."""

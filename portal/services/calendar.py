@@ -3,10 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from portal.audit import record_event
+from portal.audit import PortalAction, record_event
+from portal.models.reference import YEARS
 
 #: The years a calendar may be entered for.
-CALENDAR_YEARS = range(2000, 2101)
+CALENDAR_YEARS = YEARS  # the one year range (portal.models.reference)
 
 
 @transaction.atomic
@@ -48,7 +49,7 @@ def set_calendar_year(*, acting_user, year: int, text: str) -> dict:
     }
     record_event(
         actor=acting_user,
-        action="calendar.year_set",
+        action=PortalAction.CALENDAR_YEAR_SET,
         object_type="portal.calendaryear",
         object_id=str(year),
         object_repr=f"{year}年工作日历",

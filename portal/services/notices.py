@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from portal.audit import record_event
+from portal.audit import PortalAction, record_event
 
 
 def notify_entity(*, uscc: str, message: str, link: str = "") -> None:
@@ -10,7 +10,7 @@ def notify_entity(*, uscc: str, message: str, link: str = "") -> None:
     from portal.models import Notification
 
     notification = Notification.objects.create(recipient_uscc=uscc, message=message, link=link)
-    record_event(actor=None, action="notification.created", obj=notification, changes={})
+    record_event(actor=None, action=PortalAction.NOTIFICATION_CREATED, obj=notification, changes={})
 
 
 def notify_users(*, users, message: str, link: str = "") -> int:
@@ -25,7 +25,9 @@ def notify_users(*, users, message: str, link: str = "") -> int:
         Notification.objects.create(recipient=user, message=message, link=link) for user in users
     ]
     for notification in notifications:
-        record_event(actor=None, action="notification.created", obj=notification, changes={})
+        record_event(
+            actor=None, action=PortalAction.NOTIFICATION_CREATED, obj=notification, changes={}
+        )
     return len(notifications)
 
 
@@ -40,6 +42,9 @@ def mark_notifications_read(*, acting_user) -> int:
     count = unread.update(read_at=timezone.now())
     if count:
         record_event(
-            actor=acting_user, action="notifications.read", obj=acting_user, changes={"n": count}
+            actor=acting_user,
+            action=PortalAction.NOTIFICATIONS_READ,
+            obj=acting_user,
+            changes={"n": count},
         )
     return count

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from portal.audit import record_event
+from portal.audit import action_for, record_event
 
 
 @transaction.atomic
@@ -11,7 +11,7 @@ def save_from_admin(*, acting_user, obj, created: bool, changed_fields=()) -> No
     obj.save()
     record_event(
         actor=acting_user,
-        action=f"{obj._meta.model_name}.{'created' if created else 'changed'}",
+        action=action_for(f"{obj._meta.model_name}.{'created' if created else 'changed'}"),
         obj=obj,
         changes={"fields": sorted(changed_fields)},
     )
@@ -20,5 +20,5 @@ def save_from_admin(*, acting_user, obj, created: bool, changed_fields=()) -> No
 @transaction.atomic
 def delete_from_admin(*, acting_user, obj) -> None:
     """Delete a row in the Django admin, recording what was deleted."""
-    record_event(actor=acting_user, action=f"{obj._meta.model_name}.deleted", obj=obj)
+    record_event(actor=acting_user, action=action_for(f"{obj._meta.model_name}.deleted"), obj=obj)
     obj.delete()

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from portal.audit import record_event
+from portal.audit import PortalAction, record_event
 from portal.forms import LoginForm
 from portal.hooks import registry
 from portal.middleware import public_base_url
@@ -77,7 +77,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        record_event(actor=form.user, action="account.password_reset", obj=form.user)
+        record_event(actor=form.user, action=PortalAction.ACCOUNT_PASSWORD_RESET, obj=form.user)
         messages.success(self.request, "密码已重新设置，请用新密码登录。")
         return response
 

@@ -3,12 +3,13 @@
 import pytest
 from django.core.management import call_command
 
-from elicense import ratelimit, services
+from elicense import services
 from elicense.models import Certificate, Verification
 from elicense.services.relying_parties import (
     create_relying_party,
     rotate_api_key,
 )
+from portal import ratelimit
 from portal.identifiers import make_uscc
 from tests.factories import enterprise_user, issue_food, register
 

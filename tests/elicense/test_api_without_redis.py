@@ -8,9 +8,10 @@ import logging
 
 import pytest
 
-from elicense import ratelimit, services
+from elicense import services
 from elicense.models import Certificate
 from elicense.services.relying_parties import create_relying_party
+from portal import ratelimit
 from tests.factories import enterprise_user, issue_food, register
 from tests.faults import private_redis, use_redis
 
@@ -56,7 +57,7 @@ def test_with_redis_killed_a_valid_token_is_200_and_over_the_limit_is_json_429(
 
     redis_server.kill()
     code, _ = services.issue_presentation_code(acting_user=enterprise_user(restaurant))
-    with caplog.at_level(logging.WARNING, logger="elicense.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="portal.ratelimit"):
         verified = _verify(client, key, code)
         statuses = [_licences(client, key, restaurant.uscc).status_code for _ in range(5)]
         limited = _licences(client, key, restaurant.uscc)

@@ -2,10 +2,11 @@
 
 import pytest
 
-from elicense import ratelimit, services
+from elicense import services
 from elicense.models import Badge, Certificate
 from elicense.services.relying_parties import create_relying_party
 from licensing import services as register_services
+from portal import ratelimit
 from tests.factories import register
 
 pytestmark = pytest.mark.django_db

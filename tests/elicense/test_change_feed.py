@@ -5,12 +5,13 @@ import datetime
 import pytest
 from django.db import transaction
 
-from elicense import ratelimit, services
+from elicense import services
 from elicense.models import Certificate, ChangeEvent
 from elicense.services.changes import assign_sequences, record_change, subscribe
 from elicense.services.relying_parties import create_relying_party
 from licensing import services as register_services
 from licensing.services.food import carry_food_permit, end_carried_food_permit
+from portal import ratelimit
 from tests.factories import issue_food, register
 
 pytestmark = pytest.mark.django_db

@@ -2,13 +2,13 @@
 
 import pytest
 
-from elicense import ratelimit
 from elicense.models import Subscription, WebhookDelivery
 from elicense.services import webhooks
 from elicense.services.changes import record_change
 from elicense.services.relying_parties import create_relying_party
 from licensing import services as register_services
 from licensing.services.bulk import HEADER
+from portal import ratelimit
 from portal.models import AuditEvent, User
 from tests.factories import issue_food, register
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from elicense import ratelimit
+from portal import ratelimit
 from tests.faults import private_redis, use_redis
 
 WORKERS = 4

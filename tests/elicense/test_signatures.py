@@ -235,8 +235,8 @@ def test_public_pages_show_and_verify_a_signed_document(client, legal_rep, entit
 
 @pytest.mark.django_db
 def test_the_api_verifies_a_signature_and_publishes_the_keys(client, legal_rep, entity):
-    from elicense import ratelimit
     from elicense.services.relying_parties import create_relying_party
+    from portal import ratelimit
 
     party, key = create_relying_party(name="政务系统", peak_qps=100)
     ratelimit.reset(party.pk)

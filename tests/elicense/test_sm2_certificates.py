@@ -9,12 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from gmssl import sm2 as gm_sm2
 
-from elicense import ratelimit, services, sm
+from elicense import services, sm
 from elicense.health import active_key_problem
 from elicense.models import Certificate, SigningKey
 from elicense.services.certificates import dual_signed_token
 from elicense.services.relying_parties import create_relying_party, require_sm2_signatures
 from elicense.verification import verify_token
+from portal import ratelimit
 from portal.models import AuditEvent
 from tests.factories import register
 

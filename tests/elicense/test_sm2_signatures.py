@@ -11,10 +11,11 @@ from django.urls import reverse
 from gmssl import func
 from gmssl import sm2 as gm_sm2
 
-from elicense import crypto, ratelimit, sm
+from elicense import crypto, sm
 from elicense.models import EntityKey
 from elicense.services.relying_parties import create_relying_party
 from elicense.services.signatures import rotate_entity_key, sign_document, verify_signature
+from portal import ratelimit
 from tests.factories import enterprise_user, register
 
 pytestmark = pytest.mark.django_db

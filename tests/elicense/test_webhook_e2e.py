@@ -16,10 +16,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from elicense import ratelimit
 from elicense.services import webhooks
 from elicense.services.relying_parties import create_relying_party
 from licensing import services as register_services
+from portal import ratelimit
 from tests.conftest import celery_broker, require
 from tests.factories import register
 from tests.faults import free_port, private_redis

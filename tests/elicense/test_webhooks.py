@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-from elicense import ratelimit
 from elicense.models import EndpointStatus, WebhookAttempt, WebhookDelivery
 from elicense.services import webhooks
 from elicense.services.changes import record_change, subscribe
 from elicense.services.relying_parties import create_relying_party
+from portal import ratelimit
 from portal.models import AuditEvent, OutboxMessage
 from tests.factories import register
 

@@ -17,7 +17,8 @@ from portal.identifiers import make_food_licence_number
 from portal.models import AuditEvent, OutboxMessage
 from tests.factories import issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 @pytest.fixture

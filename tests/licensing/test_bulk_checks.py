@@ -8,14 +8,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 
-from elicense import ratelimit
 from elicense.services.relying_parties import create_relying_party
 from licensing import services
 from licensing.models import BulkCheck
 from licensing.services.bulk import HEADER
+from portal import ratelimit
 from tests.factories import issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 @pytest.fixture

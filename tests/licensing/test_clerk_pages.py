@@ -9,7 +9,8 @@ from licensing.models import MarketEntity
 from portal.models import AuditEvent
 from tests.factories import RegistrationFactory, enterprise_user, issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 def _form_data(**overrides):

@@ -13,10 +13,10 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from elicense import ratelimit
 from elicense.services.relying_parties import create_relying_party
 from licensing.models import BulkCheck, FoodLicence, MarketEntity, Supplier
 from licensing.services.bulk import HEADER
+from portal import ratelimit
 from tests.conftest import require
 from tests.double_submit import form_token
 from tests.factories import RegistrationFactory, enterprise_user, register

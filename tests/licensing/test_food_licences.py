@@ -11,7 +11,8 @@ from portal.identifiers import validate_food_licence_number
 from portal.models import AuditEvent
 from tests.factories import issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 def test_number_carries_subject_type_division_and_serial(xuhui_clerk):

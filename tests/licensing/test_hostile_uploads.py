@@ -11,14 +11,15 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from elicense import ratelimit
 from elicense.services.relying_parties import create_relying_party
-from licensing import services, tabular
+from licensing import services
 from licensing.models import BulkCheck
+from portal import ratelimit, tabular
 from tests import hostile_xlsx as hostile
 from tests.factories import enterprise_user, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 #: What the issue allows a hostile upload to cost.
 MAX_SECONDS = 5

@@ -11,16 +11,17 @@ import io
 import pytest
 from django.urls import reverse
 
-from elicense import ratelimit
 from elicense import services as elicense_services
 from elicense.models import Certificate
 from elicense.services.relying_parties import create_relying_party
 from elicense.services.signatures import sign_document
 from licensing import services
 from licensing.services.bulk import HEADER
+from portal import ratelimit
 from tests.factories import enterprise_user, issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 def full_width(text: str) -> str:

@@ -9,7 +9,8 @@ from portal.identifiers import make_uscc
 from portal.models import AuditEvent
 from tests.factories import RegistrationFactory, issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 def test_registering_issues_version_one_with_frozen_face_and_audit(xuhui_clerk):

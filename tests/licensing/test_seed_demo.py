@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from licensing.demo import demo_entities
 from licensing.models import FoodLicence, FoodSubjectType
+from licensing.services.demo import demo_entities
 from portal.models import User
 from yiyeyizheng.models import Application
 

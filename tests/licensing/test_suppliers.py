@@ -11,7 +11,8 @@ from licensing.models import Supplier
 from portal.models import Notification
 from tests.factories import enterprise_user, issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 TODAY = datetime.date(2026, 11, 22)
 

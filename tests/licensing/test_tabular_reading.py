@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 
-from licensing import tabular
+from portal import tabular
 
 
 def _xlsx(book: Workbook) -> bytes:

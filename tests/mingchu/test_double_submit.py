@@ -11,7 +11,8 @@ from portal.models import District, Role
 from tests.double_submit import form_token
 from tests.factories import UserFactory, issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 def test_a_store_form_posted_twice_selects_one_store(client, reference_data, xuhui_clerk):

@@ -10,7 +10,8 @@ from portal.models import District, Role
 from tests import hostile_xlsx as hostile
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 HOSTILE = {
     "malformed XML": (hostile.malformed_xml, "XML 格式错误"),

@@ -7,11 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from mingchu.models import ReportVersion
 from mingchu.queries.reports import SHANGHAI, due_at
-from mingchu.services.reports import open_report, return_report, save_report, submit_report
+from mingchu.services.reports import (
+    open_report,
+    return_report,
+    save_and_submit_report,
+    save_report,
+    submit_report,
+)
 from portal.models import AuditEvent, District, Role
 from tests.factories import UserFactory, staged_demo_stores
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 CONTACT = {"reporting_unit": "徐汇区市场监管局", "statistician": "李强", "phone": "021-64870000"}
 
@@ -120,3 +127,40 @@ def test_another_districts_officer_cannot_edit(with_stores, reference_data):
     pudong = UserFactory(role=Role.DISTRICT_OFFICER, district=District.objects.get(code="310115"))
     with pytest.raises(PermissionDenied):
         save_report(acting_user=pudong, report=report, expected_version=1, phone="1")
+
+
+def test_the_late_rule_is_one_method_the_deadline_second_by_second(with_stores, time_machine):
+    _at(time_machine, 2022, 9, 20, 10, 0)
+    report = open_report(acting_user=with_stores, year=2022, month=9)
+    deadline = datetime.datetime(2022, 9, 30, 23, 59, 59, tzinfo=SHANGHAI)
+    assert report.due_at == deadline == due_at(2022, 9)
+    assert not report.late_at(deadline) and not report.overdue_at(deadline)
+    after = deadline + datetime.timedelta(seconds=1)
+    assert report.late_at(after) and report.overdue_at(after)
+
+
+def test_save_and_submit_is_one_service_that_keeps_the_draft_when_refused(
+    with_stores, time_machine
+):
+    _at(time_machine, 2022, 9, 20, 10, 0)
+    report = open_report(acting_user=with_stores, year=2022, month=9)
+
+    refused = save_and_submit_report(
+        acting_user=with_stores, report=report, expected_version=report.version,
+        stores_selected=4, **CONTACT,
+    )  # fmt: skip
+    assert "不一致" in refused.refusal.message_dict["explanation"][0]
+    assert (refused.report.status, refused.report.stores_selected) == ("draft", 4)
+    assert not ReportVersion.objects.filter(report=report).exists()
+
+    done = save_and_submit_report(
+        acting_user=with_stores, report=report, expected_version=refused.report.version,
+        explanation="一家已签约待录入",
+    )  # fmt: skip
+    assert done.refusal is None and done.report.status == "submitted" and not done.report.is_late
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(report.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["report.opened", "report.saved", "report.saved", "report.submitted"]

@@ -10,7 +10,8 @@ from mingchu.services import register_demo_store, set_video_stream
 from portal.models import District, Role
 from tests.factories import UserFactory, advance_store, clerk, issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 @pytest.fixture

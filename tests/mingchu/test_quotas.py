@@ -14,7 +14,8 @@ from mingchu.services import adjust_quota
 from portal.models import AuditEvent, District, Role
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "shanghai-mingchu-liangzao-2022.txt"
 

@@ -11,7 +11,8 @@ from portal.models import AuditEvent, District, Role
 from tests.double_submit import form_token
 from tests.factories import UserFactory, advance_store, issue_food, register
 
-pytestmark = pytest.mark.django_db
+#: The reference data is loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
 
 
 @pytest.fixture

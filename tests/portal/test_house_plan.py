@@ -3,6 +3,7 @@ where a change goes. These tests read the source tree; they fail on a module out
 skeleton, a form class defined in a view module, or an import from a higher layer."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -10,8 +11,18 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The layers, bottom up (DESIGN.md §3). An app may import its own layer's core and below,
 #: never above; yiyeyizheng and mingchu sit side by side and know nothing of each other.
 #: The project package (config) sits on top and may import any app; no app imports it.
-LAYERS = {"portal": 0, "elicense": 1, "licensing": 2, "yiyeyizheng": 3, "mingchu": 3, "config": 4}
-APPS = ("portal", "elicense", "licensing", "yiyeyizheng", "mingchu")
+LAYERS = {
+    "portal": 0,
+    "elicense": 1,
+    "licensing": 2,
+    "yiyeyizheng": 3,
+    "mingchu": 3,
+    "config": 4,
+    "demo": 4,
+}
+#: ``demo`` (the demo seeding, ``seed_demo``) is an app on top with ``config``: it may
+#: import every app below it, and no app imports it.
+APPS = ("portal", "elicense", "licensing", "yiyeyizheng", "mingchu", "demo")
 
 #: What every app may hold at its top level.
 SKELETON = {
@@ -53,6 +64,8 @@ NOT_YET_MOVED = {
     "portal/middleware.py": "request middleware named in settings",
     "portal/outbox.py": "the transactional outbox every app's services write to",
     "portal/outbox_health.py": "the outbox backlog readiness check",
+    "portal/ratelimit.py": "the one rate limiter (token bucket per key, Redis or per process)",
+    "portal/tabular.py": "tabular reading of uploads (CSV, .xlsx), bounded (ADR 0011)",
     "portal/taskbase.py": "the one Celery task base",
     "portal/workdays.py": "the working-day calendar every deadline asks",
     # The credential layer's own machinery; crypto.py is owned by the SM2 work.
@@ -62,12 +75,8 @@ NOT_YET_MOVED = {
     "elicense/health.py": "health checks of keys and the rate limiter",
     "elicense/pdf.py": "certificate PDF rendering, used by services/documents.py",
     "elicense/qr.py": "QR rendering, used by pages and PDFs",
-    "elicense/ratelimit.py": "the API rate limiter; one limiter moves to portal (issue 14)",
     "elicense/verification.py": "the one verification service (reads and logs)",
     # Contracts issue 14 re-homes in other apps; moving them is a rewrite, not a move.
-    "licensing/certification.py": "certificate lookup; becomes elicense's (issue 14)",
-    "licensing/demo.py": "demo seeding helpers; move to a demo/ top layer (issue 14)",
-    "licensing/tabular.py": "tabular reading; moves to portal (issue 14)",
 }
 
 
@@ -141,5 +150,75 @@ def test_no_app_imports_from_a_higher_layer():
                     upward.append(f"{_relative(path)} imports {module}")
     assert upward == [], (
         "an app imports only from lower layers (portal <- elicense <- licensing <- "
-        f"yiyeyizheng, mingchu; config on top); ask through portal.hooks instead: {upward}"
+        f"yiyeyizheng, mingchu; config and demo on top); ask through portal.hooks instead: "
+        f"{upward}"
+    )
+
+
+#: Attributes that say who a user is; only a ``permissions.py`` reads them (ADR 0030).
+ROLE_FLAGS = {"is_staff", "is_superuser"}
+
+
+def _is_role_attribute(node: ast.expr) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr == "role"
+    return (
+        isinstance(node, ast.Call)
+        and ast.unparse(node.func) == "getattr"
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and node.args[1].value in {"role", *ROLE_FLAGS}
+    )
+
+
+def role_checks(source: str) -> list[str]:
+    """Where ``source`` compares a user's role or reads ``is_staff`` / ``is_superuser``
+    (setting them, as a seeder does, is not a check)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and any(
+            map(_is_role_attribute, [node.left, *node.comparators])
+        ):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr in ROLE_FLAGS
+            and isinstance(node.ctx, ast.Load)
+        ):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_role_check_finder_finds_role_checks():
+    source = (
+        "if user.role == Role.CITY_OFFICER: pass\n"
+        "ok = request.user.role in SCANNERS\n"
+        "ok = getattr(user, 'role', None) != 'x'\n"
+        "ok = user.is_superuser or user.is_staff\n"
+        "user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR\n"
+        "User.objects.filter(role=Role.ENTERPRISE)\n"
+    )
+    assert [line.split(":")[0] for line in role_checks(source)] == ["1", "2", "3", "4", "4"]
+
+
+#: A role compared in a template: ``{% if user.role == "window_clerk" %}``, ``user.is_staff``.
+TEMPLATE_ROLE_CHECK = re.compile(r"\.role\b(?!_)|\.is_staff\b|\.is_superuser\b")
+
+
+def test_only_permissions_modules_look_at_roles():
+    """Views, services, models (their visible_to included) and templates ask the named
+    predicates of the apps' permissions.py; no other module compares ``user.role``."""
+    found = []
+    for app in (*APPS, "config"):
+        for path in _python_files(app):
+            if path.name == "permissions.py":
+                continue
+            found += [f"{_relative(path)}:{hit}" for hit in role_checks(path.read_text("utf-8"))]
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if TEMPLATE_ROLE_CHECK.search(line):
+                found.append(f"{_relative(path)}:{number}: {line.strip()}")
+    assert found == [], (
+        "role checks belong in the app's permissions.py as named predicates (ADR 0030); "
+        f"ask them with portal.permissions.allows, the predicate, or {{% test_rule %}}: {found}"
     )

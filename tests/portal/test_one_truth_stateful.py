@@ -43,7 +43,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from elicense import ratelimit
 from elicense import services as elicense
 from elicense.models import Authorisation, Certificate, Matter
 from elicense.services.authorisations import grant_authorisation, revoke_authorisation
@@ -53,6 +52,7 @@ from licensing import services as register
 from licensing.models import EntityStatus, FoodLicence, MarketEntity, SupplierState, Verdict
 from licensing.queries.suppliers import STATE_OF_LICENCE, check_suppliers
 from licensing.services.bulk import _lookups, _verdict
+from portal import ratelimit
 from tests.badges import badge_problems
 from tests.factories import enterprise_user, issue_food
 from tests.factories import register as register_entity

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from portal.models import Role
+from tests.conftest import SHARED
 from tests.factories import UserFactory
 from yiyeyizheng.models import CatalogueVersion
 
@@ -17,10 +18,22 @@ SEED = (
 TABLE = Path(settings.BASE_DIR) / "fixtures" / "yiyeyizheng_catalogue_v2.tsv"
 
 
+@pytest.fixture(scope="module")
+def shared_catalogue(shared_reference_data, django_db_blocker):
+    """The 2nd edition imported and published once for a whole module (rolled back with
+    ``shared_reference_data`` when the module ends); ``catalogue`` then returns it."""
+    with django_db_blocker.unblock():
+        call_command("import_catalogue", str(TABLE), edition="第二版", publish=True, verbosity=0)
+    SHARED.add("catalogue")
+    yield
+    SHARED.discard("catalogue")
+
+
 @pytest.fixture
 def catalogue(reference_data) -> CatalogueVersion:
     """The 2nd edition, imported from the fixture table and published."""
-    call_command("import_catalogue", str(TABLE), edition="第二版", publish=True, verbosity=0)
+    if "catalogue" not in SHARED:
+        call_command("import_catalogue", str(TABLE), edition="第二版", publish=True, verbosity=0)
     return CatalogueVersion.current()
 
 

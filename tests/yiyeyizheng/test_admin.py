@@ -10,7 +10,8 @@ from tests.factories import UserFactory
 from yiyeyizheng import services
 from yiyeyizheng.models import CatalogueVersion, FormatItem
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from django.urls import reverse
 from tests.yiyeyizheng.conftest import licensed
 from yiyeyizheng.models import CompositeLicence
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 
 @pytest.fixture

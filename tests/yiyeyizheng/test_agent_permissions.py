@@ -34,7 +34,8 @@ from tests.yiyeyizheng.conftest import STORE_ANSWERS, STORE_SEQ, complete, licen
 from yiyeyizheng.services import applications, attachments, changes
 from yiyeyizheng.services.assistance import request_assistance
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 ANY, FOOD, YYZ = "any matter", "电子政务/市场监管/食品经营许可", "电子政务/市场监管/一业一证"
 LEGAL_NAME = "钱法人"

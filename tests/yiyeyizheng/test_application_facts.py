@@ -18,6 +18,9 @@ from yiyeyizheng.models import Application, ApplicationStatus
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services.attachments import add_attachment
 
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
+
 RESTAURANT_SEQ = 10
 FIRE = "公众聚集场所投入使用、营业前消防安全检查"
 #: Everything the 饭店 questionnaire asks except the area.

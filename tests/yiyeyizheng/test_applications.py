@@ -28,6 +28,9 @@ from yiyeyizheng.models import (
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import reviews
 
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
+
 
 @pytest.fixture
 def application(owner, store_format):

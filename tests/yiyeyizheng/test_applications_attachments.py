@@ -9,6 +9,9 @@ from tests.yiyeyizheng.conftest import PDF, pdf_upload, start
 from yiyeyizheng.models import Attachment
 from yiyeyizheng.services.attachments import add_attachment
 
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 

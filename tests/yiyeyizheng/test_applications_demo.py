@@ -1,10 +1,14 @@
 """seed_yiyeyizheng_demo: reviewers and one application in progress, safe to run again."""
 
+import pytest
 from django.core.management import call_command
 
 from portal.models import User
 from tests.factories import enterprise_user, register
 from yiyeyizheng.models import Application, ApplicationStatus, ReviewStatus
+
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
 
 
 def test_the_demo_command_is_idempotent(xuhui_clerk, catalogue):

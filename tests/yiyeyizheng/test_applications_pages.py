@@ -1,9 +1,13 @@
 """The enterprise and window pages, driven through the test client."""
 
+import pytest
 from django.urls import reverse
 
 from tests.yiyeyizheng.conftest import STORE_ANSWERS, STORE_SEQ, pdf_upload, submitted
 from yiyeyizheng.models import Application, ApplicationStatus
+
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
 
 
 def test_the_whole_application_on_the_pages(client, owner, shop, catalogue, xuhui_clerk):

@@ -1,9 +1,13 @@
 """Public progress lookup: number and code show the timeline; anything else reads the same."""
 
+import pytest
 from django.urls import reverse
 
 from tests.yiyeyizheng.conftest import submitted
 from yiyeyizheng.services.applications import accept_application
+
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
 
 NOT_FOUND = "未找到该申请：请核对申请编号和查询码。"
 

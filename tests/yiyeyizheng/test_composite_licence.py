@@ -11,6 +11,9 @@ from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import changes
 from yiyeyizheng.services.licences import certificate_of
 
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
+
 
 @pytest.fixture
 def licence(owner, xuhui_clerk, store_format, samr_reviewer, tobacco_reviewer):

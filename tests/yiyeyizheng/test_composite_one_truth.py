@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from elicense import ratelimit
 from elicense import services as elicense
 from elicense.models import Certificate
 from elicense.services.relying_parties import create_relying_party
@@ -15,11 +14,15 @@ from licensing import services as register_services
 from licensing.models import FoodLicence, Verdict
 from licensing.queries.suppliers import check_suppliers
 from licensing.services.bulk import _lookups, _verdict
+from portal import ratelimit
 from tests.badges import badge_problems
 from tests.factories import issue_food
 from tests.yiyeyizheng.conftest import licensed
 from yiyeyizheng.models import LicenceStatus
 from yiyeyizheng.services.licences import certificate_of
+
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from yiyeyizheng.models import BusinessFormat
 from yiyeyizheng.models.questions import ACTIVITIES
 from yiyeyizheng.queries.decisions import Answers, decide, questions_for
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (read-only decisions, no transactional test).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 R, O, N = "required", "optional", "not_required"  # noqa: E741 - columns of the table
 

@@ -1,10 +1,14 @@
 """Double submit on 一业一证: one application and one attachment per form, however often sent."""
 
+import pytest
 from django.urls import reverse
 
 from tests.double_submit import form_token
 from tests.yiyeyizheng.conftest import STORE_ANSWERS, STORE_SEQ, pdf_upload
 from yiyeyizheng.models import Application, Attachment
+
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
 
 
 def test_an_application_started_twice_from_one_page_is_one_draft(client, owner, catalogue):

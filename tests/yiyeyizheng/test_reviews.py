@@ -1,10 +1,14 @@
 """Department pages: each department sees and acts on its own items only (others: 404)."""
 
+import pytest
 from django.urls import reverse
 
 from tests.yiyeyizheng.conftest import reviewer, submitted
 from yiyeyizheng.models import ReviewStatus
 from yiyeyizheng.services.applications import accept_application
+
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_catalogue")
 
 
 def accepted(owner, store_format, clerk):

@@ -15,7 +15,15 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
-from portal.models import Role
+from portal.permissions import (
+    is_bound_enterprise,
+    is_bound_reviewer,
+    is_district_clerk,
+    is_enterprise,
+    is_window_clerk,
+    of_district,
+    of_entity,
+)
 from yiyeyizheng.models.questions import FIXED_QUESTIONS, answer_rows
 from yiyeyizheng.models.validators import normalise_phone, validate_area
 
@@ -97,8 +105,8 @@ REQUIRED_ATTACHMENTS = {
 }
 
 
-def is_reviewer(user) -> bool:
-    return user.role == Role.DEPARTMENT_REVIEWER and bool(user.department_id)
+#: A department reviewer bound to a department (the predicate lives in portal.permissions).
+is_reviewer = is_bound_reviewer
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -109,9 +117,9 @@ class ApplicationQuerySet(models.QuerySet):
             return self.none()
         if user.is_city_wide:
             return self.all()
-        if user.role == Role.ENTERPRISE and user.entity_uscc:
+        if is_bound_enterprise(user):
             return self.filter(entity_uscc=user.entity_uscc)
-        if user.role == Role.WINDOW_CLERK and user.district_id:
+        if is_district_clerk(user):
             return self.filter(district_id=user.district_id).exclude(status=ApplicationStatus.DRAFT)
         if is_reviewer(user):
             from yiyeyizheng.models.reviews import ItemReview
@@ -320,10 +328,10 @@ class Application(models.Model):
         return self.kind == ApplicationKind.CANCELLATION
 
     def is_clerk_of(self, user) -> bool:
-        return user.role == Role.WINDOW_CLERK and user.district_id == self.district_id
+        return is_window_clerk(user) and of_district(user, self.district_id)
 
     def is_entity_user(self, user) -> bool:
-        return user.role == Role.ENTERPRISE and user.entity_uscc == self.entity_uscc
+        return is_enterprise(user) and of_entity(user, self.entity_uscc)
 
     # --- transitions --------------------------------------------------------------------
     @transition(

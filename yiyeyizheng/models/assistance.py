@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, transition
 
-from portal.models import Role
+from portal.permissions import is_bound_enterprise, is_district_clerk
 
 
 class AssistanceStatus(models.TextChoices):
@@ -32,9 +32,9 @@ class AssistanceQuerySet(models.QuerySet):
             return self.none()
         if user.is_city_wide:
             return self.all()
-        if user.role == Role.ENTERPRISE and user.entity_uscc:
+        if is_bound_enterprise(user):
             return self.filter(entity_uscc=user.entity_uscc)
-        if user.role == Role.WINDOW_CLERK and user.district_id:
+        if is_district_clerk(user):
             return self.filter(district_id=user.district_id)
         return self.none()
 
@@ -85,10 +85,10 @@ class AssistanceRequest(models.Model):
 
     # --- what the guards read -----------------------------------------------------------
     def is_clerk_of(self, user) -> bool:
-        return user.role == Role.WINDOW_CLERK and user.district_id == self.district_id
+        return is_district_clerk(user) and user.district_id == self.district_id
 
     def is_entity_user(self, user) -> bool:
-        return user.role == Role.ENTERPRISE and user.entity_uscc == self.entity_uscc
+        return is_bound_enterprise(user) and user.entity_uscc == self.entity_uscc
 
     def has_draft(self) -> bool:
         return self.application_id is not None

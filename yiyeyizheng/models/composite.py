@@ -5,7 +5,7 @@ from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from elicense.models.licence_state import LicenceState, in_force_filter, licence_state
-from portal.models import Role
+from portal.permissions import is_bound_enterprise, is_district_reader
 
 
 class LicenceStatus(models.TextChoices):
@@ -21,9 +21,9 @@ class CompositeLicenceQuerySet(models.QuerySet):
             return self.none()
         if user.is_city_wide:
             return self.all()
-        if user.role == Role.ENTERPRISE and user.entity_uscc:
+        if is_bound_enterprise(user):
             return self.filter(entity_uscc=user.entity_uscc)
-        if user.role in (Role.WINDOW_CLERK, Role.DISTRICT_OFFICER) and user.district_id:
+        if is_district_reader(user):
             return self.filter(district_id=user.district_id)
         return self.none()
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from portal.models import Role
+from portal.permissions import is_bound_enterprise, is_bound_reviewer, is_district_clerk
 
 
 class RatingGrade(models.TextChoices):
@@ -32,11 +32,11 @@ class ServiceRatingQuerySet(models.QuerySet):
             return self.none()
         if user.is_city_wide:
             return self.all()
-        if user.role == Role.ENTERPRISE and user.entity_uscc:
+        if is_bound_enterprise(user):
             return self.filter(application__entity_uscc=user.entity_uscc)
-        if user.role == Role.WINDOW_CLERK and user.district_id:
+        if is_district_clerk(user):
             return self.filter(application__district_id=user.district_id)
-        if user.role == Role.DEPARTMENT_REVIEWER and user.department_id:
+        if is_bound_reviewer(user):
             from yiyeyizheng.models.reviews import ItemReview
 
             reviewed = ItemReview.objects.visible_to(user).values("application_id")

@@ -9,22 +9,23 @@ from dataclasses import dataclass
 
 from portal.identifiers import normalise_identifier
 from portal.models import AuditEvent
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import Application
 
 #: Steps shown to the public (no drafts' editing, no names of officials).
 PUBLIC_STEPS = {
-    "yyz_application.submitted",
-    "yyz_application.withdrawn",
-    "yyz_application.returned",
-    "yyz_application.accepted",
-    "yyz_application.corrected",
-    "yyz_review.approved",
-    "yyz_review.rejected",
-    "yyz_review.correction_requested",
-    "yyz_application.approved",
-    "yyz_application.rejected",
-    "yyz_application.licensed",
-    "yyz_application.completed",
+    YiyeyizhengAction.YYZ_APPLICATION_SUBMITTED,
+    YiyeyizhengAction.YYZ_APPLICATION_WITHDRAWN,
+    YiyeyizhengAction.YYZ_APPLICATION_RETURNED,
+    YiyeyizhengAction.YYZ_APPLICATION_ACCEPTED,
+    YiyeyizhengAction.YYZ_APPLICATION_CORRECTED,
+    YiyeyizhengAction.YYZ_REVIEW_APPROVED,
+    YiyeyizhengAction.YYZ_REVIEW_REJECTED,
+    YiyeyizhengAction.YYZ_REVIEW_CORRECTION_REQUESTED,
+    YiyeyizhengAction.YYZ_APPLICATION_APPROVED,
+    YiyeyizhengAction.YYZ_APPLICATION_REJECTED,
+    YiyeyizhengAction.YYZ_APPLICATION_LICENSED,
+    YiyeyizhengAction.YYZ_APPLICATION_COMPLETED,
 }
 
 
@@ -40,9 +41,9 @@ def _detail(event: AuditEvent) -> str:
     changes = event.changes or {}
     if event.action.startswith("yyz_review."):
         return f"{changes.get('item', '')}（{changes.get('department', '')}）"
-    if event.action == "yyz_application.licensed":
+    if event.action == YiyeyizhengAction.YYZ_APPLICATION_LICENSED:
         return f"许可证编号 {changes.get('licence', '')}，第{changes.get('version', '')}版"
-    if event.action == "yyz_application.accepted":
+    if event.action == YiyeyizhengAction.YYZ_APPLICATION_ACCEPTED:
         routed = changes.get("routed") or []
         return f"已同步推送：{'；'.join(routed)}" if routed else ""
     return ""

@@ -19,6 +19,7 @@ from elicense.services.signatures import canonical_bytes, sign_document
 from licensing.models import MarketEntity
 from licensing.services.common import require_active
 from portal.audit import diff, record_event
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import (
     Application,
     ApplicationKind,
@@ -203,7 +204,7 @@ def start_application(*, acting_user, business_format, answers, chosen_optional=
     )
     record_event(
         actor=acting_user,
-        action="yyz_application.created",
+        action=YiyeyizhengAction.YYZ_APPLICATION_CREATED,
         obj=application,
         changes={"kind": application.kind, "format": business_format.seq, "answers": cleaned},
     )
@@ -272,7 +273,10 @@ def save_draft(
         raise ValidationError("申请已受理，经营情况（面积、场所、经营活动等）不能再修改。")
     application.save(update_fields=["form_data", "answers", "decisions"])
     record_event(
-        actor=acting_user, action="yyz_application.saved", obj=application, changes=changes
+        actor=acting_user,
+        action=YiyeyizhengAction.YYZ_APPLICATION_SAVED,
+        obj=application,
+        changes=changes,
     )
     return application
 
@@ -386,7 +390,7 @@ def submit_application(
     application.save()
     record_event(
         actor=acting_user,
-        action="yyz_application.submitted",
+        action=YiyeyizhengAction.YYZ_APPLICATION_SUBMITTED,
         obj=application,
         changes={"status": [previous, application.status], "signature": document.public_id},
     )
@@ -409,7 +413,7 @@ def withdraw_application(*, acting_user, application: Application) -> Applicatio
     application.save()
     record_event(
         actor=acting_user,
-        action="yyz_application.withdrawn",
+        action=YiyeyizhengAction.YYZ_APPLICATION_WITHDRAWN,
         obj=application,
         changes={"status": [previous, application.status]},
     )
@@ -435,7 +439,7 @@ def return_application(*, acting_user, application: Application, notice: str) ->
     application.save()
     record_event(
         actor=acting_user,
-        action="yyz_application.returned",
+        action=YiyeyizhengAction.YYZ_APPLICATION_RETURNED,
         obj=application,
         changes={"status": ["submitted", "returned"], "notice": notice},
     )
@@ -465,7 +469,7 @@ def accept_application(*, acting_user, application: Application) -> Application:
     routed = route(application, affected_items(application), today=timezone.localdate(now))
     record_event(
         actor=acting_user,
-        action="yyz_application.accepted",
+        action=YiyeyizhengAction.YYZ_APPLICATION_ACCEPTED,
         obj=application,
         changes={
             "status": ["submitted", "accepted"],
@@ -514,7 +518,7 @@ def correct_application(
         review.save()
     record_event(
         actor=acting_user,
-        action="yyz_application.corrected",
+        action=YiyeyizhengAction.YYZ_APPLICATION_CORRECTED,
         obj=application,
         changes={
             "form": diff(before, application.form_data),

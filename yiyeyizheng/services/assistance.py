@@ -18,6 +18,7 @@ from licensing.services.common import clean_uscc, require_active
 from portal.audit import record_event
 from portal.models import Role, User
 from portal.services import notify_entity, notify_users
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import (
     Application,
     ApplicationKind,
@@ -73,7 +74,7 @@ def request_assistance(
     )
     record_event(
         actor=acting_user,
-        action="yyz_assistance.requested",
+        action=YiyeyizhengAction.YYZ_ASSISTANCE_REQUESTED,
         obj=assistance,
         changes={"format": business_format.name, "note": assistance.note},
     )
@@ -150,7 +151,7 @@ def draft_on_behalf(
     assistance.save()
     record_event(
         actor=acting_user,
-        action="yyz_assistance.drafted",
+        action=YiyeyizhengAction.YYZ_ASSISTANCE_DRAFTED,
         obj=application,
         changes={
             "assistance": assistance.pk,
@@ -173,7 +174,7 @@ def hand_over(*, acting_user, assistance: AssistanceRequest) -> AssistanceReques
     application = assistance.application
     record_event(
         actor=acting_user,
-        action="yyz_assistance.handed_over",
+        action=YiyeyizhengAction.YYZ_ASSISTANCE_HANDED_OVER,
         obj=application,
         changes={"assistance": assistance.pk, "status": ["drafting", assistance.status]},
     )
@@ -200,7 +201,7 @@ def confirm_signed(*, acting_user, application: Application) -> None:
     assistance.save()
     record_event(
         actor=acting_user,
-        action="yyz_assistance.signed",
+        action=YiyeyizhengAction.YYZ_ASSISTANCE_SIGNED,
         obj=application,
         changes={"assistance": assistance.pk, "signature": application.signed_document.public_id},
     )
@@ -219,7 +220,7 @@ def cancel_assistance(*, acting_user, assistance: AssistanceRequest) -> Assistan
     assistance.save()
     record_event(
         actor=acting_user,
-        action="yyz_assistance.cancelled",
+        action=YiyeyizhengAction.YYZ_ASSISTANCE_CANCELLED,
         obj=assistance,
         changes={"status": [previous, assistance.status]},
     )

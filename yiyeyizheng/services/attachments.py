@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from portal.audit import record_event
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import Attachment, AttachmentPurpose
 from yiyeyizheng.services.applications import _require_editable, lock, require_applicant
 
@@ -62,7 +63,7 @@ def add_attachment(*, acting_user, application, purpose: str, upload) -> Attachm
     attachment.save()
     record_event(
         actor=acting_user,
-        action="yyz_application.attachment_added",
+        action=YiyeyizhengAction.YYZ_APPLICATION_ATTACHMENT_ADDED,
         obj=application,
         changes={"purpose": purpose, "name": attachment.original_name, "size": upload.size},
     )
@@ -77,7 +78,7 @@ def remove_attachment(*, acting_user, attachment: Attachment) -> None:
     _require_editable(application)
     record_event(
         actor=acting_user,
-        action="yyz_application.attachment_removed",
+        action=YiyeyizhengAction.YYZ_APPLICATION_ATTACHMENT_REMOVED,
         obj=application,
         changes={"purpose": attachment.purpose, "name": attachment.original_name},
     )

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from portal.audit import diff, record_event
-from portal.models import Department, Role
+from portal.models import Department
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import (
     BusinessFormat,
     CatalogueVersion,
@@ -23,6 +24,7 @@ from yiyeyizheng.models import (
     VersionStatus,
 )
 from yiyeyizheng.models.rule_schema import validate_rule
+from yiyeyizheng.permissions import is_catalogue_admin
 from yiyeyizheng.queries.published import forget_current
 from yiyeyizheng.services.importing import CatalogueRow, department_words
 from yiyeyizheng.services.remarks import parse_remark
@@ -51,7 +53,7 @@ def require_catalogue_admin(acting_user) -> None:
     """Only administrators (or the system, ``None``) maintain the catalogue."""
     if acting_user is None:
         return
-    if not (acting_user.is_superuser or acting_user.role == Role.ADMINISTRATOR):
+    if not is_catalogue_admin(acting_user):
         raise PermissionDenied("只有系统管理员可以维护一业一证目录。")
 
 
@@ -142,7 +144,7 @@ def import_catalogue(*, acting_user, rows: list[CatalogueRow], edition: str, sou
                 result.kind_to_check.append(entry)
     record_event(
         actor=acting_user,
-        action="catalogue.imported",
+        action=YiyeyizhengAction.CATALOGUE_IMPORTED,
         obj=version,
         changes={
             "edition": edition,
@@ -174,7 +176,7 @@ def publish_version(*, acting_user, version: CatalogueVersion) -> CatalogueVersi
         previous.save()
         record_event(
             actor=acting_user,
-            action="catalogue.retired",
+            action=YiyeyizhengAction.CATALOGUE_RETIRED,
             obj=previous,
             changes={"status": ["published", "retired"], "replaced_by": version.pk},
         )
@@ -183,7 +185,7 @@ def publish_version(*, acting_user, version: CatalogueVersion) -> CatalogueVersi
     forget_current()
     record_event(
         actor=acting_user,
-        action="catalogue.published",
+        action=YiyeyizhengAction.CATALOGUE_PUBLISHED,
         obj=version,
         changes={"status": ["draft", "published"], "replaces": previous.pk if previous else None},
     )
@@ -220,7 +222,7 @@ def copy_version(*, acting_user, version: CatalogueVersion, edition: str = "") -
             copy.departments.set(item.departments.all())
     record_event(
         actor=acting_user,
-        action="catalogue.copied",
+        action=YiyeyizhengAction.CATALOGUE_COPIED,
         obj=draft,
         changes={"based_on": source.pk, "edition": draft.edition},
     )
@@ -254,7 +256,12 @@ def update_format(*, acting_user, business_format: BusinessFormat, **values) -> 
     fmt.save()
     changes = diff(before, {k: str(getattr(fmt, k)) for k in values})
     if changes:
-        record_event(actor=acting_user, action="catalogue.format_changed", obj=fmt, changes=changes)
+        record_event(
+            actor=acting_user,
+            action=YiyeyizhengAction.CATALOGUE_FORMAT_CHANGED,
+            obj=fmt,
+            changes=changes,
+        )
     return fmt
 
 
@@ -300,7 +307,10 @@ def add_format_item(
     )
     item.departments.set(departments)
     record_event(
-        actor=acting_user, action="catalogue.item_added", obj=item, changes=_item_state(item)
+        actor=acting_user,
+        action=YiyeyizhengAction.CATALOGUE_ITEM_ADDED,
+        obj=item,
+        changes=_item_state(item),
     )
     return item
 
@@ -325,7 +335,12 @@ def update_format_item(*, acting_user, item: FormatItem, **values) -> FormatItem
         item.departments.set(departments)
     changes = diff(before, _item_state(item))
     if changes:
-        record_event(actor=acting_user, action="catalogue.item_changed", obj=item, changes=changes)
+        record_event(
+            actor=acting_user,
+            action=YiyeyizhengAction.CATALOGUE_ITEM_CHANGED,
+            obj=item,
+            changes=changes,
+        )
     return item
 
 
@@ -342,7 +357,10 @@ def remove_format_item(*, acting_user, item: FormatItem) -> None:
     item = FormatItem.objects.select_related("format__version", "permit").get(pk=item.pk)
     lock_draft(item.format.version)
     record_event(
-        actor=acting_user, action="catalogue.item_removed", obj=item, changes=_item_state(item)
+        actor=acting_user,
+        action=YiyeyizhengAction.CATALOGUE_ITEM_REMOVED,
+        obj=item,
+        changes=_item_state(item),
     )
     item.delete()
 
@@ -354,7 +372,7 @@ def discard_draft(*, acting_user, version: CatalogueVersion) -> None:
     version = lock_draft(version)
     record_event(
         actor=acting_user,
-        action="catalogue.discarded",
+        action=YiyeyizhengAction.CATALOGUE_DISCARDED,
         obj=version,
         changes={"edition": version.edition, "formats": version.formats.count()},
     )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.audit import record_event
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import (
     Application,
     ApplicationKind,
@@ -64,7 +65,7 @@ def _create(acting_user, licence, kind, *, answers, form_data, decisions, reason
     )
     record_event(
         actor=acting_user,
-        action="yyz_application.created",
+        action=YiyeyizhengAction.YYZ_APPLICATION_CREATED,
         obj=application,
         changes={"kind": kind, "licence": licence.number, "version": licence.version},
     )

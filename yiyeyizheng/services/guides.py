@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from portal.audit import diff, record_event
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import BusinessFormat, ComplianceGuide
 
 MAX_GUIDE_LENGTH = 20_000
@@ -27,7 +28,7 @@ def save_guide(*, acting_user, business_format: BusinessFormat, body: str) -> Co
     guide.save()
     record_event(
         actor=acting_user,
-        action="yyz_guide.saved",
+        action=YiyeyizhengAction.YYZ_GUIDE_SAVED,
         obj=guide,
         changes={"format": business_format.name, **diff(before, {"body": body})},
     )

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from licensing.tabular import decode_text, read_numbered_table
+from portal.tabular import decode_text, read_numbered_table
 
 HEADER = ("序号", "行业分类", "经营业态", "牵头部门", "整合的事项名称", "审批部门", "备注")
 MAX_BYTES = 5 * 1024 * 1024

@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from elicense import services as elicense
 from elicense.models import Certificate, CertificateKind
+from elicense.models.certificates import certificate_of, source_of
 from licensing.models import FoodBusinessItem, FoodSubjectType
 from licensing.services import food
 from licensing.services.common import authority_name
 from licensing.services.food import five_year_validity_end
 from portal.audit import record_event
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import ApplicationKind, CompositeLicence, LicenceStatus
 from yiyeyizheng.services import numbering
 
@@ -25,14 +27,6 @@ FOOD_PERMIT = "食品经营许可"
 #: 主体业态 and 经营项目 of a carried food permit, by the format's 行业分类 (ADR 0018).
 FOOD_SUBJECT = {"餐饮业": (FoodSubjectType.CATERING, [FoodBusinessItem.HOT_FOOD])}
 FOOD_SUBJECT_DEFAULT = (FoodSubjectType.SALES, [FoodBusinessItem.PREPACKAGED])
-
-
-def source_of(licence: CompositeLicence) -> str:
-    return f"{licence._meta.label_lower}:{licence.pk}"
-
-
-def certificate_of(licence: CompositeLicence) -> Certificate | None:
-    return Certificate.objects.for_source(source_of(licence)).first()
 
 
 def licence_items(application, previous: CompositeLicence | None) -> list[dict]:
@@ -143,7 +137,7 @@ def issue_licence(*, acting_user, application) -> CompositeLicence:
     )
     record_event(
         actor=acting_user,
-        action="yyz_licence.issued",
+        action=YiyeyizhengAction.YYZ_LICENCE_ISSUED,
         obj=licence,
         changes={
             "number": number,
@@ -197,13 +191,20 @@ def _carry_food_permit(acting_user, licence: CompositeLicence) -> None:
     )
 
 
+#: The composite licence's audit action by the status ``_end`` leaves it in.
+LICENCE_ENDED = {
+    LicenceStatus.CANCELLED: YiyeyizhengAction.YYZ_LICENCE_CANCELLED,
+    LicenceStatus.REVOKED: YiyeyizhengAction.YYZ_LICENCE_REVOKED,
+}
+
+
 def _end(*, acting_user, licence: CompositeLicence, how: str, reason: str, changes: dict):
     """End ``licence`` (``how`` is cancel or revoke) with its certificate and food permit."""
     getattr(licence, how)(at=timezone.now())
     licence.save()
     record_event(
         actor=acting_user,
-        action=f"yyz_licence.{licence.status}",
+        action=LICENCE_ENDED[licence.status],
         obj=licence,
         changes={"status": ["active", licence.status], **changes},
     )

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from portal.audit import record_event
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import Application, RatingGrade, ServiceRating
 from yiyeyizheng.models.ratings import LOW_GRADES
 from yiyeyizheng.services.applications import lock, require_applicant
@@ -40,7 +41,7 @@ def rate_service(
         raise ValidationError("该申请已评价，每次办结只能评价一次。") from None
     record_event(
         actor=acting_user,
-        action="yyz_rating.rated",
+        action=YiyeyizhengAction.YYZ_RATING_RATED,
         obj=application,
         changes={"grade": grade, "reason": reason},
     )

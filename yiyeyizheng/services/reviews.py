@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from portal.audit import record_event
+from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import Application, ItemReview
 from yiyeyizheng.services import notify
 
@@ -25,7 +26,9 @@ def _lock_review(acting_user, review: ItemReview) -> ItemReview:
         raise Http404("没有该审查事项。") from None
 
 
-def _decide(acting_user, review, transition: str, action: str, reason: str, needs_reason: bool):
+def _decide(
+    acting_user, review, transition: str, action: YiyeyizhengAction, reason: str, needs_reason: bool
+):
     review = _lock_review(acting_user, review)
     reason = (reason or "").strip()
     if needs_reason and not reason:
@@ -55,7 +58,12 @@ def _decide(acting_user, review, transition: str, action: str, reason: str, need
 def approve_item(*, acting_user, review: ItemReview, reason: str = "") -> ItemReview:
     """准予: the department approves its item; the last approval concludes the application."""
     review, application = _decide(
-        acting_user, review, "approve", "yyz_review.approved", reason, needs_reason=False
+        acting_user,
+        review,
+        "approve",
+        YiyeyizhengAction.YYZ_REVIEW_APPROVED,
+        reason,
+        needs_reason=False,
     )
     if application.all_reviews_approved():
         conclude(acting_user=acting_user, application=application)
@@ -66,13 +74,18 @@ def approve_item(*, acting_user, review: ItemReview, reason: str = "") -> ItemRe
 def reject_item(*, acting_user, review: ItemReview, reason: str) -> ItemReview:
     """不予许可 with a reason: the whole application is rejected and the applicant told."""
     review, application = _decide(
-        acting_user, review, "reject", "yyz_review.rejected", reason, needs_reason=True
+        acting_user,
+        review,
+        "reject",
+        YiyeyizhengAction.YYZ_REVIEW_REJECTED,
+        reason,
+        needs_reason=True,
     )
     application.reject(at=timezone.now())
     application.save()
     record_event(
         actor=acting_user,
-        action="yyz_application.rejected",
+        action=YiyeyizhengAction.YYZ_APPLICATION_REJECTED,
         obj=application,
         changes={"status": ["accepted", "rejected"], "item": review.permit_name},
     )
@@ -87,8 +100,8 @@ def reject_item(*, acting_user, review: ItemReview, reason: str) -> ItemReview:
 def request_item_correction(*, acting_user, review: ItemReview, reason: str) -> ItemReview:
     """要求补正 with a reason: the applicant corrects, the review then resumes."""
     review, application = _decide(
-        acting_user, review, "request_correction", "yyz_review.correction_requested", reason,
-        needs_reason=True,
+        acting_user, review, "request_correction",
+        YiyeyizhengAction.YYZ_REVIEW_CORRECTION_REQUESTED, reason, needs_reason=True,
     )  # fmt: skip
     notify.applicant(
         application,
@@ -113,7 +126,7 @@ def remind_overdue_reviews(*, today=None) -> int:
         review.save(update_fields=["reminded_on"])
         record_event(
             actor=None,
-            action="yyz_review.overdue_reminded",
+            action=YiyeyizhengAction.YYZ_REVIEW_OVERDUE_REMINDED,
             obj=review.application,
             changes={"item": review.permit_name, "department": review.department.name,
                      "due_date": review.due_date},
@@ -135,7 +148,7 @@ def conclude(*, acting_user, application: Application) -> Application:
     application.save()
     record_event(
         actor=acting_user,
-        action="yyz_application.approved",
+        action=YiyeyizhengAction.YYZ_APPLICATION_APPROVED,
         obj=application,
         changes={"status": ["accepted", "approved"]},
     )
@@ -146,7 +159,7 @@ def conclude(*, acting_user, application: Application) -> Application:
         application.save()
         record_event(
             actor=acting_user,
-            action="yyz_application.completed",
+            action=YiyeyizhengAction.YYZ_APPLICATION_COMPLETED,
             obj=application,
             changes={"status": ["approved", "completed"], "licence": application.licence.number},
         )
@@ -157,7 +170,7 @@ def conclude(*, acting_user, application: Application) -> Application:
     application.save()
     record_event(
         actor=acting_user,
-        action="yyz_application.licensed",
+        action=YiyeyizhengAction.YYZ_APPLICATION_LICENSED,
         obj=application,
         changes={
             "status": ["approved", "licensed"],

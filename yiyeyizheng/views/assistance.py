@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense.permissions import require
 from portal.forms import add_service_errors
-from portal.models import Role
+from portal.permissions import is_enterprise, is_window_clerk
 from yiyeyizheng.forms.assistance import AssistanceRequestForm, AssistedApplicationForm
 from yiyeyizheng.models import AssistanceRequest, BusinessFormat
 from yiyeyizheng.models.applications import FORM_FIELDS
@@ -25,10 +25,10 @@ from yiyeyizheng.services.applications import prefill, tickable
 def assistance_list(request):
     """The applicant's requests with the form to ask; the window's district queue."""
     user = request.user
-    if user.role not in (Role.ENTERPRISE, Role.WINDOW_CLERK):
+    if not (is_enterprise(user) or is_window_clerk(user)):
         raise Http404
     form = None
-    if user.role == Role.ENTERPRISE:
+    if is_enterprise(user):
         require(user, "yiyeyizheng.request_assistance")
         form = AssistanceRequestForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

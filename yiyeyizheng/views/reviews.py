@@ -9,24 +9,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.forms import add_service_errors
 from portal.forms.queues import QueueFilterForm
-from portal.models import Role
 from portal.queries.queues import filter_queue
 from yiyeyizheng.forms.applications import NoticeForm, ReviewForm
 from yiyeyizheng.models import Application, ApplicationStatus, ItemReview, ReviewStatus
+from yiyeyizheng.permissions import is_review_desk, is_window_desk
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import reviews as review_services
 from yiyeyizheng.views.applications import visible_application
 
 
-def _require_role(request, role):
-    if request.user.role != role:
+def _require_role(request, predicate):
+    if not predicate(request.user):
         raise Http404
     return request.user
 
 
 @login_required
 def clerk_queue(request):
-    clerk = _require_role(request, Role.WINDOW_CLERK)
+    clerk = _require_role(request, is_window_desk)
     filter_form = QueueFilterForm(
         request.GET or None,
         statuses=[c for c in ApplicationStatus.choices if c[0] not in ("draft", "submitted")],
@@ -52,7 +52,7 @@ def clerk_queue(request):
 @login_required
 @require_POST
 def application_accept(request, number: str):
-    clerk = _require_role(request, Role.WINDOW_CLERK)
+    clerk = _require_role(request, is_window_desk)
     application = visible_application(request, number)
     try:
         services.accept_application(acting_user=clerk, application=application)
@@ -70,7 +70,7 @@ def application_accept(request, number: str):
 @login_required
 @require_POST
 def application_return(request, number: str):
-    clerk = _require_role(request, Role.WINDOW_CLERK)
+    clerk = _require_role(request, is_window_desk)
     application = visible_application(request, number)
     form = NoticeForm(request.POST)
     if form.is_valid():
@@ -91,7 +91,7 @@ def application_return(request, number: str):
 def review_list(request):
     """The department's open items, overdue ones flagged, oldest due first; the items it
     decided; and, for a lead department (牵头部门), the applications of the formats it leads."""
-    reviewer = _require_role(request, Role.DEPARTMENT_REVIEWER)
+    reviewer = _require_role(request, is_review_desk)
     filter_form = QueueFilterForm(
         request.GET or None,
         statuses=[c for c in ReviewStatus.choices if c[0] != ReviewStatus.PENDING],
@@ -133,7 +133,7 @@ def review_list(request):
 @require_http_methods(["GET", "POST"])
 def review_detail(request, pk: int):
     """One item of the department's: the application read-only, and the decision form."""
-    reviewer = _require_role(request, Role.DEPARTMENT_REVIEWER)
+    reviewer = _require_role(request, is_review_desk)
     review = get_object_or_404(
         ItemReview.objects.visible_to(reviewer).select_related(
             "application__business_format", "department", "district"

@@ -3,8 +3,8 @@
 from django.core.management import BaseCommand
 from django.db import transaction
 
-from licensing import certification
 from licensing.models import BusinessLicence, FoodLicence
+from licensing.services import certification
 
 #: How a licence that already ended ends its backfilled certificate.
 ENDINGS = {

@@ -1,6 +1,6 @@
 """Demo stores for ``make run``: selected from the seeded register, at every stage.
 
-Called by ``seed_demo`` (``call_command``, so licensing never imports mingchu). Idempotent:
+Called by ``seed_demo`` (the ``demo`` app on top, which imports this seeder). Idempotent:
 licences already selected are left alone; everything goes through the mingchu services.
 """
 
@@ -10,8 +10,8 @@ import itertools
 from django.core.management import BaseCommand
 from django.db import transaction
 
-from licensing.demo import DISTRICT_SLUGS
 from licensing.models import FoodLicence, FoodLicenceStatus, FoodSubjectType
+from licensing.services.demo import DISTRICT_SLUGS
 from mingchu import services
 from mingchu.models import CityRollup, DemoStore, LocationType, Stage
 from mingchu.services.rollups import build_city_rollup

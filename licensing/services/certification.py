@@ -5,16 +5,18 @@ certificate always commit or roll back together.
 """
 
 from elicense import services as elicense
-from elicense.models import Certificate, CertificateKind
+from elicense.models import CertificateKind
+from elicense.models.certificates import certificate_of, source_of
 from licensing.models import BusinessLicence, FoodLicence
 
-
-def source_of(licence) -> str:
-    return f"{licence._meta.label_lower}:{licence.pk}"
-
-
-def certificate_of(licence) -> Certificate | None:
-    return Certificate.objects.for_source(source_of(licence)).first()
+__all__ = [
+    "certificate_of",  # the lookup is elicense's; named here for the register's callers
+    "certify_business_licence",
+    "certify_food_licence",
+    "end_certificate",
+    "food_face",
+    "source_of",
+]
 
 
 def certify_business_licence(*, acting_user, licence: BusinessLicence, previous=None):

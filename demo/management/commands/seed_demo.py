@@ -1,4 +1,8 @@
-"""Load reference data and a realistic demo register; safe to run again (idempotent)."""
+"""Load reference data and a realistic demo register, then every app's demo data through
+that app's own seeder; safe to run again (idempotent).
+
+The ``demo`` app sits on top with ``config`` (ADR 0020): it may import every app, so the
+seeders of 明厨亮灶 and 一业一证 are named by import, not by a command name in a string."""
 
 import datetime
 import io
@@ -11,9 +15,11 @@ from django.utils import timezone
 from elicense.models import Authorisation, Matter
 from elicense.services.authorisations import grant_authorisation
 from licensing import services
-from licensing.demo import DISTRICT_SLUGS, DemoEntity, demo_entities
 from licensing.models import FoodLicence, MarketEntity
+from licensing.services.demo import DISTRICT_SLUGS, DemoEntity, demo_entities
+from mingchu.management.commands.seed_mingchu_demo import Command as SeedMingchuDemo
 from portal.models import Department, District, Role, User
+from yiyeyizheng.management.commands.seed_yiyeyizheng_demo import Command as SeedYiyeyizhengDemo
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - documented demo password, DEBUG only
 
@@ -55,9 +61,9 @@ class Command(BaseCommand):
         expired = services.expire_food_licences()
         call_command("certify_register", verbosity=0)
         mingchu = io.StringIO()
-        call_command("seed_mingchu_demo", stdout=mingchu)
+        call_command(SeedMingchuDemo(), stdout=mingchu)
         yiyeyizheng = io.StringIO()
-        call_command("seed_yiyeyizheng_demo", stdout=yiyeyizheng)
+        call_command(SeedYiyeyizhengDemo(), stdout=yiyeyizheng)
         detail.write(mingchu.getvalue() + yiyeyizheng.getvalue())
         if not quiet:
             self._report(

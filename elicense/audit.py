@@ -1,0 +1,72 @@
+"""电子证照: the credential layer's audit actions (ADR 0020).
+
+Value: the stable ``<object>.<verb>`` name stored in ``AuditEvent.action`` and sealed in
+the audit chain (never renamed); label: the Chinese the audit pages show.
+"""
+
+from portal.audit import AuditAction
+
+
+class ElicenseAction(AuditAction):
+    CERTIFICATE_ISSUED = "certificate.issued", "电子证照签发"
+    CERTIFICATE_SIGNED = "certificate.signed", "电子证照签名"
+    CERTIFICATE_SUPERSEDED = "certificate.superseded", "电子证照换发"
+    CERTIFICATE_REVOKED = "certificate.revoked", "电子证照吊销"
+    CERTIFICATE_CANCELLED = "certificate.cancelled", "电子证照注销"
+    CERTIFICATE_EXPIRED = "certificate.expired", "电子证照到期"
+    PRESENTATION_CODE_ISSUED = "presentation_code.issued", "生成出示码"
+    LOGIN_CHALLENGE_CONFIRMED = "login_challenge.confirmed", "确认扫码登录"
+    LOGIN_CHALLENGE_REFUSED = "login_challenge.refused", "拒绝扫码登录"
+    USER_LOGGED_IN_BY_SCAN = "user.logged_in_by_scan", "扫码登录"
+    ENTITY_KEY_CREATED = "entity_key.created", "创建主体签名密钥"
+    ENTITY_KEY_RETIRED = "entity_key.retired", "停用主体签名密钥"
+    DOCUMENT_SIGNED = "document.signed", "电子签名"
+    AUTHORISATION_GRANTED = "authorisation.granted", "授权"
+    AGENT_INVITED = "agent.invited", "邀请经办人"
+    AUTHORISATION_REVOKED = "authorisation.revoked", "撤销授权"
+    SIGNING_KEY_CREATED = "signing_key.created", "创建签发密钥"
+    SIGNING_KEY_RETIRED = "signing_key.retired", "停用签发密钥"
+    BADGE_ISSUED = "badge.issued", "签发网店亮照标识"
+    RELYING_PARTY_APPLIED = "relying_party.applied", "申请接入"
+    RELYING_PARTY_APPROVED = "relying_party.approved", "批准接入"
+    RELYING_PARTY_REJECTED = "relying_party.rejected", "驳回接入申请"
+    RELYING_PARTY_SUSPENDED = "relying_party.suspended", "暂停接入"
+    RELYING_PARTY_KEY_ROTATED = "relying_party.key_rotated", "更换接入密钥"
+    CHANGE_SUBSCRIPTION_CREATED = "change_subscription.created", "订阅主体变更"
+    CHANGE_SUBSCRIPTION_BULK_CREATED = "change_subscription.bulk_created", "批量订阅主体变更"
+    CHANGE_SUBSCRIPTION_DELETED = "change_subscription.deleted", "取消订阅主体变更"
+    WEBHOOK_ENDPOINT_REGISTERED = "webhook_endpoint.registered", "登记推送接收地址"
+    WEBHOOK_ENDPOINT_SECRET_ROTATED = "webhook_endpoint.secret_rotated", "更换推送签名密钥"
+    WEBHOOK_ENDPOINT_ENABLED = "webhook_endpoint.enabled", "重新启用推送接收地址"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled", "停用推送接收地址"
+    WEBHOOK_DELIVERY_REDELIVERED = "webhook_delivery.redelivered", "重新推送变更事件"
+    RELYING_PARTY_SM2_REQUIRED = "relying_party.sm2_required", "要求接入方使用SM2签名"
+    RELYING_PARTY_SM2_NOT_REQUIRED = "relying_party.sm2_not_required", "不再要求接入方使用SM2签名"
+    MATTER_CREATED = "matter.created", "新建事项（系统管理）"
+    MATTER_CHANGED = "matter.changed", "修改事项（系统管理）"
+    MATTER_DELETED = "matter.deleted", "删除事项（系统管理）"
+    RELYINGPARTY_CREATED = "relyingparty.created", "新建接入方（系统管理）"
+    RELYINGPARTY_CHANGED = "relyingparty.changed", "修改接入方（系统管理）"
+    RELYINGPARTY_DELETED = "relyingparty.deleted", "删除接入方（系统管理）"
+    CERTIFICATE_FACE_READ = "certificate.face_read", "扫码获取照面信息"
+    SIGNING_KEY_DISTRUSTED = "signing_key.distrusted", "停止信任签发密钥"
+    OIDC_CODE_ISSUED = "oidc.code_issued", "应用系统登录：签发授权码"
+    OIDC_LOGGED_OUT = "oidc.logged_out", "应用系统登录：退出登录"
+    OIDC_TOKEN_REFUSED = "oidc.token_refused", "应用系统登录：拒绝换发令牌"
+    OIDC_CODE_REPLAYED = "oidc.code_replayed", "应用系统登录：授权码重复使用"
+    OIDC_REFUSED = "oidc.refused", "应用系统登录：拒绝登录"
+    OIDC_TOKENS_ENDED = "oidc.tokens_ended", "应用系统登录：终止令牌"
+    OIDC_CONSENT_REVOKED = "oidc.consent_revoked", "撤回应用系统登录授权"
+    OIDC_CONSENT_GRANTED = "oidc.consent_granted", "同意应用系统登录"
+    OIDC_CLIENT_REVOKED = "oidc.client_revoked", "停用登录客户端"
+    OIDC_SECRET_ROTATED = "oidc.secret_rotated", "轮换登录客户端密钥"
+    OIDC_CLIENT_CREATED = "oidc.client_created", "开通登录客户端"
+    RELYING_PARTY_CREATED_BY_COMMAND = "relying_party.created_by_command", "命令行创建接入单位"
+    RELYING_PARTY_GUIDANCE_SIGNED = "relying_party.guidance_signed", "业务指导部门签字"
+    VERIFICATION_LOG_PARTITION_DETACHED = (
+        "verification_log.partition_detached",
+        "摘除过期查验记录分区",
+    )
+    VERIFICATION_LOG_PARTITION_CREATED = "verification_log.partition_created", "创建查验记录分区"
+    OIDC_TOKEN_ISSUED = "oidc.token_issued", "应用系统登录：签发令牌"
+    OIDC_TOKEN_REFRESHED = "oidc.token_refreshed", "应用系统登录：刷新令牌"

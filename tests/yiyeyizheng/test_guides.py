@@ -52,3 +52,18 @@ def test_a_rewrite_is_audited_with_what_changed(client, administrator, store_for
     assert guide.body.endswith("三、每年自查一次。")
     last = AuditEvent.objects.filter(action="yyz_guide.saved").latest("pk")
     assert last.changes["body"][0] == BODY
+
+
+def test_a_copied_catalogue_version_keeps_each_formats_guide(
+    administrator, catalogue, store_format
+):
+    from yiyeyizheng.services.catalogue import copy_version
+    from yiyeyizheng.services.guides import save_guide
+
+    save_guide(acting_user=administrator, business_format=store_format, body=BODY)
+
+    draft = copy_version(acting_user=administrator, version=catalogue)
+
+    copied = ComplianceGuide.objects.get(business_format__version=draft)
+    assert copied.business_format.seq == store_format.seq and copied.body == BODY
+    assert ComplianceGuide.objects.count() == 2

@@ -1,5 +1,6 @@
 """The questionnaire form: one field per question, used by the page and the public API alike."""
 
+import functools
 from decimal import Decimal
 
 from django import forms
@@ -52,14 +53,29 @@ def answer_field(q: Question, widgets: bool) -> forms.Field:
     return forms.ChoiceField(choices=[UNANSWERED, *q.choices], error_messages=invalid, **common)
 
 
+def all_questions() -> list[Question]:
+    return [FIXED_QUESTIONS[key] for key in QUESTION_ORDER] + [question(k) for k in ACTIVITIES]
+
+
+@functools.cache
+def _shared_api_fields() -> dict[str, forms.Field]:
+    """Every question's field without widgets, built once per process (ADR 0024): building
+    32 choice fields was two thirds of a requirements lookup. Only the API uses these, and
+    it never changes a field; forms with widgets (the pages) build their own."""
+    return {q.key: answer_field(q, False) for q in all_questions()}
+
+
 class AnswersForm(forms.Form):
     """The answers to the given questions (all questions when ``questions`` is None)."""
 
     def __init__(self, *args, questions: list[Question] | None = None, widgets=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if questions is None and not widgets:
+            self.questions = all_questions()
+            self.fields = dict(_shared_api_fields())
+            return
         if questions is None:
-            questions = [FIXED_QUESTIONS[key] for key in QUESTION_ORDER]
-            questions += [question(key) for key in ACTIVITIES]
+            questions = all_questions()
         self.questions = questions
         for q in questions:
             self.fields[q.key] = answer_field(q, widgets)

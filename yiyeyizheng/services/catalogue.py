@@ -18,6 +18,7 @@ from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import (
     BusinessFormat,
     CatalogueVersion,
+    ComplianceGuide,
     FormatItem,
     ItemKind,
     PermitItem,
@@ -194,7 +195,8 @@ def publish_version(*, acting_user, version: CatalogueVersion) -> CatalogueVersi
 
 @transaction.atomic
 def copy_version(*, acting_user, version: CatalogueVersion, edition: str = "") -> CatalogueVersion:
-    """Copy a version (usually the published one) into a new draft to edit (复制为新草稿)."""
+    """Copy a version (usually the published one) into a new draft to edit (复制为新草稿),
+    each format with its items and its 合规经营指南."""
     require_catalogue_admin(acting_user)
     source = CatalogueVersion.objects.get(pk=version.pk)
     draft = CatalogueVersion.objects.create(
@@ -206,7 +208,7 @@ def copy_version(*, acting_user, version: CatalogueVersion, edition: str = "") -
         permit.pk: PermitItem.objects.create(version=draft, name=permit.name)
         for permit in source.permits.all()
     }
-    formats = source.formats.select_related("lead_department").prefetch_related(
+    formats = source.formats.select_related("lead_department", "guide").prefetch_related(
         "items__departments"
     )
     for old in formats:
@@ -220,6 +222,11 @@ def copy_version(*, acting_user, version: CatalogueVersion, edition: str = "") -
                 kind=item.kind, rule=item.rule, remark=item.remark,
             )  # fmt: skip
             copy.departments.set(item.departments.all())
+        guide = getattr(old, "guide", None)
+        if guide is not None:
+            ComplianceGuide.objects.create(
+                business_format=new, body=guide.body, updated_by=guide.updated_by
+            )
     record_event(
         actor=acting_user,
         action=YiyeyizhengAction.CATALOGUE_COPIED,

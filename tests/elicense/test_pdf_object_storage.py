@@ -19,6 +19,13 @@ from tests.factories import enterprise_user, register
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def served_at(settings):
+    """The PDF's name carries the portal's address (``pdf_name``): render it for the
+    address the test client asks, whichever host an earlier test was served at."""
+    settings.PUBLIC_BASE_URL = "http://testserver"
+
+
 @pytest.fixture
 def certificate(xuhui_clerk, signing_key):
     entity = register(xuhui_clerk, name="上海对象存储餐饮有限公司")

@@ -54,5 +54,5 @@ class ElicenseConfig(AppConfig):
             context=agent_authorisations,
             roles={Role.ENTERPRISE},
             order=5,
-            when=lambda context: context["is_agent"],
+            when=lambda panel: panel.is_agent,
         )

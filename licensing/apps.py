@@ -53,5 +53,5 @@ class LicensingConfig(AppConfig):
             context=enterprise_summary,
             roles={Role.ENTERPRISE},
             order=10,
-            when=lambda context: context["allowed"],
+            when=lambda panel: panel.allowed,
         )

@@ -16,6 +16,7 @@ class PortalConfig(AppConfig):
         registry.add_nav(
             label="系统管理", url_name="admin:index", roles={Role.ADMINISTRATOR}, order=900
         )
+        from portal.views.home import AccountPanel
         from portal.views.notifications import unread_notifications
 
         registry.add_panel(
@@ -23,11 +24,11 @@ class PortalConfig(AppConfig):
             context=unread_notifications,
             roles=set(Role.values),
             order=-1,
-            when=lambda context: context["notifications"],
+            when=lambda panel: panel.notifications,
         )
         registry.add_panel(
             template="portal/panel_account.html",
-            context=lambda request: {},
+            context=lambda request: AccountPanel(),
             roles=set(Role.values),
             order=0,
         )

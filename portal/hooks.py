@@ -26,7 +26,8 @@ class NavItem:
 
 @dataclass(frozen=True)
 class HomePanel:
-    """A block on a role's home page: ``context(request)`` feeds ``template``."""
+    """A block on a role's home page: ``context(request)`` returns the panel's read model (a
+    dataclass), which ``template`` reads as ``panel``; ``when(panel)`` may hide it."""
 
     template: str
     context: Callable

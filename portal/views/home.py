@@ -46,13 +46,31 @@ def _tiles() -> list[Tile]:
     return list(tiles.values())
 
 
+@dataclass(frozen=True)
+class ShownPanel:
+    """A panel on the page: its template and the read model the template reads as ``panel``."""
+
+    template: str
+    data: object
+
+
+@dataclass(frozen=True)
+class AccountPanel:
+    """The account block needs nothing but the signed-in user."""
+
+
+@dataclass(frozen=True)
+class NotificationsPanel:
+    notifications: list
+
+
 def home(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "portal/home_public.html", {"tiles": _tiles()})
     panels = []
     for panel in registry.panels_for(user):
-        context = panel.context(request)
-        if panel.when is None or panel.when(context):
-            panels.append({"template": panel.template, **context})
+        data = panel.context(request)
+        if panel.when is None or panel.when(data):
+            panels.append(ShownPanel(template=panel.template, data=data))
     return render(request, "portal/home.html", {"panels": panels})

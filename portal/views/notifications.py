@@ -6,14 +6,15 @@ from django.views.decorators.http import require_POST
 
 from portal.models import Notification
 from portal.services import mark_notifications_read
+from portal.views.home import NotificationsPanel
 
 
-def unread_notifications(request) -> dict:
-    return {
-        "notifications": list(
+def unread_notifications(request) -> NotificationsPanel:
+    return NotificationsPanel(
+        notifications=list(
             Notification.objects.for_user(request.user).filter(read_at__isnull=True)[:10]
         )
-    }
+    )
 
 
 @login_required

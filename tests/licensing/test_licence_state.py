@@ -40,7 +40,7 @@ def test_an_ended_licence_reads_expired_on_the_clerks_pages_before_the_nightly_t
     assert "expired" in badges(client, reverse("licensing:entity_detail", args=[entity.pk]))
     assert "expired" in badges(client, reverse("licensing:entity_list") + f"?q={entity.uscc}")
     summary = register_summary(type("R", (), {"user": xuhui_clerk})())
-    assert (summary["active_food_licences"], summary["expiring_food_licences"]) == (0, 0)
+    assert (summary.active_food_licences, summary.expiring_food_licences) == (0, 0)
 
 
 def test_a_licence_starting_tomorrow_is_not_yet_valid_and_not_counted(

@@ -34,12 +34,10 @@ def canonical_bytes(data) -> bytes:
         raise ValidationError(f"数据不能规范化为JSON：{error}") from error
 
 
-#: An entity signs with Ed25519 or SM2; RSA and P-256 keys exist only for ID tokens (ADR 0025).
-ENTITY_ALGORITHMS = (KeyAlgorithm.ED25519, KeyAlgorithm.SM2)
 
 
 def _algorithm(value) -> KeyAlgorithm:
-    if value not in ENTITY_ALGORITHMS:
+    if value not in ENTITY_ALGORITHMS.values():  # RSA/P-256 keys are for ID tokens only
         raise ValidationError({"algorithm": "签名算法只能是 Ed25519 或 SM2。"})
     return KeyAlgorithm(value)
 

@@ -60,8 +60,6 @@ def test_the_pdf_is_rendered_into_the_bucket_and_streamed_to_its_holder(
 def test_a_signed_url_for_the_holder_and_404_for_another_holder(
     client, s3, bucket, certificate, xuhui_clerk, settings
 ):
-    # Rendered before any request: the copy is named for the portal's configured address.
-    settings.PUBLIC_BASE_URL = "http://testserver"
     services.render_certificate_pdf(certificate_id=certificate.pk)
     stored = s3.client().get_object(Bucket=bucket, Key=pdf_name(certificate))["Body"].read()
     settings.STORAGE_DOWNLOADS = "redirect"

@@ -137,11 +137,14 @@ def _whom_to_ask(user) -> str:
     return "请联系本企业法定代表人（负责人）" + "、".join(legal_representatives(user.entity_uscc))
 
 
-def _latest_state(user, matters: tuple[str, ...]) -> str:
-    """What became of the agent's most recent authorisation for these matters, if any."""
+def latest_authorisation_state(
+    user, matters: tuple[str, ...], *, holder_uscc: str | None = None, missing="您尚未获得授权"
+) -> str:
+    """What became of the agent's most recent authorisation from ``holder_uscc`` (the
+    agent's own entity by default) for these matters, in plain Chinese; ``missing`` if none."""
     now = timezone.now()
     for authorisation in (
-        Authorisation.objects.of_holder(user.entity_uscc)
+        Authorisation.objects.of_holder(holder_uscc or user.entity_uscc)
         .filter(agent=user)
         .select_related("scope")
         .order_by("-granted_at", "-pk")
@@ -162,7 +165,7 @@ def _latest_state(user, matters: tuple[str, ...]) -> str:
             AuthorisationState.EXPIRED: f"您的授权已于{at}到期",
             AuthorisationState.NOT_YET: f"您的授权自{at}起才生效",
         }[state]
-    return "您尚未获得授权"
+    return missing
 
 
 def refusal(user, rule: str) -> str:
@@ -176,7 +179,7 @@ def refusal(user, rule: str) -> str:
     scope = "、".join(f"“{m}”" for m in action.matters)
     needed = f"覆盖{scope}事项的有效授权" if scope else "有效的授权"
     return (
-        f"经办人须持有{needed}才能{label}；{_latest_state(user, action.matters)}。"
+        f"经办人须持有{needed}才能{label}；{latest_authorisation_state(user, action.matters)}。"
         f"{_whom_to_ask(user)}授权，授权情况可在“授权管理”中查看。"
     )
 

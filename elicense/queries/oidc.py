@@ -3,17 +3,14 @@ an agent's authorisation covers the system's matter, and the systems an entity s
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from elicense.models import (
     Authorisation,
-    AuthorisationState,
     Certificate,
     OidcClient,
     OidcConsent,
     OidcSignIn,
 )
-from elicense.permissions import legal_representatives
+from elicense.permissions import latest_authorisation_state, legal_representatives
 from portal.models.accounts import EnterpriseCapacity
 from portal.permissions import is_enterprise_user
 
@@ -78,33 +75,6 @@ def acting_entities(user) -> list[ActingEntity]:
     return entities
 
 
-def _latest_state(user, holder_uscc: str, matter: str) -> str:
-    now = timezone.now()
-    for authorisation in (
-        Authorisation.objects.of_holder(holder_uscc)
-        .filter(agent=user)
-        .select_related("scope")
-        .order_by("-granted_at", "-pk")
-    ):
-        if not authorisation.scope.covers(matter):
-            continue
-        state = authorisation.state_at(now)
-        when = {
-            AuthorisationState.REVOKED: authorisation.revoked_at,
-            AuthorisationState.EXPIRED: authorisation.valid_to,
-            AuthorisationState.NOT_YET: authorisation.valid_from,
-        }.get(state)
-        if when is None:
-            continue
-        at = f"{timezone.localtime(when):%Y-%m-%d %H:%M}"
-        return {
-            AuthorisationState.REVOKED: f"您的授权已于{at}被撤销",
-            AuthorisationState.EXPIRED: f"您的授权已于{at}到期",
-            AuthorisationState.NOT_YET: f"您的授权自{at}起才生效",
-        }[state]
-    return "您尚未获得该事项的授权"
-
-
 def sign_in_decision(user, client: OidcClient, entity: ActingEntity) -> SignInDecision:
     """The legal representative may always sign in for its entity; an agent needs a current
     authorisation from the entity whose scope covers the matter the system declares."""
@@ -120,7 +90,9 @@ def sign_in_decision(user, client: OidcClient, entity: ActingEntity) -> SignInDe
     if authorisation is not None:
         return SignInDecision(entity, authorisation, "")
     names = "、".join(legal_representatives(entity.uscc))
-    state = _latest_state(user, entity.uscc, matter)
+    state = latest_authorisation_state(
+        user, (matter,), holder_uscc=entity.uscc, missing="您尚未获得该事项的授权"
+    )
     return SignInDecision(
         entity,
         None,

@@ -34,8 +34,6 @@ def canonical_bytes(data) -> bytes:
         raise ValidationError(f"数据不能规范化为JSON：{error}") from error
 
 
-
-
 def _algorithm(value) -> KeyAlgorithm:
     if value not in ENTITY_ALGORITHMS.values():  # RSA/P-256 keys are for ID tokens only
         raise ValidationError({"algorithm": "签名算法只能是 Ed25519 或 SM2。"})

@@ -1,4 +1,4 @@
-"""Settings for bench/api_throughput.py: the portal plus one bare JSON endpoint."""
+"""Settings for bench/verification_path.py: the portal plus one bare JSON endpoint."""
 
 from config.settings import *  # noqa: F403
 

@@ -3,7 +3,9 @@
 Reads only; ``mingchu.services.rollups.build_city_rollup`` writes the revisions.
 """
 
+import dataclasses
 import datetime
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
@@ -57,30 +59,150 @@ def percent(part: int, whole: int) -> float | None:
 AREA_QUOTAS = {LocationType.FOOD_COURT: "quota_food_court", LocationType.OTHER: "quota_other"}
 
 
-def area_figures(quota: int, counts: dict) -> dict:
+def _known(cls, stored: dict) -> dict:
+    """The keys of a stored (JSON) row that are fields of ``cls``."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {key: value for key, value in stored.items() if key in names}
+
+
+@dataclass
+class AreaPart:
     """One part of a district's quota (美食广场 or 其他区域) with the registry figures of the
     stores of that 区域类型 and their percentages of that part."""
-    part = {"label": "", "quota": quota} | {figure: counts.get(figure, 0) for figure in FIGURES}
-    return part | {f"{figure}_pct": percent(part[figure], quota) for figure in FIGURES}
+
+    label: str = ""
+    quota: int = 0
+    stores_selected: int = 0
+    video_installed: int = 0
+    platform_connected: int = 0
+    completed: int = 0
+    stores_selected_pct: float | None = None
+    video_installed_pct: float | None = None
+    platform_connected_pct: float | None = None
+    completed_pct: float | None = None
+
+    def figure(self, key: str) -> int:
+        return getattr(self, key)
+
+    def as_stored(self) -> dict:
+        """The part as a stored roll-up or acceptance snapshot keeps it (JSON)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_stored(cls, stored: dict) -> "AreaPart":
+        return cls(**_known(cls, stored))
 
 
-def with_figures(row: dict, counts: dict, *, areas: dict | None = None, overdue: int = 0) -> dict:
-    """Add the registry counts and their percentages of the quota total to a row, the same
+def area_figures(quota: int, counts: dict, *, label: str = "") -> AreaPart:
+    """One part of a quota with the counts of its stores and their percentages of it."""
+    part = AreaPart(label=label, quota=quota)
+    for figure in FIGURES:
+        setattr(part, figure, counts.get(figure, 0))
+        setattr(part, f"{figure}_pct", percent(getattr(part, figure), quota))
+    return part
+
+
+@dataclass
+class Figures:
+    """Quota and registry figures with their percentages of the quota total, per part of
+    the quota (``area``, keyed by 区域类型) and the stores 逾期未上线 (``overdue``): a
+    dashboard cell, a district's row (``RegistryRow``) or the city totals (``sum_rows``).
+
+    Revisions stored before the split have neither ``area`` nor ``overdue``: read back,
+    ``area`` is empty and ``overdue`` 0.
+    """
+
+    quota_food_court: int = 0
+    quota_other: int = 0
+    quota_total: int = 0
+    stores_selected: int = 0
+    video_installed: int = 0
+    platform_connected: int = 0
+    completed: int = 0
+    stores_selected_pct: float | None = None
+    video_installed_pct: float | None = None
+    platform_connected_pct: float | None = None
+    completed_pct: float | None = None
+    area: dict[str, AreaPart] = field(default_factory=dict)
+    overdue: int = 0
+
+    def figure(self, key: str) -> int:
+        """A figure by its name in ``FIGURE_LABELS`` (the charts' series)."""
+        return getattr(self, key)
+
+    def part(self, location_type: str) -> AreaPart:
+        """A part of the quota; an empty one for a row stored before the split."""
+        return self.area.get(location_type) or AreaPart()
+
+    def as_stored(self) -> dict:
+        """The figures as a stored roll-up or acceptance snapshot keeps them (JSON)."""
+        stored = {f.name: getattr(self, f.name) for f in dataclasses.fields(Figures)}
+        stored["area"] = {key: part.as_stored() for key, part in self.area.items()}
+        return stored
+
+    @classmethod
+    def from_stored(cls, stored: dict):
+        """A stored row or totals read back (keys the class does not know are left out)."""
+        values = _known(cls, stored)
+        values["area"] = {
+            key: AreaPart.from_stored(part) for key, part in stored.get("area", {}).items()
+        }
+        return cls(**values)
+
+
+@dataclass
+class RegistryRow(Figures):
+    """One district's quota and registry figures, in 附件1 order (``sort_order``)."""
+
+    sort_order: int = 0
+    district_code: str = ""
+    district_name: str = ""
+    #: The district dashboard's address, set by the page that links it (not stored).
+    dashboard_url: str = ""
+
+    def as_stored(self) -> dict:
+        row = {"sort_order": self.sort_order, "district_code": self.district_code}
+        return row | {"district_name": self.district_name} | super().as_stored()
+
+
+@dataclass
+class RollupTotals(Figures):
+    """A roll-up's city totals: the registry's, the districts' funds, how many districts
+    reported how (``reporting``: {status: count}) and the number of districts."""
+
+    funds_wan: str = "0.00"
+    reporting: dict = field(default_factory=dict)
+    districts: int = 0
+
+    def as_stored(self) -> dict:
+        return super().as_stored() | {
+            "funds_wan": self.funds_wan,
+            "reporting": self.reporting,
+            "districts": self.districts,
+        }
+
+
+def with_figures(row: Figures, counts: dict, *, areas: dict | None = None, overdue: int = 0):
+    """Set the registry counts and their percentages of the quota total on a row, the same
     per part of the quota (``areas``: {location_type: counts}), and how many stores are
     逾期未上线 (``overdue``)."""
-    row.update({figure: counts.get(figure, 0) for figure in FIGURES})
-    row.update({f"{figure}_pct": percent(row[figure], row["quota_total"]) for figure in FIGURES})
+    for figure in FIGURES:
+        setattr(row, figure, counts.get(figure, 0))
+        setattr(row, f"{figure}_pct", percent(getattr(row, figure), row.quota_total))
     areas = areas or {}
-    row["area"] = {
-        location_type: area_figures(row[quota], areas.get(location_type, {}))
-        | {"label": LocationType(location_type).label}
+    row.area = {
+        location_type: area_figures(
+            getattr(row, quota),
+            areas.get(location_type, {}),
+            label=LocationType(location_type).label,
+        )
         for location_type, quota in AREA_QUOTAS.items()
     }
-    row["overdue"] = overdue
+    row.overdue = overdue
     return row
 
 
-def area_summary(row: dict | None) -> list[str]:
+def area_summary(row: Figures | None) -> list[str]:
     """A row's progress against each part of its quota, as lines under an exported table."""
     if not row:
         return []
@@ -89,28 +211,28 @@ def area_summary(row: dict | None) -> list[str]:
         return "—" if value is None else f"{value:g}%"
 
     return [
-        f"{part['label']}：布点 {part['quota']} 家，选点 {part['stores_selected']} 家"
-        f"（{pct(part['stores_selected_pct'])}），完成建设 {part['completed']} 家"
-        f"（{pct(part['completed_pct'])}）"
-        for part in row["area"].values()
-    ] + [f"逾期未上线：{row['overdue']} 家"]
+        f"{part.label}：布点 {part.quota} 家，选点 {part.stores_selected} 家"
+        f"（{pct(part.stores_selected_pct)}），完成建设 {part.completed} 家"
+        f"（{pct(part.completed_pct)}）"
+        for part in row.area.values()
+    ] + [f"逾期未上线：{row.overdue} 家"]
 
 
-def district_rows(codes, *, start: int) -> list[dict]:
+def district_rows(codes, *, start: int) -> list[RegistryRow]:
     """Rows without a quota (zero) for districts that have stores or a report but no quota."""
     if not codes:
         return []
     return [
-        {"sort_order": order, "district_code": district.code}
-        | {"district_name": district.short_name, "quota_food_court": 0}
-        | {"quota_other": 0, "quota_total": 0}
+        RegistryRow(
+            sort_order=order, district_code=district.code, district_name=district.short_name
+        )
         for order, district in enumerate(District.objects.filter(code__in=codes), start=start)
     ]
 
 
 def registry_rows(
     *, year: int, district_id: str | None = None, on: datetime.date | None = None
-) -> list[dict]:
+) -> list[RegistryRow]:
     """Quota and registry figures per district in 附件1 order (the quota's 序号), then any
     district with stores but no quota. The figures stand at the end of the day ``on``
     (default today), split into 附件1's two parts, with the stores 逾期未上线 against the
@@ -135,49 +257,45 @@ def registry_rows(
     deadline = ProjectDeadline.objects.for_year(year)
     overdue = stores.overdue_by_district(deadline=deadline, on=on)
     rows = [
-        {
-            "sort_order": order,
-            "district_code": quota.district_id,
-            "district_name": quota.district.short_name,
-            "quota_food_court": quota.food_court,
-            "quota_other": quota.other_areas,
-            "quota_total": quota.total,
-        }
+        RegistryRow(
+            sort_order=order,
+            district_code=quota.district_id,
+            district_name=quota.district.short_name,
+            quota_food_court=quota.food_court,
+            quota_other=quota.other_areas,
+            quota_total=quota.total,
+        )
         for order, quota in enumerate(quotas, start=1)
     ]
-    rows += district_rows(
-        set(progress) - {row["district_code"] for row in rows}, start=len(rows) + 1
-    )
+    rows += district_rows(set(progress) - {row.district_code for row in rows}, start=len(rows) + 1)
     return [
         with_figures(
             row,
-            progress.get(row["district_code"], {}),
-            areas=by_area.get(row["district_code"]),
-            overdue=overdue.get(row["district_code"], 0),
+            progress.get(row.district_code, {}),
+            areas=by_area.get(row.district_code),
+            overdue=overdue.get(row.district_code, 0),
         )
         for row in rows
     ]
 
 
-def sum_rows(rows: list[dict]) -> dict:
+def sum_rows(rows: list[Figures]) -> Figures:
     """City totals of quota and registry figures, with percentages of the total quota, per
     part of the quota too (rows of revisions stored before the split count as zero there)."""
-    totals = {
-        key: sum(row[key] for row in rows)
-        for key in ("quota_food_court", "quota_other", "quota_total")
-    }
+    totals = Figures(
+        quota_food_court=sum(row.quota_food_court for row in rows),
+        quota_other=sum(row.quota_other for row in rows),
+        quota_total=sum(row.quota_total for row in rows),
+    )
     areas = {
-        location_type: {
-            f: sum(row.get("area", {}).get(location_type, {}).get(f, 0) for row in rows)
-            for f in FIGURES
-        }
+        location_type: {f: sum(row.part(location_type).figure(f) for row in rows) for f in FIGURES}
         for location_type in AREA_QUOTAS
     }
     return with_figures(
         totals,
-        {f: sum(row[f] for row in rows) for f in FIGURES},
+        {f: sum(row.figure(f) for row in rows) for f in FIGURES},
         areas=areas,
-        overdue=sum(row.get("overdue", 0) for row in rows),
+        overdue=sum(row.overdue for row in rows),
     )
 
 

@@ -1,6 +1,8 @@
 """评估总结: 区级验收评估 → 市级验收评估 → 总结报告, every step a transition with its guard,
 audited in its own transaction."""
 
+import dataclasses
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +19,8 @@ from mingchu.models import (
     YearAcceptance,
 )
 from mingchu.models.quotas import YEARS
-from mingchu.queries.rollups import registry_rows, sum_rows
+from mingchu.queries.acceptance import AcceptanceSummary, CityAssessmentResult, SummaryRow
+from mingchu.queries.rollups import RegistryRow, registry_rows, sum_rows
 from portal import tabular
 from portal.audit import record_event
 from portal.permissions import is_district_bound_officer
@@ -66,11 +69,11 @@ def _require_draft(assessment):
         raise ValidationError("区级验收评估阶段已结束。")
 
 
-def district_figures(year: int, district_id: str) -> dict:
+def district_figures(year: int, district_id: str) -> RegistryRow | None:
     """The registry's figures of a district now (quota, progress, parts, overdue): what a
-    submitted self-assessment keeps."""
+    submitted self-assessment keeps (``as_stored()``); None for a district without any."""
     rows = registry_rows(year=year, district_id=district_id)
-    return rows[0] if rows else {}
+    return rows[0] if rows else None
 
 
 @transaction.atomic
@@ -141,14 +144,15 @@ def submit_self_assessment(*, acting_user, year: int) -> DistrictAssessment:
     if not can_proceed(assessment.submit):
         raise ValidationError({"self_assessment": "请先填写区级验收评估情况。"})
     figures = district_figures(year, assessment.district_id)
-    assessment.submit(at=timezone.now(), by=acting_user, figures=figures)
+    stored = figures.as_stored() if figures is not None else {}
+    assessment.submit(at=timezone.now(), by=acting_user, figures=stored)
     assessment.save()
     record_event(
         actor=acting_user,
         action=MingchuAction.ACCEPTANCE_SELF_ASSESSMENT_SUBMITTED,
         obj=assessment,
         changes={
-            "completed": figures.get("completed"),
+            "completed": stored.get("completed"),
             "attachments": assessment.attachments.count(),
         },
     )
@@ -210,28 +214,29 @@ def record_district_result(
     return assessment
 
 
-def _summary(acceptance: YearAcceptance) -> dict:
+def _summary(acceptance: YearAcceptance) -> AcceptanceSummary:
     """The figures the summary report keeps: every district's registry row now, with its
     self-assessment and the city's result."""
-    rows = registry_rows(year=acceptance.year)
     assessments = {
         a.district_id: a for a in acceptance.assessments.select_related("district").all()
     }
-    for row in rows:
-        assessment = assessments.get(row["district_code"])
-        row["assessment"] = (
-            {
-                "self_assessment": assessment.self_assessment,
-                "submitted_at": assessment.submitted_at.isoformat(),
-                "attachments": assessment.attachments.count(),
-                "result": assessment.city_result,
-                "result_label": CityResult(assessment.city_result).label,
-                "remarks": assessment.city_remarks,
-            }
-            if assessment is not None and assessment.city_result
-            else None
+    rows = []
+    for registry in registry_rows(year=acceptance.year):
+        row = SummaryRow(
+            **{f.name: getattr(registry, f.name) for f in dataclasses.fields(registry)}
         )
-    return {"rows": rows, "totals": sum_rows(rows)}
+        assessment = assessments.get(row.district_code)
+        if assessment is not None and assessment.city_result:
+            row.assessment = CityAssessmentResult(
+                self_assessment=assessment.self_assessment,
+                submitted_at=assessment.submitted_at.isoformat(),
+                attachments=assessment.attachments.count(),
+                result=assessment.city_result,
+                result_label=CityResult(assessment.city_result).label,
+                remarks=assessment.city_remarks,
+            )
+        rows.append(row)
+    return AcceptanceSummary(rows=rows, totals=sum_rows(rows))
 
 
 @transaction.atomic
@@ -252,17 +257,17 @@ def conclude_acceptance(*, acting_user, year: int, text: str) -> YearAcceptance:
         waiting = acceptance.districts_not_assessed()
         raise ValidationError(f"以下区尚无市级验收评估结果：{'、'.join(waiting)}。")
     summary = _summary(acceptance)
-    acceptance.conclude(text=text, summary=summary, at=timezone.now(), by=acting_user)
+    acceptance.conclude(text=text, summary=summary.as_stored(), at=timezone.now(), by=acting_user)
     acceptance.save()
     results = {}
-    for row in summary["rows"]:
-        if row["assessment"]:
-            label = row["assessment"]["result_label"]
+    for row in summary.rows:
+        if row.assessment is not None:
+            label = row.assessment.result_label
             results[label] = results.get(label, 0) + 1
     record_event(
         actor=acting_user,
         action=MingchuAction.ACCEPTANCE_SUMMARY_CONCLUDED,
         obj=acceptance,
-        changes={"completed": summary["totals"]["completed"], "results": results},
+        changes={"completed": summary.totals.completed, "results": results},
     )
     return acceptance

@@ -1,5 +1,7 @@
 """The city roll-up: each run stores a new, numbered revision of a month's summary."""
 
+import dataclasses
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +15,10 @@ from mingchu.models.reports import FIGURES as REPORTED_FIGURES
 from mingchu.models.reports import figure_differences
 from mingchu.queries.reports import as_of, past_due
 from mingchu.queries.rollups import (
+    Figures,
+    RegistryRow,
     ReportingStatus,
+    RollupTotals,
     district_rows,
     registry_rows,
     sum_rows,
@@ -25,7 +30,19 @@ from portal.permissions import allows
 REVISION_ATTEMPTS = 5
 
 
-def _reporting(report: dict | None, registry: dict, *, overdue: bool) -> dict:
+@dataclass
+class RollupReport:
+    """How a district's report for the month stands in a roll-up (stored with its row)."""
+
+    report_id: int | None = None
+    submitted_at: str | None = None
+    funds_wan: str | None = None
+    reported: dict | None = None
+    differences: dict = field(default_factory=dict)
+    status: str = ReportingStatus.PENDING
+
+
+def _reporting(report: dict | None, registry: dict, *, overdue: bool) -> RollupReport:
     """The district's report for the month as the roll-up shows it.
 
     Only a report standing as submitted counts: its funds and figures are the latest
@@ -34,20 +51,17 @@ def _reporting(report: dict | None, registry: dict, *, overdue: bool) -> dict:
     status (退回未重报), and no report (or a draft) is 未上报 once the deadline has passed
     and 未到期未报 before.
     """
-    entry = {"report_id": None, "submitted_at": None, "funds_wan": None, "reported": None}
-    entry["differences"] = {}
-    if report is not None:
-        entry["report_id"] = report["id"]
+    entry = RollupReport(report_id=None if report is None else report["id"])
     if report is not None and report["status"] == ReportStatus.SUBMITTED:
-        entry["status"] = ReportingStatus.LATE if report["is_late"] else ReportingStatus.ON_TIME
-        entry["submitted_at"] = report["submitted_at"].isoformat()
-        entry["funds_wan"] = str(report["funds_wan"])
-        entry["reported"] = {field: report[field] for field in REPORTED_FIGURES}
-        entry["differences"] = figure_differences(report, registry)
+        entry.status = ReportingStatus.LATE if report["is_late"] else ReportingStatus.ON_TIME
+        entry.submitted_at = report["submitted_at"].isoformat()
+        entry.funds_wan = str(report["funds_wan"])
+        entry.reported = {figure: report[figure] for figure in REPORTED_FIGURES}
+        entry.differences = figure_differences(report, registry)
     elif report is not None and report["status"] == ReportStatus.RETURNED:
-        entry["status"] = ReportingStatus.RETURNED
+        entry.status = ReportingStatus.RETURNED
     else:
-        entry["status"] = ReportingStatus.MISSING if overdue else ReportingStatus.PENDING
+        entry.status = ReportingStatus.MISSING if overdue else ReportingStatus.PENDING
     return entry
 
 
@@ -58,7 +72,8 @@ def compute_rollup(*, year: int, month: int, now) -> tuple[list[dict], dict]:
     Registry figures are the demo-store registry of the year as it stood at the month's end
     (``as_of``: today for the month under way), the figures the districts' reports were
     pre-filled with and are compared with; the month's reports give the reporting status,
-    funds and reported figures.
+    funds and reported figures. Built as ``RegistryRow``, ``RollupReport`` and
+    ``RollupTotals``, returned as the JSON the revision stores.
     """
     rows = registry_rows(year=year, on=as_of(year, month))
     reports = {
@@ -73,25 +88,32 @@ def compute_rollup(*, year: int, month: int, now) -> tuple[list[dict], dict]:
             *REPORTED_FIGURES,
         )
     }
-    known = {row["district_code"] for row in rows}
+    known = {row.district_code for row in rows}
     rows += [
         with_figures(row, {}) for row in district_rows(set(reports) - known, start=len(rows) + 1)
     ]
     overdue = past_due(year, month, now)
-    for row in rows:
-        row["report"] = _reporting(reports.get(row["district_code"]), row, overdue=overdue)
-    return rows, _totals(rows)
+    entries = [
+        _reporting(reports.get(row.district_code), row.as_stored(), overdue=overdue) for row in rows
+    ]
+    stored = [
+        row.as_stored() | {"report": dataclasses.asdict(entry)}
+        for row, entry in zip(rows, entries, strict=True)
+    ]
+    return stored, _totals(rows, entries).as_stored()
 
 
-def _totals(rows: list[dict]) -> dict:
-    totals = sum_rows(rows)
-    funds = [Decimal(row["report"]["funds_wan"]) for row in rows if row["report"]["funds_wan"]]
-    totals["funds_wan"] = str(sum(funds, Decimal("0.00")))
-    totals["reporting"] = {
-        status: sum(row["report"]["status"] == status for row in rows) for status in ReportingStatus
-    }
-    totals["districts"] = len(rows)
-    return totals
+def _totals(rows: list[RegistryRow], entries: list[RollupReport]) -> RollupTotals:
+    figures = sum_rows(rows)
+    funds = [Decimal(entry.funds_wan) for entry in entries if entry.funds_wan]
+    return RollupTotals(
+        **{f.name: getattr(figures, f.name) for f in dataclasses.fields(Figures)},
+        funds_wan=str(sum(funds, Decimal("0.00"))),
+        reporting={
+            status: sum(entry.status == status for entry in entries) for status in ReportingStatus
+        },
+        districts=len(rows),
+    )
 
 
 @transaction.atomic

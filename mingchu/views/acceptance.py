@@ -31,7 +31,8 @@ from mingchu.models import (
     YearAcceptance,
 )
 from mingchu.models.quotas import YEARS
-from mingchu.queries.acceptance import acceptance_for, district_lines
+from mingchu.queries.acceptance import AcceptanceSummary, acceptance_for, district_lines
+from mingchu.queries.rollups import RegistryRow
 from mingchu.services import (
     add_assessment_attachment,
     conclude_acceptance,
@@ -148,7 +149,7 @@ def assessment_own(request, year):
             "acceptance": acceptance,
             "assessment": assessment,
             "district": user.district,
-            "figures": assessment.figures
+            "figures": RegistryRow.from_stored(assessment.figures)
             if assessment is not None and assessment.figures
             else district_figures(year, user.district_id),
             "attachments": assessment.attachments.defer("content") if assessment else [],
@@ -200,6 +201,7 @@ def assessment_detail(request, pk):
         {
             "assessment": assessment,
             "acceptance": assessment.acceptance,
+            "figures": RegistryRow.from_stored(assessment.figures) if assessment.figures else None,
             "attachments": assessment.attachments.defer("content"),
             "form": form,
         },
@@ -263,13 +265,14 @@ def acceptance_conclude(request, year):
 def render_summary_pdf(acceptance: YearAcceptance) -> bytes:
     from weasyprint import HTML  # imported here: loading pango takes a moment
 
+    summary = AcceptanceSummary.from_stored(acceptance.summary)
     html = render_to_string(
         "mingchu/acceptance/summary_pdf.html",
         {
             "title": summary_title(acceptance.year),
             "acceptance": acceptance,
-            "rows": acceptance.summary["rows"],
-            "totals": acceptance.summary["totals"],
+            "rows": summary.rows,
+            "totals": summary.totals,
             "printed_at": timezone.localtime(),
         },
     )

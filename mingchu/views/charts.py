@@ -8,7 +8,7 @@ or point has its own <title> giving the figure, so screen readers and tooltips t
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from mingchu.queries.rollups import FIGURE_LABELS, FIGURES
+from mingchu.queries.rollups import FIGURE_LABELS, FIGURES, RegistryRow
 
 #: Colour-blind-safe palette (Okabe–Ito), dark enough on white for 3:1 contrast.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
@@ -180,19 +180,22 @@ def line_chart(
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
-def progress_chart(rows: list[dict], *, chart_id: str, title: str, width: int = 960) -> SafeString:
+def progress_chart(
+    rows: list[RegistryRow], *, chart_id: str, title: str, width: int = 960
+) -> SafeString:
     """Quota against 选点 / 视频安装 / 对接平台 / 完成建设, per district (roll-up rows)."""
     keys = ("quota_total", *FIGURES)
     desc = "；".join(
-        f"{row['district_name']}：" + "，".join(f"{FIGURE_LABELS[key]}{row[key]}家" for key in keys)
+        f"{row.district_name}："
+        + "，".join(f"{FIGURE_LABELS[key]}{row.figure(key)}家" for key in keys)
         for row in rows
     )
     return grouped_bar_chart(
         chart_id=chart_id,
         title=title,
         desc=desc or "没有数据。",
-        categories=[row["district_name"] for row in rows],
-        series=[(FIGURE_LABELS[key], [row[key] for row in rows]) for key in keys],
+        categories=[row.district_name for row in rows],
+        series=[(FIGURE_LABELS[key], [row.figure(key) for row in rows]) for key in keys],
         width=width,
     )
 

@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mingchu.models import MonthlyReport, ProjectDeadline
-from mingchu.queries.rollups import progress_trend, registry_rows, sum_rows, with_figures
+from mingchu.queries.rollups import (
+    RegistryRow,
+    progress_trend,
+    registry_rows,
+    sum_rows,
+    with_figures,
+)
 from mingchu.views import charts
 from mingchu.views.common import selected_year
 from portal.models import District
@@ -30,7 +36,7 @@ def city_dashboard(request):
     year = selected_year(request)
     rows = registry_rows(year=year)
     for row in rows:
-        row["dashboard_url"] = reverse("mingchu:district_dashboard", args=[row["district_code"]])
+        row.dashboard_url = reverse("mingchu:district_dashboard", args=[row.district_code])
     totals = sum_rows(rows)
     trend = progress_trend(year=year, today=timezone.localdate())
     return render(
@@ -46,7 +52,7 @@ def city_dashboard(request):
             ),
             "trend_chart": charts.trend_chart(
                 trend,
-                quota_total=totals["quota_total"],
+                quota_total=totals.quota_total,
                 chart_id="city-trend",
                 title=f"{year}年全市示范店建设进度（各月末累计）",
             ),
@@ -63,11 +69,13 @@ def district_dashboard(request, district_code):
         raise Http404
     year = selected_year(request)
     rows = registry_rows(year=year, district_id=district.code)
-    row = rows[0] if rows else with_figures(
-        {"district_code": district.code, "district_name": district.short_name}
-        | {"quota_food_court": 0, "quota_other": 0, "quota_total": 0},
-        {},
-    )  # fmt: skip
+    row = (
+        rows[0]
+        if rows
+        else with_figures(
+            RegistryRow(district_code=district.code, district_name=district.short_name), {}
+        )
+    )
     trend = progress_trend(year=year, today=timezone.localdate(), district_id=district.code)
     reports = MonthlyReport.objects.filter(district=district, year=year).order_by("month")
     return render(
@@ -88,7 +96,7 @@ def district_dashboard(request, district_code):
             ),
             "trend_chart": charts.trend_chart(
                 trend,
-                quota_total=row["quota_total"],
+                quota_total=row.quota_total,
                 chart_id="district-trend",
                 title=f"{year}年{district}示范店建设进度（各月末累计）",
                 width=640,

@@ -17,11 +17,12 @@ def render_rollup_pdf(rollup: CityRollup) -> bytes:
     from weasyprint import HTML  # imported here: loading pango takes a moment
 
     trend = progress_trend(year=rollup.year, today=timezone.localdate())
-    context = summary_context(rollup) | {
+    summary = summary_context(rollup)
+    context = summary | {
         "rollup": rollup,
         "trend_chart": charts.trend_chart(
             trend,
-            quota_total=rollup.totals["quota_total"],
+            quota_total=summary["totals"].quota_total,
             chart_id="rollup-trend",
             title=f"{rollup.year}年全市示范店建设进度（各月末累计）",
         ),

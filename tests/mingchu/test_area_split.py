@@ -9,8 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from mingchu.models import CityRollup
 from mingchu.queries.reports import SHANGHAI
-from mingchu.queries.rollups import registry_rows
+from mingchu.queries.rollups import RegistryRow, RollupTotals, registry_rows
 from mingchu.services import build_city_rollup, register_demo_store
 from portal.models import District, Role
 from tests.factories import UserFactory, advance_store, issue_food, register
@@ -47,20 +48,17 @@ def test_every_row_carries_both_parts_of_attachment_1(xuhui_stores):
     rows = registry_rows(year=2022)
 
     seed = _attachment_1()
-    parts = {
-        r["district_name"]: (r["area"]["food_court"]["quota"], r["area"]["other"]["quota"])
-        for r in rows
-    }
+    parts = {r.district_name: (r.area["food_court"].quota, r.area["other"].quota) for r in rows}
     assert parts == {name: (food_court, other) for name, (food_court, other, _) in seed.items()}
-    xuhui = next(r for r in rows if r["district_code"] == "310104")
-    food_court, other = xuhui["area"]["food_court"], xuhui["area"]["other"]
-    assert (food_court["label"], food_court["quota"]) == ("美食广场", 33)
-    assert (food_court["stores_selected"], food_court["completed"]) == (1, 1)
-    assert food_court["completed_pct"] == 3.0  # 1 of 33, one decimal, half up
-    assert (other["label"], other["quota"], other["stores_selected"], other["completed"]) == (
+    xuhui = next(r for r in rows if r.district_code == "310104")
+    food_court, other = xuhui.area["food_court"], xuhui.area["other"]
+    assert (food_court.label, food_court.quota) == ("美食广场", 33)
+    assert (food_court.stores_selected, food_court.completed) == (1, 1)
+    assert food_court.completed_pct == 3.0  # 1 of 33, one decimal, half up
+    assert (other.label, other.quota, other.stores_selected, other.completed) == (
         "其他区域", 47, 2, 0,
     )  # fmt: skip
-    assert other["stores_selected_pct"] == 4.3
+    assert other.stores_selected_pct == 4.3
 
 
 def test_the_dashboards_and_the_rollup_page_and_pdf_show_both_parts(client, xuhui_stores):
@@ -104,3 +102,31 @@ def test_the_attachment_4_export_ends_with_progress_against_each_part(
     sheet = load_workbook(io.BytesIO(client.get(reverse("mingchu:store_export")).content)).active
     lines = [row[0] for row in sheet.iter_rows(values_only=True)]
     assert "美食广场：布点 232 家，选点 1 家（0.4%），完成建设 1 家（0.4%）" in lines
+
+
+def test_a_revision_reads_back_as_it_was_stored_and_one_stored_before_the_split_displays(
+    client, xuhui_stores
+):
+    city = UserFactory(role=Role.CITY_OFFICER)
+    rollup = build_city_rollup(acting_user=city, year=2022, month=9)
+    # The dataclasses give back exactly the JSON the revision keeps.
+    for stored in rollup.rows:
+        row = {key: value for key, value in stored.items() if key != "report"}
+        assert RegistryRow.from_stored(row).as_stored() == row
+    assert RollupTotals.from_stored(rollup.totals).as_stored() == rollup.totals
+
+    # A revision stored before the 美食广场/其他区域 split had neither part nor 逾期未上线.
+    old = [
+        {key: value for key, value in row.items() if key not in ("area", "overdue")}
+        for row in rollup.rows
+    ]
+    totals = {k: v for k, v in rollup.totals.items() if k not in ("area", "overdue")}
+    CityRollup.objects.filter(pk=rollup.pk).update(rows=old, totals=totals)
+    client.force_login(city)
+    response = client.get(reverse("mingchu:rollup", args=[2022, 9]))
+    assert response.status_code == 200
+    xuhui = next(r for r in response.context["rows"] if r.district_code == "310104")
+    assert (xuhui.completed, xuhui.area, xuhui.overdue) == (1, {}, 0)
+    page = response.content.decode()
+    assert 'data-district="310104"' in page and 'data-area-district="310104"' not in page
+    assert client.get(reverse("mingchu:rollup_pdf", args=[2022, 9])).status_code == 200

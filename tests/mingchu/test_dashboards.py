@@ -51,7 +51,7 @@ def test_city_officers_read_the_roll_up_and_its_earlier_revisions(client, regist
 
     assert "第2版" in latest and "徐汇" in latest and "报送完整性与及时性" in latest
     assert reverse("mingchu:district_dashboard", args=[XUHUI]) in latest
-    assert first.context["rollup"].revision == 1 and first.context["totals"]["completed"] == 2
+    assert first.context["rollup"].revision == 1 and first.context["totals"].completed == 2
     assert "这不是最新版本" in first.content.decode()
     assert client.get(reverse("mingchu:rollup", args=[2022, 9]), {"revision": 7}).status_code == 404
     assert client.get(reverse("mingchu:rollup", args=[2022, 13])).status_code == 404
@@ -118,7 +118,7 @@ def test_district_officers_see_only_their_own_dashboard(client, registry):
     client.force_login(officer)
 
     own = client.get(reverse("mingchu:district_dashboard", args=[XUHUI]))
-    assert own.status_code == 200 and own.context["row"]["completed"] == 1
+    assert own.status_code == 200 and own.context["row"].completed == 1
     assert client.get(reverse("mingchu:district_dashboard", args=[HUANGPU])).status_code == 404
     assert client.get(reverse("mingchu:city_dashboard")).url == reverse(
         "mingchu:district_dashboard", args=[XUHUI]
@@ -128,7 +128,7 @@ def test_district_officers_see_only_their_own_dashboard(client, registry):
 def test_the_city_dashboard_draws_accessible_svg_charts(client, registry, city):
     client.force_login(city)
     response = client.get(reverse("mingchu:city_dashboard"))
-    assert response.context["totals"]["completed"] == 2
+    assert response.context["totals"].completed == 2
 
     html = response.content.decode()
     start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="city-progress"')

@@ -99,7 +99,7 @@ def test_overdue_is_flagged_on_the_list_the_dashboards_and_the_monthly_report(
     assert "data-overdue" not in live_row and "逾期未上线" not in live_row
 
     [row] = registry_rows(year=2022, district_id="310104")
-    assert row["overdue"] == 1
+    assert row.overdue == 1
     dashboard = client.get(reverse("mingchu:district_dashboard", args=["310104"])).content.decode()
     assert 'data-overdue="1"' in dashboard
     city = UserFactory(role=Role.CITY_OFFICER)
@@ -127,7 +127,7 @@ def test_a_city_officer_sets_another_deadline_audited_and_every_surface_follows(
     _at(time_machine, 2022, 10, 5)
     _store(officer, xuhui_clerk, "上海延期餐饮有限公司", datetime.date(2022, 10, 1))
     city = UserFactory(role=Role.CITY_OFFICER)
-    assert registry_rows(year=2022, district_id="310104")[0]["overdue"] == 1
+    assert registry_rows(year=2022, district_id="310104")[0].overdue == 1
     client.force_login(city)
 
     response = client.post(
@@ -138,7 +138,7 @@ def test_a_city_officer_sets_another_deadline_audited_and_every_surface_follows(
     assert ProjectDeadline.objects.for_year(2022) == datetime.date(2022, 10, 31)
     event = AuditEvent.objects.get(action="deadline.set")
     assert event.actor == city and event.changes == {"due_on": ["2022-09-30", "2022-10-31"]}
-    assert registry_rows(year=2022, district_id="310104")[0]["overdue"] == 0
+    assert registry_rows(year=2022, district_id="310104")[0].overdue == 0
     quota_page = client.get(reverse("mingchu:quota_list")).content.decode()
     assert "应于10月31日前完成视频监控安装和平台对接上线" in quota_page
 

@@ -32,14 +32,14 @@ def test_the_city_dashboard_reads_the_replica_until_the_browser_posts(
     with CaptureQueriesContext(replica) as on_replica:
         lagging = client.get(url, {"year": 2022})
     assert lagging.status_code == 200 and len(on_replica) > 0
-    assert lagging.context["totals"]["completed"] == 0  # the replica has not the stores
+    assert lagging.context["totals"].completed == 0  # the replica has not the stores
 
     posted = client.post("/no-such-form/")  # any post: this browser may have written
     assert posted.cookies[PIN_COOKIE]["max-age"] == 10
 
     with CaptureQueriesContext(replica) as on_replica:
         pinned = client.get(url, {"year": 2022})
-    assert pinned.context["totals"]["completed"] == 2 and len(on_replica) == 0
+    assert pinned.context["totals"].completed == 2 and len(on_replica) == 0
 
 
 def test_the_public_store_list_reads_the_replica(client, registry, replica):
@@ -52,5 +52,5 @@ def test_the_public_store_list_reads_the_replica(client, registry, replica):
 def test_without_a_replica_the_dashboard_reads_the_primary(client, registry, city):
     client.force_login(city)
     response = client.get(reverse("mingchu:city_dashboard"), {"year": 2022})
-    assert response.context["totals"]["completed"] == 2
+    assert response.context["totals"].completed == 2
     assert PIN_COOKIE not in client.post("/no-such-form/").cookies

@@ -21,6 +21,7 @@ from mingchu.models import (
     DistrictQuota,
     YearAcceptance,
 )
+from mingchu.queries.acceptance import AcceptanceSummary
 from mingchu.services import (
     add_assessment_attachment,
     conclude_acceptance,
@@ -155,6 +156,10 @@ def test_a_result_per_district_then_the_summary_report_pdf(officers, city, clien
 
     assert acceptance.phase == AcceptancePhase.SUMMARY
     assert len(acceptance.summary["rows"]) == 16
+    # The kept JSON reads back into the summary's dataclasses and writes back unchanged.
+    kept = AcceptanceSummary.from_stored(acceptance.summary)
+    assert kept.as_stored() == acceptance.summary
+    assert sum(row.assessment is not None for row in kept.rows) == 16
     event = AuditEvent.objects.get(action="acceptance.summary_concluded")
     assert event.changes["results"] == {"验收合格": 15, "验收不合格": 1}
     client.force_login(officers["310104"])  # every district reads the summary

@@ -18,6 +18,20 @@ from tests.e2e.test_accessibility import DESKTOP, PHONE, page_problems, sign_in
 from tests.portal.test_smoke_crawl import ROLES, THIRD_PARTY_PAGES, crawl, shape, starting_points
 
 VIEWS = {"desktop": DESKTOP, "phone": PHONE}
+#: Findings in widgets Django's admin builds with its own scripts, which no template of ours
+#: renders: (axe rule, a piece of the element's selector). Each is known upstream; anything
+#: else on an admin page, and everything on people's pages, fails the test.
+DJANGO_ADMIN_WIDGETS = {
+    ("aria-prohibited-attr", "过滤"),  # SelectFilter2's help icons (filter_horizontal)
+    ("aria-input-field-name", "select2"),  # autocomplete_fields (select2)
+    ("scrollable-region-focusable", "-group"),  # a tabular inline scrolling on a phone
+}
+
+
+def known_admin_widget(problem: str) -> bool:
+    return "/admin/" in problem and any(
+        f": {rule} (" in problem and piece in problem for rule, piece in DJANGO_ADMIN_WIDGETS
+    )
 
 
 @pytest.fixture
@@ -63,5 +77,6 @@ def test_every_page_the_crawl_reaches_passes_axe_as_every_demo_account(
                 visited += 1
             context.close()
 
+    problems = [p for p in problems if not known_admin_widget(p)]
     assert visited > 200
     assert not problems, "\n".join(problems)

@@ -51,7 +51,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from config.celery import app  # noqa: E402
-from elicense import crypto, ratelimit, services  # noqa: E402
+from elicense import crypto, services  # noqa: E402
 from elicense.models import Certificate, CertificateStatus, SigningKey  # noqa: E402
 from elicense.pdf import render_pdf  # noqa: E402
 from elicense.services.documents import public_url  # noqa: E402
@@ -60,6 +60,7 @@ from elicense.verification import verify_token  # noqa: E402
 from licensing import services as register  # noqa: E402
 from licensing.models import MarketEntity  # noqa: E402
 from licensing.services.demo import demo_entities  # noqa: E402
+from portal import ratelimit  # noqa: E402
 from portal.identifiers import make_uscc  # noqa: E402
 from portal.models import District, Role, User  # noqa: E402
 

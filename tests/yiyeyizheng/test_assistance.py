@@ -155,3 +155,21 @@ def test_the_window_form_takes_the_scanned_licence(
     assistance.refresh_from_db()
     assert assistance.status == "drafting"
     assert assistance.application.form_data["premises_address"] == shop.address
+
+
+def test_the_window_cannot_draft_against_a_catalogue_superseded_since_the_request(
+    owner, xuhui_clerk, store_format
+):
+    from portal.models import Role
+    from tests.factories import UserFactory
+    from yiyeyizheng.services.catalogue import copy_version, publish_version
+
+    assistance = _ask(owner, store_format)
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    publish_version(
+        acting_user=admin, version=copy_version(acting_user=admin, version=store_format.version)
+    )
+
+    with pytest.raises(ValidationError, match="不属于现行目录"):
+        _draft(xuhui_clerk, assistance)
+    assert AssistanceRequest.objects.get(pk=assistance.pk).application is None

@@ -168,6 +168,44 @@ def _clean_form(form_data: dict) -> dict:
     return cleaned
 
 
+def new_draft(
+    *,
+    entity,
+    business_format,
+    applicant,
+    answers,
+    chosen_optional=(),
+    assisted_by=None,
+    form_data=None,
+) -> Application:
+    """The new draft (新办) row itself, for the applicant's own start and for the window's
+    帮办代办: the current catalogue only, the district answered from the register, the
+    version pinned, the decisions frozen, the form pre-filled. No audit: the callers write
+    their own event."""
+    if business_format.version != CatalogueVersion.current():
+        raise ValidationError("该经营业态不属于现行目录，请重新进行问卷。")
+    cleaned = clean_answers(business_format, answers)
+    if "district" not in cleaned and any(
+        q.key == "district" for q in questions_for(business_format)
+    ):
+        cleaned["district"] = entity.district.code  # the register knows it: not asked twice
+    return Application.objects.create(
+        number=numbering.application_number(timezone.localdate()),
+        kind=ApplicationKind.NEW,
+        catalogue_version=business_format.version,
+        business_format=business_format,
+        entity=entity,
+        entity_uscc=entity.uscc,
+        entity_name=entity.name,
+        district=entity.district,
+        applicant=applicant,
+        assisted_by=assisted_by,
+        answers=cleaned,
+        form_data={**prefill(entity), **(form_data or {})},
+        decisions=decisions_snapshot(business_format, cleaned, chosen_optional),
+    )  # fmt: skip
+
+
 @transaction.atomic
 def start_application(*, acting_user, business_format, answers, chosen_optional=()) -> Application:
     """A new draft (新办) for the acting user's entity, from a questionnaire result.
@@ -181,32 +219,22 @@ def start_application(*, acting_user, business_format, answers, chosen_optional=
         raise ValidationError("登记库中没有您的市场主体，不能申请。")
     require_applicant(acting_user, entity.uscc)
     require_active(entity)
-    if business_format.version != CatalogueVersion.current():
-        raise ValidationError("该经营业态不属于现行目录，请重新进行问卷。")
-    cleaned = clean_answers(business_format, answers)
-    if "district" not in cleaned and any(
-        q.key == "district" for q in questions_for(business_format)
-    ):
-        cleaned["district"] = entity.district.code  # the register knows it: not asked twice
-    application = Application.objects.create(
-        number=numbering.application_number(timezone.localdate()),
-        kind=ApplicationKind.NEW,
-        catalogue_version=business_format.version,
-        business_format=business_format,
+    application = new_draft(
         entity=entity,
-        entity_uscc=entity.uscc,
-        entity_name=entity.name,
-        district=entity.district,
+        business_format=business_format,
         applicant=acting_user,
-        answers=cleaned,
-        form_data=prefill(entity),
-        decisions=decisions_snapshot(business_format, cleaned, chosen_optional),
+        answers=answers,
+        chosen_optional=chosen_optional,
     )
     record_event(
         actor=acting_user,
         action=YiyeyizhengAction.YYZ_APPLICATION_CREATED,
         obj=application,
-        changes={"kind": application.kind, "format": business_format.seq, "answers": cleaned},
+        changes={
+            "kind": application.kind,
+            "format": business_format.seq,
+            "answers": application.answers,
+        },
     )
     return application
 

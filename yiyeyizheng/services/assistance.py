@@ -21,19 +21,16 @@ from portal.services import notify_entity, notify_users
 from yiyeyizheng.audit import YiyeyizhengAction
 from yiyeyizheng.models import (
     Application,
-    ApplicationKind,
     AssistanceRequest,
     BusinessFormat,
     CatalogueVersion,
 )
 from yiyeyizheng.models.validators import normalise_phone
 from yiyeyizheng.queries.decisions import questions_for
-from yiyeyizheng.services import numbering
 from yiyeyizheng.services.answers import clean_answers
 from yiyeyizheng.services.applications import (
     _clean_form,
-    decisions_snapshot,
-    prefill,
+    new_draft,
     redecide,
     require_applicant,
 )
@@ -122,23 +119,14 @@ def draft_on_behalf(
     given = {key: answers[key] for key in keys if key in answers}
     application = assistance.application
     if application is None:
-        cleaned = clean_answers(business_format, given)
-        if "district" in keys and "district" not in cleaned:
-            cleaned["district"] = entity.district.code
-        application = Application.objects.create(
-            number=numbering.application_number(timezone.localdate()),
-            kind=ApplicationKind.NEW,
-            catalogue_version=business_format.version,
-            business_format=business_format,
+        application = new_draft(
             entity=entity,
-            entity_uscc=entity.uscc,
-            entity_name=entity.name,
-            district=entity.district,
+            business_format=business_format,
             applicant=assistance.requested_by,
             assisted_by=acting_user,
-            answers=cleaned,
-            form_data={**prefill(entity), **_clean_form(form_data)},
-            decisions=decisions_snapshot(business_format, cleaned, chosen_optional),
+            answers=given,
+            chosen_optional=chosen_optional,
+            form_data=_clean_form(form_data),
         )
     else:
         application = Application.objects.select_for_update().get(pk=application.pk)

@@ -15,6 +15,8 @@ from django.db.utils import DatabaseError
 from elicense.models import Certificate, CertificateStatus
 
 STATEMENT = "licensing_holder_licences"
+#: SQLSTATE 26000, invalid_sql_statement_name: ``EXECUTE`` of a statement not prepared here.
+UNDEFINED_PREPARED_STATEMENT = "26000"
 _SQL = """
 SELECT e.name, e.status, c.id, c.public_id, c.kind, c.number, c.holder_name,
        c.valid_from, c.valid_to, c.status, c.status_changed_at
@@ -41,18 +43,30 @@ def _rows(uscc: str) -> list[tuple]:
         if connection.vendor != "postgresql":
             cursor.execute(_SQL.format(superseded=CertificateStatus.SUPERSEDED, param="%s"), [uscc])
             return cursor.fetchall()
-        raw = connection.connection
-        if raw not in _prepared:
-            sql = _SQL.format(superseded=CertificateStatus.SUPERSEDED, param="$1")
-            try:
-                cursor.execute(f"PREPARE {STATEMENT} (text) AS {sql}")
-            except DatabaseError:
-                # Prepared by an earlier life of this connection object (already there).
-                if connection.in_atomic_block:
-                    raise
-            _prepared[raw] = True
-        cursor.execute(f"EXECUTE {STATEMENT} (%s)", [uscc])
+        if connection.connection not in _prepared:
+            _prepare(cursor)
+        try:
+            cursor.execute(f"EXECUTE {STATEMENT} (%s)", [uscc])
+        except DatabaseError as error:
+            # A connection ended while idle is replaced under the statement, once, by the
+            # backend (``config.postgresql``; autocommit only): the new one lacks it.
+            code = getattr(error.__cause__, "pgcode", None)
+            if code != UNDEFINED_PREPARED_STATEMENT or connection.in_atomic_block:
+                raise
+            _prepare(cursor)
+            cursor.execute(f"EXECUTE {STATEMENT} (%s)", [uscc])
         return cursor.fetchall()
+
+
+def _prepare(cursor) -> None:
+    sql = _SQL.format(superseded=CertificateStatus.SUPERSEDED, param="$1")
+    try:
+        cursor.execute(f"PREPARE {STATEMENT} (text) AS {sql}")
+    except DatabaseError:
+        # Prepared by an earlier life of this connection object (already there).
+        if connection.in_atomic_block:
+            raise
+    _prepared[connection.connection] = True
 
 
 def holder_licences(uscc: str) -> HolderLicences | None:

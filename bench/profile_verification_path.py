@@ -71,7 +71,9 @@ def profile(call, items, calls=CALLS, top=25) -> str:
         call(items[i % len(items)])
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(
+        os.environ.get("PROFILE_SORT", "tottime")
+    ).print_stats(top)
     return out.getvalue()
 
 

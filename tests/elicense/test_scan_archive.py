@@ -115,7 +115,8 @@ def test_a_scan_older_than_the_window_no_longer_lets_the_clerk_print(
         datetime.datetime(2026, 11, 23, 1, 1, tzinfo=datetime.UTC)
         + datetime.timedelta(hours=SCANNED_CERTIFICATE_HOURS)
     )
-    client.force_login(pudong_clerk)  # a new session: the idle one has timed out
+    client.cookies.clear()  # a new session: the idle one has timed out
+    client.force_login(pudong_clerk)
     assert client.get(url).status_code == 404
 
 

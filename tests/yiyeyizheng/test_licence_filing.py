@@ -306,3 +306,34 @@ def test_the_applicant_can_neither_upload_nor_delete_a_filed_licence(
     with pytest.raises(ValidationError, match="不能删除"):
         remove_attachment(acting_user=owner, attachment=LicenceFiling.objects.get().attachment)
     assert LicenceFiling.objects.get().attachment is not None
+
+
+def test_a_check_still_in_the_stream_is_refused_until_drained(
+    client, application, owner, xuhui_clerk, settings, monkeypatch
+):
+    """With the stream log (ADR 0024) the check reaches the table a moment later: until then
+    the clerk is told to try again in a few seconds, and nothing is written; once drained, the
+    same check files."""
+    import redis
+
+    from elicense.services import verification_log
+    from tests.faults import private_redis, use_redis
+
+    rendered(Certificate.objects.get(holder_uscc=application.entity_uscc))
+    with private_redis() as server:
+        use_redis(settings, server.url)
+        settings.VERIFICATION_LOG = "stream"
+        monkeypatch.setattr(verification_log, "_writer", verification_log._Writer())
+        code, _ = elicense_services.issue_presentation_code(acting_user=owner)
+        client.force_login(xuhui_clerk)
+        page = client.post(reverse("elicense:scan"), {"token": code}).content.decode()
+        assert not Verification.objects.exists()
+        check_id = page.split("<code data-check-id>")[1].split("</code>")[0]
+
+        refused(file(client, application, check_id), "请几秒后再试")
+
+        drainer = verification_log.Drainer(redis.Redis.from_url(server.url), block_ms=1)
+        assert drainer.step() == 1
+        file(client, application, check_id)
+
+    assert str(LicenceFiling.objects.get().check_id) == check_id

@@ -89,6 +89,7 @@ def test_clerk_scans_downloads_and_files_the_licence_with_the_case(
     archive = page.locator("[data-scan-archive]")
     expect(archive.get_by_text(application.number)).to_be_visible()
     assert _serious(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     # 下载执照PDF: the first request has it rendered (in-process here), the next one serves it
     pdf_url = archive.get_by_role("link", name="下载执照PDF").get_attribute("href")

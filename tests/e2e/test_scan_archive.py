@@ -97,7 +97,7 @@ def test_clerk_scans_downloads_and_files_the_licence_with_the_case(
     answer = page.request.get(f"{base}{pdf_url}")
     assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
 
-    archive.get_by_role("button", name=f"存档到一业一证申请{application.number}").click()
+    archive.get_by_role("button", name=f"存档到此办件：一业一证申请{application.number}").click()
     page.wait_for_url(f"{base}/yiyeyizheng/applications/{application.number}/")
     expect(
         page.get_by_text(f"已将{certificate.number}存档到申请{application.number}")

@@ -45,24 +45,6 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
-class NumberCounter(models.Model):
-    """The last serial used per key (a day's applications, a district-year's licences).
-
-    Allocation locks the row (SELECT … FOR UPDATE), so concurrent submissions never share a
-    number; a rolled-back transaction gives its serial back.
-    """
-
-    key = models.CharField("计数键", max_length=40, unique=True)
-    last_serial = models.PositiveIntegerField("已用流水号", default=0)
-
-    class Meta:
-        verbose_name = "一业一证流水号"
-        verbose_name_plural = "一业一证流水号"
-
-    def __str__(self):
-        return f"{self.key}: {self.last_serial}"
-
-
 class ApplicationKind(models.TextChoices):
     NEW = "new", "新办"
     CHANGE = "change", "变更"

@@ -13,9 +13,11 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -369,6 +371,72 @@ def record_oidc_token_refusal(*, client_id: str, grant_type: str, error: str) ->
     )
 
 
+#: Fields of an authorization request that are kept with its protocol error: never the
+#: state, nonce, PKCE challenge or anything a secret could be pasted into.
+AUTHORIZE_ERROR_FIELDS = {"client_id": 100, "redirect_uri": 200, "response_type": 40, "scope": 200}
+_window_counts: dict[str, tuple[int, int]] = {}  # key -> (minute, count), when the cache is away
+
+
+def _count_in_minute(key: str, minute: int) -> int:
+    """How many times ``key`` was counted this minute, this one included (the shared cache;
+    per process while it is away)."""
+    cache_key = f"oidc:authorize-errors:{key}:{minute}"
+    cache.add(cache_key, 0, 120)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        count = None
+    if count is None:  # the cache is away: count in this process
+        seen_minute, seen = _window_counts.get(key, (minute, 0))
+        count = (seen if seen_minute == minute else 0) + 1
+        _window_counts[key] = (minute, count)
+    return count
+
+
+def record_oidc_authorize_error(
+    *, acting_user, error: str, description: str, request_fields: dict
+) -> bool:
+    """A malformed or unauthorised request at the authorization endpoint, audited with the
+    client address (``portal.audit``) and the request's harmless fields, bounded: at most
+    ``OIDC_AUTHORIZE_ERRORS_AUDITED_PER_MINUTE`` rows per address and minute and
+    ``…_PER_MINUTE_ALL`` in all (audit rows are never updated, so nothing is aggregated
+    into a written row). What is not written is counted per address, and that address's
+    next audited error carries the count. Returns whether a row was written."""
+    address = current_client_address.get() or "-"
+    minute = int(time.time() // 60)
+    dropped_key = f"oidc:authorize-errors-dropped:{address}"
+    if (
+        _count_in_minute(address, minute) > settings.OIDC_AUTHORIZE_ERRORS_AUDITED_PER_MINUTE
+        or _count_in_minute("*", minute) > settings.OIDC_AUTHORIZE_ERRORS_AUDITED_PER_MINUTE_ALL
+    ):
+        cache.add(dropped_key, 0, 86_400)
+        try:
+            cache.incr(dropped_key)
+        except ValueError:
+            pass
+        return False
+    fields = {
+        name: str(request_fields.get(name, ""))[:limit]
+        for name, limit in AUTHORIZE_ERROR_FIELDS.items()
+    }
+    changes = {"error": error[:60], "description": (description or "")[:200], **fields}
+    dropped = cache.get(dropped_key)
+    if dropped:
+        cache.delete(dropped_key)
+        changes["not_recorded_before"] = dropped
+    client = OidcClient.objects.filter(application__client_id=fields["client_id"]).first()
+    record_event(
+        actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        action=ElicenseAction.OIDC_AUTHORIZE_ERROR,
+        obj=client,
+        object_type="elicense.oidcclient",
+        object_id="-",
+        object_repr=f"未登记的客户端 {fields['client_id'][:40]}",
+        changes=changes,
+    )
+    return True
+
+
 def record_oidc_logout(*, acting_user, application) -> None:
     """RP-initiated logout (DOT ends the session and the user's tokens at the system)."""
     client = _client_of(application) if application is not None else None
@@ -514,29 +582,21 @@ class PortalOAuth2Validator(OAuth2Validator):
         if not super().validate_code(client_id, code, client, request, *args, **kwargs):
             end_tokens_of_replayed_code(code=code, application=client)
             return False
-        sign_in = (
-            OidcSignIn.objects.select_related("client__relying_party", "authorisation__scope")
-            .filter(code_hash=code_hash(code), client__application=client)
-            .first()
-        )
-        reason = "no_sign_in" if sign_in is None else still_allowed(sign_in)
-        if reason:
-            if sign_in is not None:
-                record_oidc_refusal(
-                    acting_user=sign_in.user, client=sign_in.client, reason=reason,
-                    entity_uscc=sign_in.entity_uscc,
-                )  # fmt: skip
-            return False
-        request.portal_sign_in = sign_in
-        return True
+        return self._admit_sign_in(request, client, code_hash=code_hash(code))
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
             return False
         family = request.refresh_token_instance.token_family
+        return self._admit_sign_in(request, client, token_family=family)
+
+    def _admit_sign_in(self, request, application, **which) -> bool:
+        """The one check of both token grants (code and refresh): the sign-in the grant
+        belongs to must exist and still be allowed (consent, authorisation, client); a
+        refusal is audited, an admitted sign-in is kept on the request for the claims."""
         sign_in = (
             OidcSignIn.objects.select_related("client__relying_party", "authorisation__scope")
-            .filter(token_family=family, client__application=client)
+            .filter(client__application=application, **which)
             .first()
         )
         reason = "no_sign_in" if sign_in is None else still_allowed(sign_in)

@@ -70,6 +70,18 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", "不予许可"
     CORRECTION_REQUESTED = "correction_requested", "要求补正"
 
+    @property
+    def badge_class(self) -> str:
+        """The badge colour of the status wherever a review is listed."""
+        return REVIEW_BADGES.get(self, "text-bg-danger")
+
+
+REVIEW_BADGES = {
+    ReviewStatus.APPROVED: "text-bg-success",
+    ReviewStatus.PENDING: "text-bg-secondary",
+    ReviewStatus.CORRECTION_REQUESTED: "text-bg-warning",
+}
+
 
 class AttachmentPurpose(models.TextChoices):
     PREMISES_PROOF = "premises_proof", "经营场所使用证明"
@@ -185,6 +197,15 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.entity_name}（{self.get_kind_display()}）"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def is_accepted(self) -> bool:
+        """Accepted by the window and under the departments' review."""
+        return self.status == ApplicationStatus.ACCEPTED
 
     def form_rows(self) -> list[tuple[str, str]]:
         """The application form as (label, value), in the form's order."""

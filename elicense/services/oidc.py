@@ -361,13 +361,24 @@ def end_tokens_of_replayed_code(*, code: str, application) -> int:
 
 def record_oidc_token_refusal(*, client_id: str, grant_type: str, error: str) -> None:
     """The token endpoint said no (``invalid_grant``, ``invalid_client`` …): audited with
-    the client it named, whatever DOT or oauthlib found wrong."""
+    the client it named, whatever DOT or oauthlib found wrong. A ``client_id`` the portal
+    does not know is anyone's to send: audited within the protocol-error budget."""
     client = OidcClient.objects.filter(application__client_id=client_id[:100]).first()
+    changes = {"client_id": client_id[:100], "grant_type": grant_type[:40], "error": error[:60]}
+    if client is None:
+        carried = _within_audit_budget()
+        if carried is None:
+            return
+        if carried:
+            changes["not_recorded_before"] = carried
     record_event(
         actor=None,
         action=ElicenseAction.OIDC_TOKEN_REFUSED,
         obj=client,
-        changes={"client_id": client_id[:100], "grant_type": grant_type[:40], "error": error},
+        object_type="elicense.oidcclient",
+        object_id="-",
+        object_repr=f"未登记的客户端 {client_id[:40]}",
+        changes=changes,
     )
 
 
@@ -380,7 +391,7 @@ _window_counts: dict[str, tuple[int, int]] = {}  # key -> (minute, count), when 
 def _count_in_minute(key: str, minute: int) -> int:
     """How many times ``key`` was counted this minute, this one included (the shared cache;
     per process while it is away)."""
-    cache_key = f"oidc:authorize-errors:{key}:{minute}"
+    cache_key = f"oidc:protocol-errors:{key}:{minute}"
     cache.add(cache_key, 0, 120)
     try:
         count = cache.incr(cache_key)
@@ -393,37 +404,48 @@ def _count_in_minute(key: str, minute: int) -> int:
     return count
 
 
-def record_oidc_authorize_error(
-    *, acting_user, error: str, description: str, request_fields: dict
-) -> bool:
-    """A malformed or unauthorised request at the authorization endpoint, audited with the
-    client address (``portal.audit``) and the request's harmless fields, bounded: at most
-    ``OIDC_AUTHORIZE_ERRORS_AUDITED_PER_MINUTE`` rows per address and minute and
-    ``…_PER_MINUTE_ALL`` in all (audit rows are never updated, so nothing is aggregated
-    into a written row). What is not written is counted per address, and that address's
-    next audited error carries the count. Returns whether a row was written."""
+def _within_audit_budget() -> int | None:
+    """Whether a protocol error anyone can send (no known client behind it) may be audited
+    now: at most ``OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE`` rows per client address and
+    minute and ``…_PER_MINUTE_ALL`` in all. Audit rows are sealed in the chain and never
+    updated, so nothing is added to a written row: what is not written is counted per
+    address, and the address's next audited error carries the count. None when over the
+    budget (the error is counted); else the count to carry (0 for none)."""
     address = current_client_address.get() or "-"
     minute = int(time.time() // 60)
-    dropped_key = f"oidc:authorize-errors-dropped:{address}"
+    dropped_key = f"oidc:protocol-errors-dropped:{address}"
     if (
-        _count_in_minute(address, minute) > settings.OIDC_AUTHORIZE_ERRORS_AUDITED_PER_MINUTE
-        or _count_in_minute("*", minute) > settings.OIDC_AUTHORIZE_ERRORS_AUDITED_PER_MINUTE_ALL
+        _count_in_minute(address, minute) > settings.OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE
+        or _count_in_minute("*", minute) > settings.OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE_ALL
     ):
         cache.add(dropped_key, 0, 86_400)
         try:
             cache.incr(dropped_key)
         except ValueError:
             pass
+        return None
+    carried = cache.get(dropped_key) or 0
+    if carried:
+        cache.delete(dropped_key)
+    return carried
+
+
+def record_oidc_authorize_error(
+    *, acting_user, error: str, description: str, request_fields: dict
+) -> bool:
+    """A malformed or unauthorised request at the authorization endpoint, audited with the
+    client address (``portal.audit``) and the request's harmless fields, within the
+    protocol-error budget (``_within_audit_budget``). Returns whether a row was written."""
+    carried = _within_audit_budget()
+    if carried is None:
         return False
     fields = {
         name: str(request_fields.get(name, ""))[:limit]
         for name, limit in AUTHORIZE_ERROR_FIELDS.items()
     }
     changes = {"error": error[:60], "description": (description or "")[:200], **fields}
-    dropped = cache.get(dropped_key)
-    if dropped:
-        cache.delete(dropped_key)
-        changes["not_recorded_before"] = dropped
+    if carried:
+        changes["not_recorded_before"] = carried
     client = OidcClient.objects.filter(application__client_id=fields["client_id"]).first()
     record_event(
         actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,

@@ -423,7 +423,7 @@ def test_protocol_errors_at_the_authorization_endpoint_are_audited(world, case):
 
 
 def test_protocol_error_audit_is_capped_per_address_and_minute(world, settings, time_machine):
-    settings.OIDC_AUTHORIZE_ERRORS_AUDITED_PER_MINUTE = 3
+    settings.OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE = 3
     time_machine.move_to(timezone.now().replace(second=0, microsecond=0), tick=False)
     bad = Request(world.client, client_id="no-such-client")
     browser = _browser(world.owner)
@@ -437,3 +437,13 @@ def test_protocol_error_audit_is_capped_per_address_and_minute(world, settings, 
     browser.get(bad.url, REMOTE_ADDR="203.0.113.8")
     last = AuditEvent.objects.filter(action="oidc.authorize_error").latest("pk")
     assert (last.client_address, last.changes["not_recorded_before"]) == ("203.0.113.8", 4)
+
+
+def test_an_unknown_client_at_the_token_endpoint_is_refused_and_audited(world):
+    request = Request(world.client)
+    status, body = exchange(
+        Client(), request, "no-code", secret="guess", client_id="no-such-client"
+    )
+    assert (status, body["error"]) == (401, "invalid_client")
+    refused = AuditEvent.objects.get(action="oidc.token_refused")
+    assert refused.changes["client_id"] == "no-such-client" and "guess" not in str(refused.changes)

@@ -19,6 +19,7 @@ from elicense.models.relying_parties import (
 )
 from elicense.queries import memory
 from portal.audit import record_event
+from portal.services import save_from_admin
 
 KEY_PREFIX = "rp_"
 
@@ -217,6 +218,17 @@ def rotate_api_key(*, acting_user, party) -> tuple[RelyingParty, str]:
         changes={"old": old_prefix, "new": party.api_key_prefix},
     )
     return party, key
+
+
+@transaction.atomic
+def save_party_from_admin(*, acting_user, party, changed_fields=()) -> RelyingParty:
+    """Save a party's details edited in the admin, audited, and make every process forget
+    the party it holds (ADR 0024), so a changed peak or contact applies on the next call."""
+    save_from_admin(
+        acting_user=acting_user, obj=party, created=False, changed_fields=changed_fields
+    )
+    memory.invalidate(f"party:{party.pk}")
+    return party
 
 
 @transaction.atomic

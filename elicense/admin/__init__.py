@@ -54,11 +54,12 @@ class RelyingPartyAdmin(admin.ModelAdmin):
     list_filter = ["status", "org_nature", "verification_range"]
     search_fields = ["org_name", "system_name", "uscc"]
     actions = [
-        "sign_guidance", "sign_operations", "reject", "rotate_key", "suspend", "require_sm2",
-        "allow_without_sm2",
+        "accept", "sign_guidance", "sign_operations", "reject", "rotate_key", "suspend",
+        "require_sm2", "allow_without_sm2",
     ]  # fmt: skip
     readonly_fields = [
-        "status", "guidance_signed_by", "guidance_signed_at", "decided_at", "decided_by",
+        "status", "accepted_by", "accepted_at", "acceptance_opinion", "guidance_signed_by",
+        "guidance_signed_at", "decided_at", "decided_by",
         "api_key_prefix", "api_key_issued_at", "usage", "require_sm2",
     ]  # fmt: skip
     exclude = ["api_key_hash"]
@@ -106,6 +107,14 @@ class RelyingPartyAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{party}：{error}", messages.ERROR)
             else:
                 self.message_user(request, done(party, result), messages.SUCCESS)
+
+    @admin.action(description="受理")
+    def accept(self, request, queryset):
+        self._each(
+            request, queryset,
+            lambda p: relying_parties.accept_access_application(acting_user=request.user, party=p),
+            lambda p, r: f"{p} 已受理，待业务指导部门签字。",
+        )  # fmt: skip
 
     @admin.action(description="业务指导部门签字")
     def sign_guidance(self, request, queryset):

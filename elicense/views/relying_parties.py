@@ -1,5 +1,5 @@
-"""Access applications (应用接入): the public form (济宁附件1 with 附件2), and the two
-departments' sign-off pages (业务指导部门, then 系统运维部门)."""
+"""Access applications (应用接入): the public form (济宁附件1 with 附件2), and the review
+pages in 附件1's order: 受理 by the bureau, then 业务指导部门 and 系统运维部门 sign off."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,6 +39,27 @@ def access_apply(request):
     )
 
 
+#: Applications someone still has to act on, in 附件1's order.
+WAITING = (RelyingPartyStatus.PENDING, RelyingPartyStatus.ACCEPTED, RelyingPartyStatus.GUIDED)
+#: Who signs next, as the page's button says it.
+SIGN_LABELS = {
+    RelyingPartyStatus.PENDING: "受理",
+    RelyingPartyStatus.ACCEPTED: "业务指导部门签字",
+    RelyingPartyStatus.GUIDED: "系统运维部门签字",
+}
+#: What 同意并签字 does before the last sign-off, and what the page then says.
+SIGN_STEPS = {
+    RelyingPartyStatus.PENDING: (
+        services.accept_access_application,
+        "已受理，待业务指导部门签字。",
+    ),
+    RelyingPartyStatus.ACCEPTED: (
+        services.sign_off_guidance,
+        "业务指导部门已签字，待系统运维部门签字。",
+    ),
+}
+
+
 def _reviewer(request):
     require(request.user, "elicense.review_access")
     return request.user
@@ -55,8 +76,8 @@ def access_list(request):
         request,
         "elicense/relyingparty_list.html",
         {
-            "waiting": [p for p in parties if p.status in ("pending", "guided")],
-            "decided": [p for p in parties if p.status not in ("pending", "guided")],
+            "waiting": [p for p in parties if p.status in WAITING],
+            "decided": [p for p in parties if p.status not in WAITING],
         },
     )
 
@@ -74,9 +95,10 @@ def access_detail(request, pk: int):
             if form.cleaned_data["action"] == "reject":
                 services.reject_relying_party(acting_user=user, party=party, reason=opinion)
                 messages.success(request, "已驳回该接入申请。")
-            elif party.status == RelyingPartyStatus.PENDING:
-                services.sign_off_guidance(acting_user=user, party=party, opinion=opinion)
-                messages.success(request, "业务指导部门已签字，待系统运维部门签字。")
+            elif party.status in SIGN_STEPS:
+                step, done = SIGN_STEPS[party.status]
+                step(acting_user=user, party=party, opinion=opinion)
+                messages.success(request, done)
             else:
                 party, key = services.sign_off_operations(
                     acting_user=user, party=party, opinion=opinion
@@ -94,6 +116,7 @@ def access_detail(request, pk: int):
         {
             "party": party,
             "form": form,
+            "sign_label": SIGN_LABELS.get(party.status),
             "commitment": COMMITMENT,
             "functions": SCENARIO_FUNCTIONS,
         },

@@ -98,6 +98,14 @@ class RelyingPartyStatus(models.TextChoices):
     SUSPENDED = "suspended", "已停用"
 
 
+class RelyingPartyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Access applications: to those who accept and sign them off; nobody else."""
+        from portal.permissions import allows
+
+        return self if allows(user, "elicense.review_access") else self.none()
+
+
 class RelyingParty(models.Model):
     """An organisation's system connected to the verification API (济宁附件1 fields)."""
 
@@ -170,6 +178,8 @@ class RelyingParty(models.Model):
     city_wide_changes = models.BooleanField(
         "接收全市证照变更", default=False, help_text="否：只接收已订阅主体的变更。"
     )
+
+    objects = RelyingPartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "应用接入单位"

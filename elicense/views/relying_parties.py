@@ -69,8 +69,10 @@ def _reviewer(request):
 def access_list(request):
     """Applications awaiting a sign-off, then the decided ones."""
     _reviewer(request)
-    parties = RelyingParty.objects.select_related("guidance_signed_by", "decided_by").order_by(
-        "status", "-applied_at"
+    parties = (
+        RelyingParty.objects.visible_to(request.user)
+        .select_related("guidance_signed_by", "decided_by")
+        .order_by("status", "-applied_at")
     )
     return render(
         request,
@@ -87,7 +89,7 @@ def access_list(request):
 def access_detail(request, pk: int):
     """The application as 附件1 prints it, with the sign-off the user may give now."""
     user = _reviewer(request)
-    party = get_object_or_404(RelyingParty, pk=pk)
+    party = get_object_or_404(RelyingParty.objects.visible_to(request.user), pk=pk)
     form = SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         opinion = form.cleaned_data["opinion"]
@@ -127,7 +129,7 @@ def access_detail(request, pk: int):
 def access_scan(request, pk: int):
     """The stamped scan, for the departments signing off only."""
     _reviewer(request)
-    party = get_object_or_404(RelyingParty, pk=pk)
+    party = get_object_or_404(RelyingParty.objects.visible_to(request.user), pk=pk)
     if not party.stamped_scan:
         raise Http404
     return FileResponse(

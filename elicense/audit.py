@@ -62,6 +62,7 @@ class ElicenseAction(AuditAction):
     OIDC_SECRET_ROTATED = "oidc.secret_rotated", "轮换登录客户端密钥"
     OIDC_CLIENT_CREATED = "oidc.client_created", "开通登录客户端"
     RELYING_PARTY_CREATED_BY_COMMAND = "relying_party.created_by_command", "命令行创建接入单位"
+    RELYING_PARTY_ACCEPTED = "relying_party.accepted", "受理接入申请"
     RELYING_PARTY_GUIDANCE_SIGNED = "relying_party.guidance_signed", "业务指导部门签字"
     VERIFICATION_LOG_PARTITION_DETACHED = (
         "verification_log.partition_detached",

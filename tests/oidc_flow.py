@@ -22,6 +22,7 @@ from elicense.models.relying_parties import Need
 from elicense.services import create_oidc_client
 from elicense.services.authorisations import grant_authorisation
 from elicense.services.relying_parties import (
+    accept_access_application,
     apply_for_access,
     sign_off_guidance,
     sign_off_operations,
@@ -65,6 +66,7 @@ def login_party(admin, *, endpoint="127.0.0.1:8765", name="动产抵押登记系
         stamped_scan=SimpleUploadedFile("附件1盖章.pdf", STAMPED_SCAN, "application/pdf"),
     )
     guidance = UserFactory(username=f"oidc_guidance_{party.pk}", role=Role.CITY_OFFICER)
+    accept_access_application(acting_user=guidance, party=party)
     sign_off_guidance(acting_user=guidance, party=party)
     party, _key = sign_off_operations(acting_user=admin, party=party)
     return party

@@ -32,7 +32,6 @@ from elicense.forms.oidc import ConsentForm
 from elicense.models import OidcConsent
 from elicense.queries.oidc import acting_entities, live_consent, sign_in_decision
 from elicense.services import oidc as oidc_services
-from portal.models.accounts import EnterpriseCapacity
 
 #: What the consent page says each scope lets the system learn, in plain Chinese.
 SCOPE_TEXT = settings.OAUTH2_PROVIDER["SCOPES"]
@@ -295,10 +294,7 @@ def consent_revoke(request, pk):
     """From the enterprise's page: withdraw a system's consent (its user, or the legal
     representative of the entity); another entity's consent answers 404."""
     user = request.user
-    consents = OidcConsent.objects.filter(entity_uscc=user.entity_uscc or "-")
-    if user.enterprise_capacity != EnterpriseCapacity.LEGAL_REPRESENTATIVE:
-        consents = consents.filter(user=user)
-    consent = get_object_or_404(consents, pk=pk)
+    consent = get_object_or_404(OidcConsent.objects.visible_to(user), pk=pk)
     try:
         oidc_services.revoke_oidc_consent(acting_user=user, consent=consent)
     except PermissionDenied as error:

@@ -34,6 +34,16 @@ ALERT_STATES = {
 }
 
 
+class SupplierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The supplier list of the user's own entity; nobody else's."""
+        from portal.permissions import is_enterprise_user
+
+        if not is_enterprise_user(user):
+            return self.none()
+        return self.filter(owner_uscc=user.entity_uscc)
+
+
 class Supplier(models.Model):
     """One supplier on an owner's list, by USCC or food-licence number."""
 
@@ -49,6 +59,8 @@ class Supplier(models.Model):
     valid_to = models.DateField("许可证有效期至", null=True, blank=True)
     checked_at = models.DateTimeField("最近查验时间", null=True, blank=True)
     added_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    objects = SupplierQuerySet.as_manager()
 
     class Meta:
         verbose_name = "供货者"

@@ -9,11 +9,11 @@ from django.db.migrations.executor import MigrationExecutor
 BEFORE = [
     ("portal", "0007_audit_chain"),
     ("yiyeyizheng", "0004_service_promises"),
-    ("elicense", "0014_access_form_signoffs"),
+    ("elicense", "0015_access_acceptance"),
 ]
 AFTER = [
     ("yiyeyizheng", "0005_numbers_from_portal_counters"),
-    ("elicense", "0015_feed_sequence_from_portal_counter"),
+    ("elicense", "0016_feed_sequence_from_portal_counter"),
 ]
 
 

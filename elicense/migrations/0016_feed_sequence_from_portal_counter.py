@@ -29,7 +29,7 @@ def back_to_feed_counter(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('elicense', '0014_access_form_signoffs'),
+        ('elicense', '0015_access_acceptance'),
         ('portal', '0008_counters'),
     ]
 

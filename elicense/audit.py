@@ -71,3 +71,4 @@ class ElicenseAction(AuditAction):
     VERIFICATION_LOG_PARTITION_CREATED = "verification_log.partition_created", "创建查验记录分区"
     OIDC_TOKEN_ISSUED = "oidc.token_issued", "应用系统登录：签发令牌"
     OIDC_TOKEN_REFRESHED = "oidc.token_refreshed", "应用系统登录：刷新令牌"
+    OIDC_AUTHORIZE_ERROR = "oidc.authorize_error", "应用系统登录：授权请求有误"

@@ -190,6 +190,15 @@ class RelyingParty(models.Model):
         return f"{self.org_name} · {self.system_name}"
 
     @property
+    def operations_signed(self) -> bool:
+        """系统运维部门 signed: connected, or connected and since suspended."""
+        return self.status in (RelyingPartyStatus.APPROVED, RelyingPartyStatus.SUSPENDED)
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == RelyingPartyStatus.REJECTED
+
+    @property
     def has_key(self) -> bool:
         return bool(self.api_key_hash)
 

@@ -68,6 +68,10 @@ class BulkCheck(models.Model):
     def __str__(self):
         return f"{self.file_name}（{self.get_status_display()}）"
 
+    @property
+    def is_done(self) -> bool:
+        return self.status == BulkCheckStatus.DONE
+
     def is_stalled(self, now, *, seconds: int) -> bool:
         """Running, but its runner wrote no progress for ``seconds`` (its worker died)."""
         return self.status == BulkCheckStatus.RUNNING and (

@@ -12,6 +12,16 @@ class SupplierState(models.TextChoices):
     ENTITY_ENDED = "entity_ended", "执照已注销或吊销"
     NOT_FOUND = "not_found", "未找到"
 
+    @property
+    def badge_class(self) -> str:
+        return SUPPLIER_BADGES.get(self, "text-bg-danger")
+
+
+SUPPLIER_BADGES = {
+    SupplierState.VALID: "text-bg-success",
+    SupplierState.EXPIRING: "text-bg-warning",
+}
+
 
 #: States that raise an alert to the list's owner when a supplier enters them.
 ALERT_STATES = {

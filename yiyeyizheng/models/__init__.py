@@ -3,7 +3,6 @@ from yiyeyizheng.models.applications import (
     ApplicationKind,
     ApplicationStatus,
     AttachmentPurpose,
-    NumberCounter,
     ReviewStatus,
 )
 from yiyeyizheng.models.assistance import AssistanceRequest, AssistanceStatus
@@ -37,7 +36,6 @@ __all__ = [
     "ItemKind",
     "ItemReview",
     "LicenceStatus",
-    "NumberCounter",
     "PermitItem",
     "RatingGrade",
     "ReviewStatus",

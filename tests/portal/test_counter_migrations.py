@@ -1,5 +1,6 @@
 """The counters' migrations carry the old values over exactly, both ways (ADR 0032):
-yiyeyizheng's ``NumberCounter`` rows and elicense's ``FeedCounter`` row become
+yiyeyizheng's ``NumberCounter`` rows, licensing's ``FoodLicenceSerial`` rows and elicense's
+``FeedCounter`` row become
 ``portal.Counter`` rows with the same values, and going back restores them."""
 
 import pytest
@@ -10,10 +11,12 @@ BEFORE = [
     ("portal", "0007_audit_chain"),
     ("yiyeyizheng", "0004_service_promises"),
     ("elicense", "0015_access_acceptance"),
+    ("licensing", "0005_bulk_check_progress"),
 ]
 AFTER = [
     ("yiyeyizheng", "0005_numbers_from_portal_counters"),
     ("elicense", "0016_feed_sequence_from_portal_counter"),
+    ("licensing", "0006_food_serials_from_portal_counters"),
 ]
 
 
@@ -39,6 +42,9 @@ def test_old_counters_become_portal_counters_and_come_back():
         ]
     )
     old.get_model("elicense", "FeedCounter").objects.create(pk=1, last_sequence=4_000_000_123)
+    serials = old.get_model("licensing", "FoodLicenceSerial")
+    serials.objects.create(division="310104", subject_type=2, last_serial=41)
+    serials.objects.create(division="310115", subject_type=3, last_serial=999_999)
 
     new = _migrate(AFTER)
     counters = dict(new.get_model("portal", "Counter").objects.values_list("key", "value"))
@@ -46,6 +52,8 @@ def test_old_counters_become_portal_counters_and_come_back():
         "yiyeyizheng:APP-20261123": 17,
         "yiyeyizheng:LIC-310104-2026": 3,
         "elicense:change_feed": 4_000_000_123,
+        "licensing:food-310104-2": 41,
+        "licensing:food-310115-3": 999_999,
     }
 
     back = _migrate(BEFORE)  # portal 0008 goes too: its dependants' reverses run first
@@ -57,4 +65,9 @@ def test_old_counters_become_portal_counters_and_come_back():
     assert back.get_model("elicense", "FeedCounter").objects.get(pk=1).last_sequence == (
         4_000_000_123
     )
+    food = back.get_model("licensing", "FoodLicenceSerial").objects
+    assert sorted(food.values_list("division", "subject_type", "last_serial")) == [
+        ("310104", 2, 41),
+        ("310115", 3, 999_999),
+    ]
     _migrate(_leaves())

@@ -43,7 +43,6 @@ NOT_SCOPED = {
     "licensing.BulkCheckRow": "through its BulkCheck",
     "licensing.UsccAllowlistEntry": "the admin",
     "licensing.BusinessLicence": "through its MarketEntity",
-    "licensing.FoodLicenceSerial": "internal (numbering)",
     "yiyeyizheng.Attachment": "through its Application",
     "yiyeyizheng.CatalogueVersion": "the published catalogue, public",
     "yiyeyizheng.BusinessFormat": "the published catalogue, public",

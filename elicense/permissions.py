@@ -269,7 +269,13 @@ rules.add_perm("elicense.manage_oidc_clients", is_administrator)
 rules.add_perm("elicense.revoke_oidc_consent", is_consent_holder_or_legal_representative)
 
 
-# --- 应用接入 (济宁附件1): the two sign-offs ----------------------------------------------
+# --- 应用接入 (济宁附件1): 受理, then the two sign-offs -------------------------------------
+@rules.predicate
+def may_accept_access(user) -> bool:
+    """受理信息 (省/市市场监管部门受理意见): the city bureau's officers accept the application."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.CITY_OFFICER)
+
+
 @rules.predicate
 def may_sign_off_guidance(user) -> bool:
     """业务指导部门: the city bureau's officers, who own the use of the e-licence."""
@@ -282,9 +288,12 @@ def may_sign_off_operations(user) -> bool:
     return is_administrator(user)
 
 
+rules.add_perm("elicense.accept_access", may_accept_access)
 rules.add_perm("elicense.sign_off_guidance", may_sign_off_guidance)
 rules.add_perm("elicense.sign_off_operations", may_sign_off_operations)
-rules.add_perm("elicense.review_access", may_sign_off_guidance | may_sign_off_operations)
+rules.add_perm(
+    "elicense.review_access", may_accept_access | may_sign_off_guidance | may_sign_off_operations
+)
 #: 照面信息获取: staff filling a register form, an enterprise filling its supplier list.
 add_enterprise_rule(
     "elicense.read_face", label="扫码获取照面信息", matters=ANY_MATTER, also=is_bureau_staff

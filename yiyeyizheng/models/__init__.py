@@ -3,7 +3,6 @@ from yiyeyizheng.models.applications import (
     ApplicationKind,
     ApplicationStatus,
     AttachmentPurpose,
-    NumberCounter,
     ReviewStatus,
 )
 from yiyeyizheng.models.assistance import AssistanceRequest, AssistanceStatus
@@ -38,7 +37,6 @@ __all__ = [
     "ItemReview",
     "LicenceFiling",
     "LicenceStatus",
-    "NumberCounter",
     "PermitItem",
     "RatingGrade",
     "ReviewStatus",

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('elicense', '0014_access_form_signoffs'),
-        ('yiyeyizheng', '0004_service_promises'),
+        ('yiyeyizheng', '0005_numbers_from_portal_counters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from elicense.models import Authorisation, AuthorisationState
+from elicense.queries.verifications import valid_scans_by
 from portal.models import Role, User
 from portal.models.accounts import EnterpriseCapacity
 from portal.permissions import (  # noqa: F401 (re-exported: the apps' rules build on them)
@@ -216,11 +217,27 @@ def issued_in_the_clerks_district(user, certificate) -> bool:
     )
 
 
+@rules.predicate
+def scanned_valid_by_the_user_lately(user, certificate) -> bool:
+    """执照存档: window staff (``SCANNER_ROLES``) print and download a certificate version
+    they themselves scanned at the window and found valid within the last
+    ``SCANNED_CERTIFICATE_HOURS`` hours, as logged in the 查验记录 (whatever district issued
+    it: the applicant at the window may come from anywhere). Another clerk's scan, an
+    invalid one, or an older one does not count; the check must have reached the log."""
+    return bool(
+        certificate is not None
+        and user.is_authenticated
+        and user.is_active
+        and is_scanner(user)
+        and valid_scans_by(user).filter(certificate_id=certificate.pk).exists()
+    )
+
+
 add_enterprise_rule(
     "elicense.print_certificate",
     label="下载或打印电子证照",
     matters=ANY_MATTER,
-    also=is_city_wide | issued_in_the_clerks_district,
+    also=is_city_wide | issued_in_the_clerks_district | scanned_valid_by_the_user_lately,
 )
 add_enterprise_rule(
     "elicense.sign_document",

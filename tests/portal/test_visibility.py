@@ -44,6 +44,7 @@ NOT_SCOPED = {
     "licensing.UsccAllowlistEntry": "the admin",
     "licensing.BusinessLicence": "through its MarketEntity",
     "yiyeyizheng.Attachment": "through its Application",
+    "yiyeyizheng.LicenceFiling": "through its Application (执照存档)",
     "yiyeyizheng.CatalogueVersion": "the published catalogue, public",
     "yiyeyizheng.BusinessFormat": "the published catalogue, public",
     "yiyeyizheng.PermitItem": "the published catalogue, public",

@@ -6,7 +6,7 @@ from yiyeyizheng.models.applications import (
     ReviewStatus,
 )
 from yiyeyizheng.models.assistance import AssistanceRequest, AssistanceStatus
-from yiyeyizheng.models.attachments import Attachment
+from yiyeyizheng.models.attachments import Attachment, LicenceFiling
 from yiyeyizheng.models.catalogue import (
     BusinessFormat,
     CatalogueVersion,
@@ -35,6 +35,7 @@ __all__ = [
     "FormatItem",
     "ItemKind",
     "ItemReview",
+    "LicenceFiling",
     "LicenceStatus",
     "PermitItem",
     "RatingGrade",

@@ -88,6 +88,15 @@ class AttachmentPurpose(models.TextChoices):
     FLOOR_PLAN = "floor_plan", "经营场所平面图"
     LOSS_STATEMENT = "loss_statement", "遗失（损毁）声明"
     OTHER = "other", "其他材料"
+    #: 执照存档: filed by the window from a valid scan (``LicenceFiling``), never uploaded.
+    SCANNED_LICENCE = "scanned_licence", "营业执照（扫码存档）"
+
+
+#: What an applicant may upload: everything but what the window files from a scan.
+UPLOAD_PURPOSES = [
+    (value, label) for value, label in AttachmentPurpose.choices
+    if value != AttachmentPurpose.SCANNED_LICENCE
+]  # fmt: skip
 
 
 #: The attachments each kind of application must carry before it can be submitted.
@@ -101,6 +110,15 @@ REQUIRED_ATTACHMENTS = {
 
 #: A department reviewer bound to a department (the predicate lives in portal.permissions).
 is_reviewer = is_bound_reviewer
+
+
+#: Cases the window may still file a scanned licence with (执照存档): not yet concluded.
+OPEN_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.APPROVED,
+)
 
 
 class ApplicationQuerySet(models.QuerySet):

@@ -43,11 +43,12 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from elicense.models import Certificate, ChangeEvent, FeedCounter, Subscription  # noqa: E402
+from elicense.models import FEED_COUNTER, Certificate, ChangeEvent, Subscription  # noqa: E402
 from elicense.services import certificates  # noqa: E402
 from elicense.services.changes import feed_page  # noqa: E402
 from elicense.services.relying_parties import create_relying_party  # noqa: E402
 from portal import ratelimit  # noqa: E402
+from portal.models import Counter  # noqa: E402
 
 MERCHANTS = 100_000
 PAGE = 500
@@ -121,7 +122,7 @@ def fill(total: int) -> float:
         for first in range(1, total + 1, step):
             last = min(first + step - 1, total)
             cursor.execute(EVENTS, {"start": first, "stop": last, "merchants": MERCHANTS})
-    FeedCounter.objects.update_or_create(pk=1, defaults={"last_sequence": total})
+    Counter.objects.update_or_create(key=FEED_COUNTER, defaults={"value": total})
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE elicense_changeevent")
     return time.perf_counter() - start

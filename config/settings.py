@@ -522,6 +522,15 @@ VERIFICATION_LOG_RETENTION_MONTHS = env.int("VERIFICATION_LOG_RETENTION_MONTHS",
 #: ``sub`` for a user. Changing it changes every ``sub``; ``check --deploy`` requires it
 #: (elicense.E003); in DEBUG the SECRET_KEY stands in.
 OIDC_PAIRWISE_KEY = env("OIDC_PAIRWISE_KEY", default="")
+#: Protocol errors anyone can send (at the authorization endpoint: unknown client,
+#: unregistered redirect URI, no PKCE, unsupported response type; at the token endpoint: an
+#: unknown client) are audited, at most this many per client address per minute and this
+#: many in all per minute; the rest are counted, and the next audited error from that
+#: address carries the count (``not_recorded_before``).
+OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE = env.int("OIDC_PROTOCOL_ERRORS_AUDITED", default=10)
+OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE_ALL = env.int(
+    "OIDC_PROTOCOL_ERRORS_AUDITED_ALL", default=120
+)
 #: DOT's own models (named so that migrations can resolve the swappable reference).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

@@ -62,6 +62,7 @@ class ElicenseAction(AuditAction):
     OIDC_SECRET_ROTATED = "oidc.secret_rotated", "轮换登录客户端密钥"
     OIDC_CLIENT_CREATED = "oidc.client_created", "开通登录客户端"
     RELYING_PARTY_CREATED_BY_COMMAND = "relying_party.created_by_command", "命令行创建接入单位"
+    RELYING_PARTY_ACCEPTED = "relying_party.accepted", "受理接入申请"
     RELYING_PARTY_GUIDANCE_SIGNED = "relying_party.guidance_signed", "业务指导部门签字"
     VERIFICATION_LOG_PARTITION_DETACHED = (
         "verification_log.partition_detached",
@@ -70,3 +71,4 @@ class ElicenseAction(AuditAction):
     VERIFICATION_LOG_PARTITION_CREATED = "verification_log.partition_created", "创建查验记录分区"
     OIDC_TOKEN_ISSUED = "oidc.token_issued", "应用系统登录：签发令牌"
     OIDC_TOKEN_REFRESHED = "oidc.token_refreshed", "应用系统登录：刷新令牌"
+    OIDC_AUTHORIZE_ERROR = "oidc.authorize_error", "应用系统登录：授权请求有误"

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from elicense.models import Authorisation, AuthorisationState
+from elicense.queries.verifications import valid_scans_by
 from portal.models import Role, User
 from portal.models.accounts import EnterpriseCapacity
 from portal.permissions import (  # noqa: F401 (re-exported: the apps' rules build on them)
@@ -216,11 +217,27 @@ def issued_in_the_clerks_district(user, certificate) -> bool:
     )
 
 
+@rules.predicate
+def scanned_valid_by_the_user_lately(user, certificate) -> bool:
+    """执照存档: window staff (``SCANNER_ROLES``) print and download a certificate version
+    they themselves scanned at the window and found valid within the last
+    ``SCANNED_CERTIFICATE_HOURS`` hours, as logged in the 查验记录 (whatever district issued
+    it: the applicant at the window may come from anywhere). Another clerk's scan, an
+    invalid one, or an older one does not count; the check must have reached the log."""
+    return bool(
+        certificate is not None
+        and user.is_authenticated
+        and user.is_active
+        and is_scanner(user)
+        and valid_scans_by(user).filter(certificate_id=certificate.pk).exists()
+    )
+
+
 add_enterprise_rule(
     "elicense.print_certificate",
     label="下载或打印电子证照",
     matters=ANY_MATTER,
-    also=is_city_wide | issued_in_the_clerks_district,
+    also=is_city_wide | issued_in_the_clerks_district | scanned_valid_by_the_user_lately,
 )
 add_enterprise_rule(
     "elicense.sign_document",
@@ -252,7 +269,13 @@ rules.add_perm("elicense.manage_oidc_clients", is_administrator)
 rules.add_perm("elicense.revoke_oidc_consent", is_consent_holder_or_legal_representative)
 
 
-# --- 应用接入 (济宁附件1): the two sign-offs ----------------------------------------------
+# --- 应用接入 (济宁附件1): 受理, then the two sign-offs -------------------------------------
+@rules.predicate
+def may_accept_access(user) -> bool:
+    """受理信息 (省/市市场监管部门受理意见): the city bureau's officers accept the application."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.CITY_OFFICER)
+
+
 @rules.predicate
 def may_sign_off_guidance(user) -> bool:
     """业务指导部门: the city bureau's officers, who own the use of the e-licence."""
@@ -265,9 +288,12 @@ def may_sign_off_operations(user) -> bool:
     return is_administrator(user)
 
 
+rules.add_perm("elicense.accept_access", may_accept_access)
 rules.add_perm("elicense.sign_off_guidance", may_sign_off_guidance)
 rules.add_perm("elicense.sign_off_operations", may_sign_off_operations)
-rules.add_perm("elicense.review_access", may_sign_off_guidance | may_sign_off_operations)
+rules.add_perm(
+    "elicense.review_access", may_accept_access | may_sign_off_guidance | may_sign_off_operations
+)
 #: 照面信息获取: staff filling a register form, an enterprise filling its supplier list.
 add_enterprise_rule(
     "elicense.read_face", label="扫码获取照面信息", matters=ANY_MATTER, also=is_bureau_staff

@@ -5,10 +5,11 @@ and returns a typed ``Outcome`` with a Chinese message; it never raises on bad i
 Every call is logged as a ``Verification`` so the holder sees who checked it.
 """
 
+import datetime
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -50,6 +51,10 @@ class Outcome:
     detail: str = ""
     #: The signature algorithms checked (``EdDSA``, ``SM2-SM3``); empty when none was.
     algorithms: tuple[str, ...] = ()
+    #: The logged check's id and time (查验编号), set once the check is logged: what a
+    #: clerk files with a case (执照存档) names this check.
+    check_id: uuid.UUID | None = None
+    checked_at: datetime.datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -310,14 +315,14 @@ def verify_token(
         outcome = _check_display_url(text, match)
     else:
         outcome = Outcome(Result.MALFORMED)
-    log_verification(
+    check_id, checked_at = log_verification(
         outcome,
         channel=channel,
         verifier=verifier,
         verifier_label=label,
         relying_party=relying_party,
     )
-    return outcome
+    return replace(outcome, check_id=check_id, checked_at=checked_at)
 
 
 def check_certificate(
@@ -326,28 +331,30 @@ def check_certificate(
     """Check a certificate reached by its public id or its holder (pages, the API);
     ``today`` (the local date) when the caller has it already."""
     outcome = Outcome(live_result(certificate, today=today), certificate=certificate)
-    log_verification(
+    check_id, checked_at = log_verification(
         outcome,
         channel=channel,
         verifier=verifier,
         verifier_label=verifier_label,
         relying_party=relying_party,
     )
-    return outcome
+    return replace(outcome, check_id=check_id, checked_at=checked_at)
 
 
 def log_verification(
     outcome: Outcome, *, channel, verifier=None, verifier_label="", relying_party=None
-) -> None:
+) -> tuple[uuid.UUID, datetime.datetime]:
+    """Log one check; returns its id and time (fixed here, whether inserted or streamed)."""
     if verifier is not None and verifier.is_authenticated:
         label = verifier_label or str(verifier)
     else:
         verifier, label = None, verifier_label or "公众"
     certificate = outcome.certificate
     # The check's id and time are fixed here, at the check (ADR 0024).
+    check_id, created_at = uuid.uuid4(), timezone.now()
     verification_log.log_check(
-        check_id=uuid.uuid4(),
-        created_at=timezone.now(),
+        check_id=check_id,
+        created_at=created_at,
         channel=VerificationChannel(channel).value,
         result=Result(outcome.result).value,
         certificate_id=certificate.pk if certificate else None,
@@ -357,3 +364,4 @@ def log_verification(
         relying_party_id=relying_party.pk if relying_party is not None else None,
         client_address=current_client_address.get(),
     )
+    return check_id, created_at

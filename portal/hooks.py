@@ -5,7 +5,10 @@ shows those the signed-in user's role may see. Apps also add links to the public
 and marks on the shop-page badge (``elicense`` asks; ``mingchu`` answers for 明厨亮灶).
 Registers above ``licensing`` hear when an entity ends (注销, 吊销), so that their licences
 end in the same transaction (``licensing`` asks; ``yiyeyizheng`` answers for composite
-licences). This keeps the dependency direction of DESIGN.md §3: portal knows no app above it.
+licences). After a valid window scan, the scan page lists the clerk's open cases of the
+holder to file the scanned licence with (执照存档: ``elicense`` asks; ``yiyeyizheng`` answers
+for its applications). This keeps the dependency direction of DESIGN.md §3: portal knows
+no app above it.
 """
 
 from collections.abc import Callable
@@ -64,6 +67,21 @@ class EntityEnded:
     acting_user: object
 
 
+@dataclass(frozen=True)
+class HolderCase:
+    """An open case of a holder that a clerk may file a scanned licence with (执照存档).
+
+    ``file_url`` takes a POST with ``check_id`` (the scan's 查验编号); the app behind it reads
+    the check back from the verification log and decides."""
+
+    kind: str
+    reference: str
+    title: str
+    status: str
+    url: str
+    file_url: str
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
@@ -72,6 +90,7 @@ class Registry:
     public_links: list[PublicLink] = field(default_factory=list)
     badge_marks: list[BadgeMark] = field(default_factory=list)
     entity_end_handlers: list[Callable] = field(default_factory=list)
+    holder_case_providers: list[Callable] = field(default_factory=list)
 
     def add_nav(self, *, label, url_name, roles, order=100, permission=""):
         """A navigation link for ``roles``; with ``permission``, only for users who have it
@@ -110,6 +129,15 @@ class Registry:
     def entity_ended(self, event: EntityEnded) -> None:
         for handler in self.entity_end_handlers:
             handler(event)
+
+    def add_holder_cases(self, provider):
+        """``provider(user, holder_uscc) -> list[HolderCase]``: the user's open cases of the
+        holder that the user may file a scanned licence with (none for anyone else)."""
+        self.holder_case_providers.append(provider)
+
+    def cases_for_holder(self, user, holder_uscc: str) -> list[HolderCase]:
+        providers = self.holder_case_providers
+        return [case for provider in providers for case in provider(user, holder_uscc)]
 
     def nav_for(self, user):
         return [

@@ -32,6 +32,10 @@ class YiyeyizhengConfig(AppConfig):
         )
         _register_applications()
         _register_service_promises()
+        from yiyeyizheng.queries.filings import open_cases_for_holder
+
+        # 执照存档: the scan page of elicense lists these to file a scanned licence with.
+        registry.add_holder_cases(open_cases_for_holder)
 
 
 def _register_applications() -> None:

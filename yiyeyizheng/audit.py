@@ -12,6 +12,7 @@ class YiyeyizhengAction(AuditAction):
     YYZ_APPLICATION_SAVED = "yyz_application.saved", "保存申请表"
     YYZ_APPLICATION_ATTACHMENT_ADDED = "yyz_application.attachment_added", "上传申请材料"
     YYZ_APPLICATION_ATTACHMENT_REMOVED = "yyz_application.attachment_removed", "删除申请材料"
+    YYZ_APPLICATION_LICENCE_FILED = "yyz_application.licence_filed", "扫码存档营业执照"
     YYZ_APPLICATION_SUBMITTED = "yyz_application.submitted", "签名并提交申请"
     YYZ_APPLICATION_WITHDRAWN = "yyz_application.withdrawn", "撤回申请"
     YYZ_APPLICATION_RETURNED = "yyz_application.returned", "退回补正"

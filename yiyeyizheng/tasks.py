@@ -13,3 +13,15 @@ from yiyeyizheng.services import reviews
 def remind_overdue_reviews() -> int:
     """Daily: remind departments of their reviews past due."""
     return reviews.remind_overdue_reviews()
+
+
+@shared_task(
+    name="yiyeyizheng.tasks.attach_filed_licence",
+    soft_time_limit=60,
+    time_limit=90,
+)
+def attach_filed_licence(filing_id: int) -> int | None:
+    """执照存档: render the scanned licence's PDF if need be and attach it to the case."""
+    from yiyeyizheng.services.filings import attach_filed_licence
+
+    return attach_filed_licence(filing_id=filing_id)

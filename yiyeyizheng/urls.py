@@ -35,6 +35,11 @@ urlpatterns = [
         applications.attachment_delete,
         name="attachment_delete",
     ),
+    path(
+        "applications/<str:number>/licence-filings/",
+        applications.licence_file,
+        name="licence_file",
+    ),
     path("applications/<str:number>/sign/", applications.application_sign, name="application_sign"),
     path(
         "applications/<str:number>/submit/",

@@ -53,10 +53,14 @@ class RelyingPartyAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = ["status", "org_nature", "verification_range"]
     search_fields = ["org_name", "system_name", "uscc"]
-    actions = ["sign_guidance", "sign_operations", "reject", "rotate_key", "suspend"]
+    actions = [
+        "accept", "sign_guidance", "sign_operations", "reject", "rotate_key", "suspend",
+        "require_sm2", "allow_without_sm2",
+    ]  # fmt: skip
     readonly_fields = [
-        "status", "guidance_signed_by", "guidance_signed_at", "decided_at", "decided_by",
-        "api_key_prefix", "api_key_issued_at", "usage",
+        "status", "accepted_by", "accepted_at", "acceptance_opinion", "guidance_signed_by",
+        "guidance_signed_at", "decided_at", "decided_by",
+        "api_key_prefix", "api_key_issued_at", "usage", "require_sm2",
     ]  # fmt: skip
     exclude = ["api_key_hash"]
 
@@ -104,6 +108,14 @@ class RelyingPartyAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, done(party, result), messages.SUCCESS)
 
+    @admin.action(description="受理")
+    def accept(self, request, queryset):
+        self._each(
+            request, queryset,
+            lambda p: relying_parties.accept_access_application(acting_user=request.user, party=p),
+            lambda p, r: f"{p} 已受理，待业务指导部门签字。",
+        )  # fmt: skip
+
     @admin.action(description="业务指导部门签字")
     def sign_guidance(self, request, queryset):
         self._each(
@@ -148,9 +160,32 @@ class RelyingPartyAdmin(admin.ModelAdmin):
             lambda p, r: f"{p} 已停用。",
         )  # fmt: skip
 
+    @admin.action(description="要求国密（SM2）签名：该单位只接受带SM2签名的证照")
+    def require_sm2(self, request, queryset):
+        self._each(
+            request, queryset,
+            lambda p: relying_parties.require_sm2_signatures(
+                acting_user=request.user, party=p, required=True
+            ),
+            lambda p, r: f"{p} 已要求国密（SM2）签名。",
+        )  # fmt: skip
+
+    @admin.action(description="不再要求国密签名")
+    def allow_without_sm2(self, request, queryset):
+        self._each(
+            request, queryset,
+            lambda p: relying_parties.require_sm2_signatures(
+                acting_user=request.user, party=p, required=False
+            ),
+            lambda p, r: f"{p} 不再要求国密签名。",
+        )  # fmt: skip
+
     def save_model(self, request, obj, form, change):
-        services_admin.save_from_admin(
-            acting_user=request.user, obj=obj, created=not change, changed_fields=form.changed_data
+        if not change:
+            services_admin.save_from_admin(acting_user=request.user, obj=obj, created=True)
+            return
+        relying_parties.save_party_from_admin(
+            acting_user=request.user, party=obj, changed_fields=form.changed_data
         )
 
 

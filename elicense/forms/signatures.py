@@ -5,7 +5,7 @@ import json
 
 from django import forms
 
-from elicense.models import Certificate, Matter
+from elicense.models import Certificate, KeyAlgorithm, Matter
 from elicense.services.signatures import MAX_DOCUMENT_BYTES
 from portal.identifiers import normalise_identifier
 
@@ -26,6 +26,11 @@ SIGNED_SUBJECTS = [
     ("file", "上传的文件（如合同、申请书）"),
     ("certificate", "本企业的证照"),
     ("text", "一段文字（如承诺书）"),
+]
+#: How an enterprise may sign (ADR 0023): the general signature or the national SM2 one.
+SIGNING_ALGORITHMS = [
+    (KeyAlgorithm.ED25519.value, "通用签名（默认）"),
+    (KeyAlgorithm.SM2.value, "国密签名（SM2）"),
 ]
 #: A file to be signed is read once to take its SHA-256 digest; only the digest is signed.
 MAX_SIGNED_FILE_BYTES = 20 * 1024 * 1024
@@ -78,6 +83,15 @@ class SignForm(forms.Form):
         help_text="签署对象为文字时填写。",
     )
     note = forms.CharField(label="签署说明", required=False, max_length=200)
+    algorithm = forms.ChoiceField(
+        label="签名方式",
+        choices=SIGNING_ALGORITHMS,
+        initial=KeyAlgorithm.ED25519,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="对方系统要求国密算法时选择国密签名；两种签名都可在本站验证。",
+        error_messages={"invalid_choice": "请选择通用签名或国密签名。"},
+    )
 
     def __init__(self, *args, holder_uscc: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +106,7 @@ class SignForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["algorithm"] = cleaned.get("algorithm") or KeyAlgorithm.ED25519
         subject = cleaned.get("subject")
         note = cleaned.get("note", "")
         if subject == "file":

@@ -7,10 +7,10 @@ from elicense.models.authorisations import (
 from elicense.models.badges import Badge
 from elicense.models.certificates import Certificate, CertificateKind, CertificateStatus
 from elicense.models.changes import (
+    FEED_COUNTER,
     ChangeEvent,
     ChangeType,
     EndpointStatus,
-    FeedCounter,
     Subscription,
     WebhookAttempt,
     WebhookDelivery,
@@ -32,7 +32,7 @@ __all__ = [
     "ChangeEvent",
     "ChangeType",
     "EndpointStatus",
-    "FeedCounter",
+    "FEED_COUNTER",
     "Subscription",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -49,6 +49,15 @@ class AuthorisationState(models.TextChoices):
     EXPIRED = "expired", "已到期"
     REVOKED = "revoked", "已撤销"
 
+    @property
+    def is_current(self) -> bool:
+        return self == AuthorisationState.CURRENT
+
+    @property
+    def revocable(self) -> bool:
+        """Current or not yet in force: the holder may still revoke it."""
+        return self in (AuthorisationState.CURRENT, AuthorisationState.NOT_YET)
+
 
 class AuthorisationQuerySet(models.QuerySet):
     def of_holder(self, uscc: str):

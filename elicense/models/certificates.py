@@ -146,6 +146,10 @@ class Certificate(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
     @property
+    def is_superseded(self) -> bool:
+        return self.status == CertificateStatus.SUPERSEDED
+
+    @property
     def is_live(self) -> bool:
         return self.status in LIVE
 

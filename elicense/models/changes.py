@@ -49,17 +49,9 @@ class ChangeEvent(models.Model):
         return f"#{self.sequence or '-'} {self.get_event_type_display()} {self.number}"
 
 
-class FeedCounter(models.Model):
-    """The last sequence given out: one row, locked while sequences are assigned."""
-
-    last_sequence = models.BigIntegerField("最后序号", default=0)
-
-    class Meta:
-        verbose_name = "变更序号计数器"
-        verbose_name_plural = "变更序号计数器"
-
-    def __str__(self):
-        return str(self.last_sequence)
+#: The portal ``Counter`` holding the last sequence given out (ADR 0032): its row is locked
+#: while sequences are assigned (ADR 0022).
+FEED_COUNTER = "elicense:change_feed"
 
 
 class Subscription(models.Model):

@@ -30,8 +30,20 @@ class LicenceState(models.TextChoices):
     def in_force(self) -> bool:
         return self in IN_FORCE
 
+    @property
+    def badge_class(self) -> str:
+        """The badge colour of the state on every page (includes/licence_state_badge.html)."""
+        return STATE_BADGES.get(self, "text-bg-danger")
+
 
 IN_FORCE = frozenset({LicenceState.VALID, LicenceState.EXPIRING})
+#: Badge colours by state; every other state (ended) is red.
+STATE_BADGES = {
+    LicenceState.VALID: "text-bg-success",
+    LicenceState.EXPIRING: "text-bg-warning",
+    LicenceState.PENDING: "text-bg-secondary",
+    LicenceState.NOT_YET_VALID: "text-bg-secondary",
+}
 
 #: Stored statuses that are decisions, whatever the date.
 DECIDED = {

@@ -71,6 +71,17 @@ class OidcConsentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
 
+    def visible_to(self, user):
+        """An entity's consents: all of them to its legal representative, an agent its own,
+        anyone else none."""
+        from elicense.permissions import is_legal_representative
+        from portal.permissions import is_enterprise_user
+
+        if not is_enterprise_user(user):
+            return self.none()
+        mine = self.filter(entity_uscc=user.entity_uscc)
+        return mine if is_legal_representative(user) else mine.filter(user=user)
+
 
 class OidcConsent(models.Model):
     """What a user agreed a system may learn when acting for an entity; remembered until

@@ -90,11 +90,20 @@ def stamped_scan_path(instance, filename):
 
 
 class RelyingPartyStatus(models.TextChoices):
-    PENDING = "pending", "待审核"
+    PENDING = "pending", "待受理"
+    ACCEPTED = "accepted", "已受理"
     GUIDED = "guided", "业务指导部门已签字"
     APPROVED = "approved", "已接入"
     REJECTED = "rejected", "已驳回"
     SUSPENDED = "suspended", "已停用"
+
+
+class RelyingPartyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Access applications: to those who accept and sign them off; nobody else."""
+        from portal.permissions import allows
+
+        return self if allows(user, "elicense.review_access") else self.none()
 
 
 class RelyingParty(models.Model):
@@ -136,6 +145,12 @@ class RelyingParty(models.Model):
     tech_service_unit = models.CharField("技术服务单位", max_length=100, blank=True)
     tech_service_signatory = models.CharField("技术服务方（签字）", max_length=50, blank=True)
     tech_service_signed_on = models.DateField("技术服务方签字日期", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="受理人（签字）", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    acceptance_opinion = models.CharField("市场监管部门受理意见", max_length=200, blank=True)
     guidance_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="业务指导部门（签字）", on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
@@ -164,6 +179,8 @@ class RelyingParty(models.Model):
         "接收全市证照变更", default=False, help_text="否：只接收已订阅主体的变更。"
     )
 
+    objects = RelyingPartyQuerySet.as_manager()
+
     class Meta:
         verbose_name = "应用接入单位"
         verbose_name_plural = "应用接入单位"
@@ -171,6 +188,15 @@ class RelyingParty(models.Model):
 
     def __str__(self):
         return f"{self.org_name} · {self.system_name}"
+
+    @property
+    def operations_signed(self) -> bool:
+        """系统运维部门 signed: connected, or connected and since suspended."""
+        return self.status in (RelyingPartyStatus.APPROVED, RelyingPartyStatus.SUSPENDED)
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == RelyingPartyStatus.REJECTED
 
     @property
     def has_key(self) -> bool:
@@ -182,6 +208,11 @@ class RelyingParty(models.Model):
         return bool(
             self.committed and self.applicant_signatory and self.sealing_unit and self.stamped_scan
         )
+
+    def may_accept(self, user) -> bool:
+        from elicense.permissions import may_accept_access
+
+        return may_accept_access(user)
 
     def may_sign_guidance(self, user) -> bool:
         from elicense.permissions import may_sign_off_guidance
@@ -196,11 +227,21 @@ class RelyingParty(models.Model):
         return may_sign_off_operations(user) and user.pk != self.guidance_signed_by_id
 
     def may_reject(self, user) -> bool:
-        return self.may_sign_guidance(user) or self.may_sign_operations(user)
+        return (
+            self.may_accept(user) or self.may_sign_guidance(user) or self.may_sign_operations(user)
+        )
 
-    # --- transitions: 业务指导部门 then 系统运维部门 (附件1's two sign-offs) ---------------
+    # --- transitions: 受理, then 业务指导部门 and 系统运维部门 (附件1's blocks in order) -----
     @transition(
-        field=status, source=RelyingPartyStatus.PENDING, target=RelyingPartyStatus.GUIDED,
+        field=status, source=RelyingPartyStatus.PENDING, target=RelyingPartyStatus.ACCEPTED,
+        conditions=[is_signed_by_applicant], permission=may_accept,
+    )  # fmt: skip
+    def accept(self, *, by, at, opinion=""):
+        """受理信息: the market-regulation bureau accepts the application for review."""
+        self.accepted_by, self.accepted_at, self.acceptance_opinion = by, at, opinion
+
+    @transition(
+        field=status, source=RelyingPartyStatus.ACCEPTED, target=RelyingPartyStatus.GUIDED,
         conditions=[is_signed_by_applicant], permission=may_sign_guidance,
     )  # fmt: skip
     def sign_guidance(self, *, by, at, opinion=""):
@@ -216,11 +257,12 @@ class RelyingParty(models.Model):
         self.decided_by, self.decided_at, self.decision_reason = by, at, opinion
 
     @transition(
-        field=status, source=[RelyingPartyStatus.PENDING, RelyingPartyStatus.GUIDED],
+        field=status,
+        source=[RelyingPartyStatus.PENDING, RelyingPartyStatus.ACCEPTED, RelyingPartyStatus.GUIDED],
         target=RelyingPartyStatus.REJECTED, permission=may_reject,
     )  # fmt: skip
     def reject(self, *, by, at, reason):
-        """Either department refused the application, with a reason."""
+        """The bureau at 受理 or either department refused the application, with a reason."""
         self.decided_by, self.decided_at, self.decision_reason = by, at, reason
 
     @transition(

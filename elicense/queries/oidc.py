@@ -143,10 +143,7 @@ def connected_systems(uscc: str, *, viewer) -> list[ConnectedSystem]:
     """Systems signed into for the entity (consents, live or not, with their last sign-in);
     the legal representative sees them all, an agent its own; a live consent is revocable
     by its user and by the entity's legal representative."""
-    is_lr = viewer.enterprise_capacity == EnterpriseCapacity.LEGAL_REPRESENTATIVE
-    consents = OidcConsent.objects.filter(entity_uscc=uscc)
-    if not is_lr:
-        consents = consents.filter(user=viewer)  # an agent sees its own sign-ins
+    consents = OidcConsent.objects.visible_to(viewer).filter(entity_uscc=uscc)
     consents = consents.select_related("client__relying_party", "user").order_by(
         "revoked_at", "-granted_at"
     )[:30]
@@ -166,7 +163,7 @@ def connected_systems(uscc: str, *, viewer) -> list[ConnectedSystem]:
             scopes=consent.scopes.split(),
             granted_at=consent.granted_at,
             last_sign_in=last.get((consent.user_id, consent.client_id)),
-            revocable=consent.revoked_at is None and (is_lr or consent.user_id == viewer.pk),
+            revocable=consent.revoked_at is None,  # visible_to: the LR's or the agent's own
         )
         for consent in consents
     ]

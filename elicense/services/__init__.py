@@ -30,6 +30,7 @@ from elicense.services.oidc import (
 )
 from elicense.services.presentations import issue_presentation_code
 from elicense.services.relying_parties import (
+    accept_access_application,
     apply_for_access,
     reject_relying_party,
     sign_off_guidance,
@@ -72,6 +73,7 @@ __all__ = [
     "rotate_oidc_client_secret",
     "rotate_signing_key",
     "sign_certificate",
+    "accept_access_application",
     "sign_off_guidance",
     "sign_off_operations",
     "supersede_certificate",

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from elicense.audit import ElicenseAction
 from elicense.models import (
+    FEED_COUNTER,
     Certificate,
     ChangeEvent,
     EndpointStatus,
-    FeedCounter,
     RelyingParty,
     Subscription,
     WebhookEndpoint,
@@ -31,6 +31,7 @@ from portal.identifiers import (
     validate_food_permit_number,
     validate_uscc,
 )
+from portal.services import hold_counter, take_counter
 
 logger = logging.getLogger(__name__)
 
@@ -114,17 +115,16 @@ def assign_sequences() -> int:
     if not ChangeEvent.objects.filter(sequence__isnull=True).exists():
         return 0  # the common case for readers: no lock taken
     with transaction.atomic():
-        counter, _ = FeedCounter.objects.select_for_update().get_or_create(pk=1)
+        hold_counter(key=FEED_COUNTER)  # read the waiting events under the lock
         waiting = list(
             ChangeEvent.objects.filter(sequence__isnull=True).order_by("id").only("id")[:10000]
         )
         if not waiting:
             return 0
-        for offset, event in enumerate(waiting, start=1):
-            event.sequence = counter.last_sequence + offset
+        block = take_counter(key=FEED_COUNTER, count=len(waiting))
+        for sequence, event in zip(block, waiting, strict=True):
+            event.sequence = sequence
         ChangeEvent.objects.bulk_update(waiting, ["sequence"], batch_size=1000)
-        counter.last_sequence += len(waiting)
-        counter.save(update_fields=["last_sequence"])
     return len(waiting)
 
 

@@ -83,3 +83,10 @@ def pdf_ready(certificate: Certificate) -> bool:
     return certificate.status != CertificateStatus.PENDING_SIGNATURE and default_storage.exists(
         pdf.pdf_name(certificate)
     )
+
+
+def read_certificate_pdf(certificate: Certificate) -> bytes:
+    """The rendered PDF copy's bytes (``pdf_ready`` first): the same copy the holder prints,
+    for filing with a case (执照存档)."""
+    with default_storage.open(pdf.pdf_name(certificate), "rb") as handle:
+        return handle.read()

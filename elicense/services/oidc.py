@@ -13,9 +13,11 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -359,14 +361,102 @@ def end_tokens_of_replayed_code(*, code: str, application) -> int:
 
 def record_oidc_token_refusal(*, client_id: str, grant_type: str, error: str) -> None:
     """The token endpoint said no (``invalid_grant``, ``invalid_client`` …): audited with
-    the client it named, whatever DOT or oauthlib found wrong."""
+    the client it named, whatever DOT or oauthlib found wrong. A ``client_id`` the portal
+    does not know is anyone's to send: audited within the protocol-error budget."""
     client = OidcClient.objects.filter(application__client_id=client_id[:100]).first()
+    changes = {"client_id": client_id[:100], "grant_type": grant_type[:40], "error": error[:60]}
+    if client is None:
+        carried = _within_audit_budget()
+        if carried is None:
+            return
+        if carried:
+            changes["not_recorded_before"] = carried
     record_event(
         actor=None,
         action=ElicenseAction.OIDC_TOKEN_REFUSED,
         obj=client,
-        changes={"client_id": client_id[:100], "grant_type": grant_type[:40], "error": error},
+        object_type="elicense.oidcclient",
+        object_id="-",
+        object_repr=f"未登记的客户端 {client_id[:40]}",
+        changes=changes,
     )
+
+
+#: Fields of an authorization request that are kept with its protocol error: never the
+#: state, nonce, PKCE challenge or anything a secret could be pasted into.
+AUTHORIZE_ERROR_FIELDS = {"client_id": 100, "redirect_uri": 200, "response_type": 40, "scope": 200}
+_window_counts: dict[str, tuple[int, int]] = {}  # key -> (minute, count), when the cache is away
+
+
+def _count_in_minute(key: str, minute: int) -> int:
+    """How many times ``key`` was counted this minute, this one included (the shared cache;
+    per process while it is away)."""
+    cache_key = f"oidc:protocol-errors:{key}:{minute}"
+    cache.add(cache_key, 0, 120)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        count = None
+    if count is None:  # the cache is away: count in this process
+        seen_minute, seen = _window_counts.get(key, (minute, 0))
+        count = (seen if seen_minute == minute else 0) + 1
+        _window_counts[key] = (minute, count)
+    return count
+
+
+def _within_audit_budget() -> int | None:
+    """Whether a protocol error anyone can send (no known client behind it) may be audited
+    now: at most ``OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE`` rows per client address and
+    minute and ``…_PER_MINUTE_ALL`` in all. Audit rows are sealed in the chain and never
+    updated, so nothing is added to a written row: what is not written is counted per
+    address, and the address's next audited error carries the count. None when over the
+    budget (the error is counted); else the count to carry (0 for none)."""
+    address = current_client_address.get() or "-"
+    minute = int(time.time() // 60)
+    dropped_key = f"oidc:protocol-errors-dropped:{address}"
+    if (
+        _count_in_minute(address, minute) > settings.OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE
+        or _count_in_minute("*", minute) > settings.OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE_ALL
+    ):
+        cache.add(dropped_key, 0, 86_400)
+        try:
+            cache.incr(dropped_key)
+        except ValueError:
+            pass
+        return None
+    carried = cache.get(dropped_key) or 0
+    if carried:
+        cache.delete(dropped_key)
+    return carried
+
+
+def record_oidc_authorize_error(
+    *, acting_user, error: str, description: str, request_fields: dict
+) -> bool:
+    """A malformed or unauthorised request at the authorization endpoint, audited with the
+    client address (``portal.audit``) and the request's harmless fields, within the
+    protocol-error budget (``_within_audit_budget``). Returns whether a row was written."""
+    carried = _within_audit_budget()
+    if carried is None:
+        return False
+    fields = {
+        name: str(request_fields.get(name, ""))[:limit]
+        for name, limit in AUTHORIZE_ERROR_FIELDS.items()
+    }
+    changes = {"error": error[:60], "description": (description or "")[:200], **fields}
+    if carried:
+        changes["not_recorded_before"] = carried
+    client = OidcClient.objects.filter(application__client_id=fields["client_id"]).first()
+    record_event(
+        actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        action=ElicenseAction.OIDC_AUTHORIZE_ERROR,
+        obj=client,
+        object_type="elicense.oidcclient",
+        object_id="-",
+        object_repr=f"未登记的客户端 {fields['client_id'][:40]}",
+        changes=changes,
+    )
+    return True
 
 
 def record_oidc_logout(*, acting_user, application) -> None:
@@ -514,29 +604,21 @@ class PortalOAuth2Validator(OAuth2Validator):
         if not super().validate_code(client_id, code, client, request, *args, **kwargs):
             end_tokens_of_replayed_code(code=code, application=client)
             return False
-        sign_in = (
-            OidcSignIn.objects.select_related("client__relying_party", "authorisation__scope")
-            .filter(code_hash=code_hash(code), client__application=client)
-            .first()
-        )
-        reason = "no_sign_in" if sign_in is None else still_allowed(sign_in)
-        if reason:
-            if sign_in is not None:
-                record_oidc_refusal(
-                    acting_user=sign_in.user, client=sign_in.client, reason=reason,
-                    entity_uscc=sign_in.entity_uscc,
-                )  # fmt: skip
-            return False
-        request.portal_sign_in = sign_in
-        return True
+        return self._admit_sign_in(request, client, code_hash=code_hash(code))
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
             return False
         family = request.refresh_token_instance.token_family
+        return self._admit_sign_in(request, client, token_family=family)
+
+    def _admit_sign_in(self, request, application, **which) -> bool:
+        """The one check of both token grants (code and refresh): the sign-in the grant
+        belongs to must exist and still be allowed (consent, authorisation, client); a
+        refusal is audited, an admitted sign-in is kept on the request for the claims."""
         sign_in = (
             OidcSignIn.objects.select_related("client__relying_party", "authorisation__scope")
-            .filter(token_family=family, client__application=client)
+            .filter(client__application=application, **which)
             .first()
         )
         reason = "no_sign_in" if sign_in is None else still_allowed(sign_in)

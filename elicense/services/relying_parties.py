@@ -19,6 +19,7 @@ from elicense.models.relying_parties import (
 )
 from elicense.queries import memory
 from portal.audit import record_event
+from portal.services import save_from_admin
 
 KEY_PREFIX = "rp_"
 
@@ -146,9 +147,27 @@ def _require_transition(acting_user, party, transition, who: str) -> None:
 
 
 @transaction.atomic
+def accept_access_application(*, acting_user, party, opinion="") -> RelyingParty:
+    """附件1's 受理信息 (市场监管部门受理意见, 受理人, 日期): a city officer
+    (``elicense.accept_access``) accepts the application before the two sign-offs.
+    Writes ``relying_party.accepted``."""
+    party = _locked(party)
+    _require_transition(acting_user, party, party.accept, "市场监管部门受理人")
+    party.accept(by=acting_user, at=timezone.now(), opinion=(opinion or "").strip())
+    party.save()
+    record_event(
+        actor=acting_user,
+        action=ElicenseAction.RELYING_PARTY_ACCEPTED,
+        obj=party,
+        changes={"status": ["pending", party.status], "opinion": party.acceptance_opinion},
+    )
+    return party
+
+
+@transaction.atomic
 def sign_off_guidance(*, acting_user, party, opinion="") -> RelyingParty:
-    """总局业务指导部门（签字）: the first of 附件1's two sign-offs (a city officer,
-    ``elicense.sign_off_guidance``). Writes ``relying_party.guidance_signed``."""
+    """总局业务指导部门（签字）: the first of 附件1's two sign-offs, after 受理 (a city
+    officer, ``elicense.sign_off_guidance``). Writes ``relying_party.guidance_signed``."""
     party = _locked(party)
     _require_transition(acting_user, party, party.sign_guidance, "业务指导部门")
     party.sign_guidance(by=acting_user, at=timezone.now(), opinion=(opinion or "").strip())
@@ -157,7 +176,7 @@ def sign_off_guidance(*, acting_user, party, opinion="") -> RelyingParty:
         actor=acting_user,
         action=ElicenseAction.RELYING_PARTY_GUIDANCE_SIGNED,
         obj=party,
-        changes={"status": ["pending", party.status], "opinion": party.guidance_opinion},
+        changes={"status": ["accepted", party.status], "opinion": party.guidance_opinion},
     )
     return party
 
@@ -217,6 +236,17 @@ def rotate_api_key(*, acting_user, party) -> tuple[RelyingParty, str]:
         changes={"old": old_prefix, "new": party.api_key_prefix},
     )
     return party, key
+
+
+@transaction.atomic
+def save_party_from_admin(*, acting_user, party, changed_fields=()) -> RelyingParty:
+    """Save a party's details edited in the admin, audited, and make every process forget
+    the party it holds (ADR 0024), so a changed peak or contact applies on the next call."""
+    save_from_admin(
+        acting_user=acting_user, obj=party, created=False, changed_fields=changed_fields
+    )
+    memory.invalidate(f"party:{party.pk}")
+    return party
 
 
 @transaction.atomic

@@ -26,9 +26,9 @@ from standardwebhooks import Webhook
 
 from elicense.audit import ElicenseAction
 from elicense.models import (
+    FEED_COUNTER,
     ChangeEvent,
     EndpointStatus,
-    FeedCounter,
     RelyingParty,
     RelyingPartyStatus,
     WebhookAttempt,
@@ -38,6 +38,7 @@ from elicense.models import (
 from elicense.services.changes import assign_sequences, visible_events
 from portal import outbox
 from portal.audit import record_event
+from portal.queries.counters import current_value
 
 #: The longest wait between two attempts of a failing endpoint.
 MAX_BACKOFF = datetime.timedelta(hours=1)
@@ -99,11 +100,10 @@ def register_endpoint(*, acting_user, party: RelyingParty, url: str) -> tuple[We
     """
     url = validate_endpoint_url(url)
     assign_sequences()
-    counter = FeedCounter.objects.filter(pk=1).first()
     secret = new_secret()
     endpoint = WebhookEndpoint.objects.create(
         party=party, url=url, secret=secret,
-        queued_through=counter.last_sequence if counter else 0,
+        queued_through=current_value(FEED_COUNTER),
     )  # fmt: skip
     record_event(
         actor=acting_user, action=ElicenseAction.WEBHOOK_ENDPOINT_REGISTERED, obj=endpoint,

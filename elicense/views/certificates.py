@@ -22,10 +22,12 @@ from elicense.models import (
 from elicense.pdf import pdf_name, printable_context
 from elicense.permissions import is_scanner, require
 from elicense.queries.oidc import connected_systems
+from elicense.queries.verifications import SCANNED_CERTIFICATE_HOURS, printable_certificates
 from elicense.services import issue_presentation_code
 from elicense.services.documents import pdf_ready, public_url, request_certificate_pdf
 from elicense.verification import check_certificate, live_result, verify_token
 from portal.access import require_enterprise
+from portal.hooks import registry
 from portal.views.files import file_response
 
 
@@ -162,10 +164,23 @@ def scan(request):
         if outcome and outcome.certificate
         else []
     )
+    # 执照存档: a valid scan may be printed and filed with the clerk's open cases of the
+    # holder, which the apps above contribute through the hooks registry (ADR 0021).
+    cases = (
+        registry.cases_for_holder(request.user, outcome.certificate.holder_uscc)
+        if outcome and outcome.ok and outcome.check_id
+        else []
+    )
     return render(
         request,
         "elicense/certificate_scan.html",
-        {"form": form, "outcome": outcome, "current": current},
+        {
+            "form": form,
+            "outcome": outcome,
+            "current": current,
+            "cases": cases,
+            "scan_hours": SCANNED_CERTIFICATE_HOURS,
+        },
     )
 
 
@@ -176,11 +191,12 @@ def _clerk_label(user) -> str:
 
 def _own_certificate(request, public_id) -> Certificate:
     """A certificate the user may print: its holder's enterprise users (404 for anyone
-    else's), city-wide staff, or a window clerk of the district that issued it; then
-    ``elicense.print_certificate`` (403 with the reason)."""
+    else's), city-wide staff, a window clerk of the district that issued it, or window staff
+    who scanned it valid lately (执照存档); then ``elicense.print_certificate`` (403 with the
+    reason)."""
     user = request.user
     certificate = get_object_or_404(
-        Certificate.objects.visible_to(user).select_related("issued_by"), public_id=public_id
+        printable_certificates(user).select_related("issued_by"), public_id=public_id
     )
     if not certificate.signature:
         raise Http404

@@ -22,13 +22,16 @@ from oauth2_provider.views import (
     TokenView,
 )
 from oauthlib.common import add_params_to_uri
-from oauthlib.openid.connect.core.exceptions import AccountSelectionRequired, ConsentRequired
+from oauthlib.openid.connect.core.exceptions import (
+    AccountSelectionRequired,
+    ConsentRequired,
+    InteractionRequired,
+)
 
 from elicense.forms.oidc import ConsentForm
 from elicense.models import OidcConsent
 from elicense.queries.oidc import acting_entities, live_consent, sign_in_decision
 from elicense.services import oidc as oidc_services
-from portal.models.accounts import EnterpriseCapacity
 
 #: What the consent page says each scope lets the system learn, in plain Chinese.
 SCOPE_TEXT = settings.OAUTH2_PROVIDER["SCOPES"]
@@ -54,6 +57,21 @@ class PortalAuthorizationView(AuthorizationView):
     form_class = ConsentForm
     decision = None
 
+    def validate_authorization_request(self, request):
+        """DOT's validation (also for ``prompt=none`` while signed out, where DOT answers
+        ``login_required``); a protocol error is audited, bounded per address and minute."""
+        try:
+            return super().validate_authorization_request(request)
+        except OAuthToolkitError as error:
+            oauthlib_error = error.oauthlib_error
+            oidc_services.record_oidc_authorize_error(
+                acting_user=request.user,
+                error=oauthlib_error.error,
+                description=oauthlib_error.description,
+                request_fields=request.GET,
+            )
+            raise
+
     def get(self, request, *args, **kwargs):
         try:
             scopes, credentials = self.validate_authorization_request(request)
@@ -70,6 +88,7 @@ class PortalAuthorizationView(AuthorizationView):
                 client,
                 credentials,
                 "只有企业用户可以用电子营业执照登录应用系统，请换用企业账号登录。",
+                silent="none" in prompt,
             )
         entity = next((e for e in entities if e.uscc == request.GET.get("entity")), None)
         if entity is None and len(entities) == 1:
@@ -89,7 +108,9 @@ class PortalAuthorizationView(AuthorizationView):
             )
         self.decision = sign_in_decision(request.user, client, entity)
         if not self.decision.allowed:
-            return self._refuse(client, credentials, self.decision.refusal, entity.uscc)
+            return self._refuse(
+                client, credentials, self.decision.refusal, entity.uscc, silent="none" in prompt
+            )
         consent = live_consent(request.user, client, entity.uscc)
         if consent is not None and consent.covers(scopes):
             return self._issue(application, scopes, credentials)
@@ -117,7 +138,8 @@ class PortalAuthorizationView(AuthorizationView):
         return _with_form_action(response, credentials["redirect_uri"])
 
     def _prompt_error(self, error_class, credentials, application):
-        """``prompt=none`` and the user must choose or consent: the system is told so."""
+        """``prompt=none`` and the user must choose, consent or see a refusal: the system is
+        told so (not audited as a protocol error: the request itself was sound)."""
         error = error_class(state=credentials.get("state"))
         return self.error_response(
             OAuthToolkitError(error=error, redirect_uri=credentials["redirect_uri"]), application
@@ -132,10 +154,14 @@ class PortalAuthorizationView(AuthorizationView):
             return self.error_response(error, application)
         return self.redirect(uri, application)
 
-    def _refuse(self, client, credentials, reason, entity_uscc=""):
+    def _refuse(self, client, credentials, reason, entity_uscc="", *, silent=False):
+        """The refusal page, audited; under ``prompt=none`` (``silent``) no page may be
+        shown, so the system hears ``interaction_required`` (OIDC Core 3.1.2.6)."""
         oidc_services.record_oidc_refusal(
             acting_user=self.request.user, client=client, reason=reason, entity_uscc=entity_uscc
         )
+        if silent:
+            return self._prompt_error(InteractionRequired, credentials, client.application)
         params = [
             ("error", "access_denied"),
             ("error_description", "sign-in refused by the portal"),
@@ -268,10 +294,7 @@ def consent_revoke(request, pk):
     """From the enterprise's page: withdraw a system's consent (its user, or the legal
     representative of the entity); another entity's consent answers 404."""
     user = request.user
-    consents = OidcConsent.objects.filter(entity_uscc=user.entity_uscc or "-")
-    if user.enterprise_capacity != EnterpriseCapacity.LEGAL_REPRESENTATIVE:
-        consents = consents.filter(user=user)
-    consent = get_object_or_404(consents, pk=pk)
+    consent = get_object_or_404(OidcConsent.objects.visible_to(user), pk=pk)
     try:
         oidc_services.revoke_oidc_consent(acting_user=user, consent=consent)
     except PermissionDenied as error:

@@ -1,5 +1,5 @@
-"""Access applications (应用接入): the public form (济宁附件1 with 附件2), and the two
-departments' sign-off pages (业务指导部门, then 系统运维部门)."""
+"""Access applications (应用接入): the public form (济宁附件1 with 附件2), and the review
+pages in 附件1's order: 受理 by the bureau, then 业务指导部门 and 系统运维部门 sign off."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,6 +39,27 @@ def access_apply(request):
     )
 
 
+#: Applications someone still has to act on, in 附件1's order.
+WAITING = (RelyingPartyStatus.PENDING, RelyingPartyStatus.ACCEPTED, RelyingPartyStatus.GUIDED)
+#: Who signs next, as the page's button says it.
+SIGN_LABELS = {
+    RelyingPartyStatus.PENDING: "受理",
+    RelyingPartyStatus.ACCEPTED: "业务指导部门签字",
+    RelyingPartyStatus.GUIDED: "系统运维部门签字",
+}
+#: What 同意并签字 does before the last sign-off, and what the page then says.
+SIGN_STEPS = {
+    RelyingPartyStatus.PENDING: (
+        services.accept_access_application,
+        "已受理，待业务指导部门签字。",
+    ),
+    RelyingPartyStatus.ACCEPTED: (
+        services.sign_off_guidance,
+        "业务指导部门已签字，待系统运维部门签字。",
+    ),
+}
+
+
 def _reviewer(request):
     require(request.user, "elicense.review_access")
     return request.user
@@ -48,15 +69,17 @@ def _reviewer(request):
 def access_list(request):
     """Applications awaiting a sign-off, then the decided ones."""
     _reviewer(request)
-    parties = RelyingParty.objects.select_related("guidance_signed_by", "decided_by").order_by(
-        "status", "-applied_at"
+    parties = (
+        RelyingParty.objects.visible_to(request.user)
+        .select_related("guidance_signed_by", "decided_by")
+        .order_by("status", "-applied_at")
     )
     return render(
         request,
         "elicense/relyingparty_list.html",
         {
-            "waiting": [p for p in parties if p.status in ("pending", "guided")],
-            "decided": [p for p in parties if p.status not in ("pending", "guided")],
+            "waiting": [p for p in parties if p.status in WAITING],
+            "decided": [p for p in parties if p.status not in WAITING],
         },
     )
 
@@ -66,7 +89,7 @@ def access_list(request):
 def access_detail(request, pk: int):
     """The application as 附件1 prints it, with the sign-off the user may give now."""
     user = _reviewer(request)
-    party = get_object_or_404(RelyingParty, pk=pk)
+    party = get_object_or_404(RelyingParty.objects.visible_to(request.user), pk=pk)
     form = SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         opinion = form.cleaned_data["opinion"]
@@ -74,9 +97,10 @@ def access_detail(request, pk: int):
             if form.cleaned_data["action"] == "reject":
                 services.reject_relying_party(acting_user=user, party=party, reason=opinion)
                 messages.success(request, "已驳回该接入申请。")
-            elif party.status == RelyingPartyStatus.PENDING:
-                services.sign_off_guidance(acting_user=user, party=party, opinion=opinion)
-                messages.success(request, "业务指导部门已签字，待系统运维部门签字。")
+            elif party.status in SIGN_STEPS:
+                step, done = SIGN_STEPS[party.status]
+                step(acting_user=user, party=party, opinion=opinion)
+                messages.success(request, done)
             else:
                 party, key = services.sign_off_operations(
                     acting_user=user, party=party, opinion=opinion
@@ -94,6 +118,7 @@ def access_detail(request, pk: int):
         {
             "party": party,
             "form": form,
+            "sign_label": SIGN_LABELS.get(party.status),
             "commitment": COMMITMENT,
             "functions": SCENARIO_FUNCTIONS,
         },
@@ -104,7 +129,7 @@ def access_detail(request, pk: int):
 def access_scan(request, pk: int):
     """The stamped scan, for the departments signing off only."""
     _reviewer(request)
-    party = get_object_or_404(RelyingParty, pk=pk)
+    party = get_object_or_404(RelyingParty.objects.visible_to(request.user), pk=pk)
     if not party.stamped_scan:
         raise Http404
     return FileResponse(

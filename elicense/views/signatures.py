@@ -50,6 +50,7 @@ def document_sign(request):
                     title=form.cleaned_data["title"],
                     data=form.cleaned_data["data"],
                     matter=matter.path if matter else "",
+                    algorithm=form.cleaned_data["algorithm"],
                 ),
                 url=lambda document: reverse("elicense:document_detail", args=[document.public_id]),
             )

@@ -5,7 +5,6 @@ from licensing.models.licences import (
     BusinessLicenceStatus,
     FoodBusinessItem,
     FoodLicence,
-    FoodLicenceSerial,
     FoodLicenceStatus,
     FoodSubjectType,
 )
@@ -22,7 +21,6 @@ __all__ = [
     "EntityType",
     "FoodBusinessItem",
     "FoodLicence",
-    "FoodLicenceSerial",
     "FoodLicenceStatus",
     "FoodSubjectType",
     "MarketEntity",

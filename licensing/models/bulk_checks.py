@@ -24,6 +24,14 @@ class Verdict(models.TextChoices):
     BAD_NUMBER = "bad_number", "编号格式错误"
 
 
+class BulkCheckQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The checks the user uploaded (a party's API checks are read through the API)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(uploaded_by=user)
+
+
 class BulkCheck(models.Model):
     """One uploaded file and its result; owned by a relying party or an enterprise user."""
 
@@ -50,6 +58,8 @@ class BulkCheck(models.Model):
     runner = models.CharField("执行者", max_length=64, blank=True)
     heartbeat_at = models.DateTimeField("最近进度时间", null=True, blank=True)
 
+    objects = BulkCheckQuerySet.as_manager()
+
     class Meta:
         verbose_name = "批量资质审查"
         verbose_name_plural = "批量资质审查"
@@ -57,6 +67,10 @@ class BulkCheck(models.Model):
 
     def __str__(self):
         return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == BulkCheckStatus.DONE
 
     def is_stalled(self, now, *, seconds: int) -> bool:
         """Running, but its runner wrote no progress for ``seconds`` (its worker died)."""

@@ -147,7 +147,8 @@ class FoodLicence(models.Model):
     """One version of a food operation licence, linked to its holder by the USCC.
 
     The number stays with the licence across changes (each change is a new version);
-    numbers are allocated through ``FoodLicenceSerial`` and never reused.
+    numbers are allocated from a portal ``Counter`` per division and subject type and never
+    reused.
     """
 
     number = models.CharField(
@@ -249,25 +250,3 @@ def current_food_licences_prefetch(to_attr="current_food_licences"):
         queryset=FoodLicence.objects.filter(is_current=True).order_by("number"),
         to_attr=to_attr,
     )
-
-
-class FoodLicenceSerial(models.Model):
-    """The last serial used per division and subject type: the race-free counter.
-
-    Allocation locks this row (SELECT … FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on
-    SQLite), so concurrent issuances never share a number, and serials are never reused.
-    """
-
-    division = models.CharField("行政区划代码", max_length=6)
-    subject_type = models.PositiveSmallIntegerField("主体业态", choices=FoodSubjectType.choices)
-    last_serial = models.PositiveIntegerField("已用流水号", default=0)
-
-    class Meta:
-        verbose_name = "食品经营许可证流水号"
-        verbose_name_plural = "食品经营许可证流水号"
-        constraints = [
-            models.UniqueConstraint(fields=["division", "subject_type"], name="fls_division_type"),
-        ]
-
-    def __str__(self):
-        return f"{self.division}-{self.subject_type}: {self.last_serial}"

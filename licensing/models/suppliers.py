@@ -12,6 +12,16 @@ class SupplierState(models.TextChoices):
     ENTITY_ENDED = "entity_ended", "执照已注销或吊销"
     NOT_FOUND = "not_found", "未找到"
 
+    @property
+    def badge_class(self) -> str:
+        return SUPPLIER_BADGES.get(self, "text-bg-danger")
+
+
+SUPPLIER_BADGES = {
+    SupplierState.VALID: "text-bg-success",
+    SupplierState.EXPIRING: "text-bg-warning",
+}
+
 
 #: States that raise an alert to the list's owner when a supplier enters them.
 ALERT_STATES = {
@@ -22,6 +32,16 @@ ALERT_STATES = {
     SupplierState.ENTITY_ENDED,
     SupplierState.NOT_FOUND,
 }
+
+
+class SupplierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The supplier list of the user's own entity; nobody else's."""
+        from portal.permissions import is_enterprise_user
+
+        if not is_enterprise_user(user):
+            return self.none()
+        return self.filter(owner_uscc=user.entity_uscc)
 
 
 class Supplier(models.Model):
@@ -39,6 +59,8 @@ class Supplier(models.Model):
     valid_to = models.DateField("许可证有效期至", null=True, blank=True)
     checked_at = models.DateTimeField("最近查验时间", null=True, blank=True)
     added_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    objects = SupplierQuerySet.as_manager()
 
     class Meta:
         verbose_name = "供货者"

@@ -30,6 +30,10 @@ class SupplierCheck:
     def label(self) -> str:
         return SupplierState(self.state).label
 
+    @property
+    def badge_class(self) -> str:
+        return SupplierState(self.state).badge_class
+
 
 def is_permit_number(identifier: str) -> bool:
     return identifier.startswith(("JY", COMPOSITE_LICENCE_PREFIX))

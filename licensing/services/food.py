@@ -12,15 +12,18 @@ from licensing.audit import LicensingAction
 from licensing.models import (
     FoodBusinessItem,
     FoodLicence,
-    FoodLicenceSerial,
     FoodSubjectType,
 )
 from licensing.services import certification
 from licensing.services.common import authority_name, lock_entity, require_active, require_clerk_of
 from portal.audit import diff, record_event
 from portal.identifiers import make_food_licence_number, same_text
+from portal.services import CounterExhausted, take_counter
 
 MAX_SERIAL = 999_999
+#: The prefix of food-licence serial keys among the portal's counters (frozen in the
+#: data migration that moved them there).
+COUNTER_NAMESPACE = "licensing:food-"
 
 
 def five_year_validity_end(start: datetime.date) -> datetime.date:
@@ -32,25 +35,23 @@ def five_year_validity_end(start: datetime.date) -> datetime.date:
     return anniversary - datetime.timedelta(days=1)
 
 
+def food_serial_key(*, division: str, subject_type: int) -> str:
+    """The portal counter of (division, subject type)'s serials (ADR 0032)."""
+    return f"{COUNTER_NAMESPACE}{division}-{subject_type}"
+
+
 def allocate_food_licence_number(*, division: str, subject_type: int) -> str:
     """Take the next serial for (division, subject type) under a row lock; never reused.
 
     Must run inside the caller's transaction: the lock is held until it commits, so a
     rolled-back issuance gives its serial back rather than leaving a gap in use.
     """
-    FoodLicenceSerial.objects.bulk_create(
-        [FoodLicenceSerial(division=division, subject_type=subject_type)], ignore_conflicts=True
-    )
-    counter = FoodLicenceSerial.objects.select_for_update().get(
-        division=division, subject_type=subject_type
-    )
-    if counter.last_serial >= MAX_SERIAL:
-        raise ValidationError("本区该主体业态的许可证流水号已用尽，请联系系统管理员。")
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
-    return make_food_licence_number(
-        subject_type=subject_type, division=division, serial=counter.last_serial
-    )
+    key = food_serial_key(division=division, subject_type=subject_type)
+    try:
+        serial = take_counter(key=key, ceiling=MAX_SERIAL)[0]
+    except CounterExhausted:
+        raise ValidationError("本区该主体业态的许可证流水号已用尽，请联系系统管理员。") from None
+    return make_food_licence_number(subject_type=subject_type, division=division, serial=serial)
 
 
 def _clean_items(business_items) -> list[str]:

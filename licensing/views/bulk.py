@@ -30,7 +30,7 @@ def _require_checker(request):
 
 
 def _own(request, pk) -> BulkCheck:
-    return get_object_or_404(BulkCheck.objects.filter(uploaded_by=request.user), pk=pk)
+    return get_object_or_404(BulkCheck.objects.visible_to(request.user), pk=pk)
 
 
 @login_required
@@ -60,7 +60,7 @@ def bulkcheck_list(request):
         request.GET or None, statuses=BulkCheckStatus.choices, placeholder="文件名"
     )
     checks = filter_queue(
-        BulkCheck.objects.filter(uploaded_by=request.user).defer("source", "result"),
+        BulkCheck.objects.visible_to(request.user).defer("source", "result"),
         filter_form,
         search=("file_name",),
     )[:20]

@@ -44,7 +44,7 @@ def supplier_list(request):
                 supplier = once.created
                 messages.success(request, f"已添加：{supplier}（{supplier.get_state_display()}）")
             return redirect(once.url)
-    suppliers = list(Supplier.objects.filter(owner_uscc=request.user.entity_uscc))
+    suppliers = list(Supplier.objects.visible_to(request.user))
     checks = check_suppliers((s.identifier for s in suppliers), timezone.localdate())
     rows = [(supplier, checks[supplier.identifier]) for supplier in suppliers]
     return render(request, "licensing/supplier_list.html", {"form": form, "rows": rows})
@@ -54,7 +54,7 @@ def supplier_list(request):
 @require_POST
 def supplier_remove(request, pk):
     require(require_enterprise(request), "licensing.manage_suppliers")
-    supplier = get_object_or_404(Supplier, pk=pk, owner_uscc=request.user.entity_uscc)
+    supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=pk)
     remove_supplier(acting_user=request.user, supplier=supplier)
     messages.success(request, "已从清单中移除。")
     return redirect("licensing:supplier_list")

@@ -175,6 +175,11 @@ class DistrictAssessment(models.Model):
     def __str__(self):
         return f"{self.acceptance.year}年{self.district}区级验收评估"
 
+    @property
+    def is_draft(self) -> bool:
+        """Still the district's self-assessment in progress (not yet submitted)."""
+        return self.status == AssessmentStatus.DRAFT
+
     @transition(
         field=status,
         source=AssessmentStatus.DRAFT,

@@ -91,6 +91,15 @@ class MonthlyReport(models.Model):
         return f"{self.district} {self.year}年{self.month}月"
 
     @property
+    def is_submitted(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back by the city for correction (its reason in ``returned_reason``)."""
+        return self.status == ReportStatus.RETURNED
+
+    @property
     def due_at(self) -> datetime.datetime:
         """The report's deadline (``due_at`` of its month)."""
         return due_at(self.year, self.month)

@@ -4,6 +4,14 @@ from django.conf import settings
 from django.db import models
 
 
+class CityRollupQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The city summary: city-wide staff only (a district reads its own dashboard)."""
+        from portal.permissions import is_city_wide
+
+        return self if is_city_wide(user) else self.none()
+
+
 class CityRollup(models.Model):
     """One run of the city summary for a period; every run is a new revision, kept."""
 
@@ -22,6 +30,8 @@ class CityRollup(models.Model):
         related_name="+",
         help_text="为空表示定时任务生成。",
     )
+
+    objects = CityRollupQuerySet.as_manager()
 
     class Meta:
         verbose_name = "全市汇总"

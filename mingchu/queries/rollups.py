@@ -35,6 +35,17 @@ class ReportingStatus(models.TextChoices):
     PENDING = "pending", "未到期未报"
     MISSING = "missing", "未上报"
 
+    @property
+    def badge_class(self) -> str:
+        return REPORTING_BADGES.get(self, "text-bg-danger")
+
+
+REPORTING_BADGES = {
+    ReportingStatus.ON_TIME: "text-bg-success",
+    ReportingStatus.LATE: "text-bg-warning",
+    ReportingStatus.PENDING: "text-bg-secondary",
+}
+
 
 #: Registry figures of a roll-up row, in the column order of the table and the charts.
 FIGURES = REGISTRY_FIGURES

@@ -19,7 +19,14 @@ from openpyxl.utils.datetime import from_excel
 
 from licensing.models import FoodLicence
 from mingchu.audit import MingchuAction
-from mingchu.models import STAGE_ORDER, DemoStore, DistrictQuota, LocationType, Stage
+from mingchu.models import (
+    STAGE_ORDER,
+    DeliveryPlatform,
+    DemoStore,
+    DistrictQuota,
+    LocationType,
+    Stage,
+)
 from mingchu.models.quotas import YEARS
 from mingchu.services.stores import advance_store_stage, register_demo_store, update_demo_store
 from portal import tabular
@@ -30,6 +37,11 @@ from portal.permissions import allows
 TITLE = "各区示范店建设情况统计表"
 HEADER = ("序号", "单位名称", "地址", "许可证号", "建设进度", "预计完成时间")
 LOCATION_COLUMN = "区域类型"
+#: Columns the export adds after 附件4's six; the import reads the first two when present.
+DELIVERY_COLUMN = "网络餐饮服务（入驻平台）"
+OVERDUE_COLUMN = "逾期未上线"
+EXPORT_HEADER = (*HEADER, LOCATION_COLUMN, DELIVERY_COLUMN, OVERDUE_COLUMN)
+OPTIONAL_COLUMNS = (LOCATION_COLUMN, DELIVERY_COLUMN)
 NOTES = (
     "注：1．建设进度请填写前期准备、设备安装、视频对接、完成建设；",
     "2．预计完成时间请填写到月。",
@@ -41,10 +53,13 @@ LAYOUT_LINES = 10
 
 STAGE_BY_LABEL = {label: value for value, label in Stage.choices}
 LOCATION_BY_LABEL = {label: value for value, label in LocationType.choices}
+PLATFORM_BY_LABEL = {label: value for value, label in DeliveryPlatform.choices}
+PLATFORM_SEPARATORS = re.compile(r"[、,;/]")
 SERVICE_FIELDS = {
     "food_licence_number": "许可证号",
     "location_type": LOCATION_COLUMN,
     "expected_completion": "预计完成时间",
+    "delivery_platforms": DELIVERY_COLUMN,
 }
 MONTH = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月|[-/.]\s*\d{1,2}\s*日?)?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
@@ -115,20 +130,24 @@ def read_store_table(file_name: str, data: bytes) -> list[TableRow]:
     )
     if start is None:
         raise ValidationError(
-            f"未找到表头：应为“{'、'.join(HEADER)}”（可另加“{LOCATION_COLUMN}”列）。"
+            f"未找到表头：应为“{'、'.join(HEADER)}”（可另加“{'”“'.join(OPTIONAL_COLUMNS)}”列）。"
         )
     names = [_compact(cell) for cell in lines[start]]
     missing = [column for column in HEADER if column not in names]
     if missing:
         raise ValidationError(f"表头缺少“{'、'.join(missing)}”列。")
-    columns = [*HEADER, LOCATION_COLUMN] if LOCATION_COLUMN in names else list(HEADER)
+    positions = {
+        column: names.index(_compact(column))
+        for column in (*HEADER, *OPTIONAL_COLUMNS)
+        if _compact(column) in names
+    }
     result = []
     for number, line in numbered[start + 1 :]:
         if line and line[0].startswith("注"):
             break
         cells = {
-            column: (line[names.index(column)] if names.index(column) < len(line) else "")
-            for column in columns
+            column: (line[index] if index < len(line) else "")
+            for column, index in positions.items()
         }
         if any(value for column, value in cells.items() if column != "序号"):
             result.append(TableRow(number, cells))
@@ -137,6 +156,28 @@ def read_store_table(file_name: str, data: bytes) -> list[TableRow]:
     if len(result) > MAX_ROWS:
         raise ValidationError(f"行数过多：上限 {MAX_ROWS} 行。")
     return result
+
+
+def parse_delivery(text: str) -> tuple[bool, list[str]] | None:
+    """The 网络餐饮服务（入驻平台） cell as the export writes it (入网：美团外卖、饿了么 /
+    未入网 / 未记录), or a bare list of platforms; ``None`` for 未记录 or an empty cell."""
+    text = _compact(text)
+    if text in ("", "未记录"):
+        return None
+    joined = "、".join(PLATFORM_BY_LABEL)
+    if text.startswith("未入网"):
+        if text.removeprefix("未入网").strip(":"):
+            raise ValidationError("未入网的经营者不应填写平台。")
+        return False, []
+    listed = text.removeprefix("入网").strip(":")
+    if not listed:
+        raise ValidationError(f"请写明所入驻的平台，如“入网：美团外卖、饿了么”（可选{joined}）。")
+    platforms = []
+    for label in filter(None, PLATFORM_SEPARATORS.split(listed)):
+        if label not in PLATFORM_BY_LABEL:
+            raise ValidationError(f"未知的平台“{label}”：应为{joined}。")
+        platforms.append(PLATFORM_BY_LABEL[label])
+    return True, platforms
 
 
 def _check_cells(row: TableRow) -> tuple[dict, list[RowError]]:
@@ -164,6 +205,10 @@ def _check_cells(row: TableRow) -> tuple[dict, list[RowError]]:
     values["location"] = LOCATION_BY_LABEL.get(location) if location else None
     if location and values["location"] is None:
         error(LOCATION_COLUMN, "应为美食广场或其他区域。")
+    try:
+        values["delivery"] = parse_delivery(row.cells.get(DELIVERY_COLUMN, ""))
+    except ValidationError as caught:
+        error(DELIVERY_COLUMN, caught.messages[0])
     return values, errors
 
 
@@ -177,6 +222,7 @@ def _apply_row(
         message = f"与许可证上的经营者名称“{licence.operator_name}”不一致。"
         return [RowError(row.line, "单位名称", message)]
     target = values["stage"]
+    on_platform, platforms = values["delivery"] or (None, [])
     try:
         store = (
             DemoStore.objects.visible_to(acting_user)
@@ -190,6 +236,8 @@ def _apply_row(
                 location_type=values["location"] or LocationType.OTHER,
                 expected_completion=values["month"],
                 year=year,
+                on_delivery_platform=on_platform,
+                delivery_platforms=platforms,
             )
             tally["registered"] += 1
         else:
@@ -198,6 +246,7 @@ def _apply_row(
                 store=store,
                 location_type=values["location"] or store.location_type,
                 expected_completion=values["month"],
+                delivery=values["delivery"],
             )
             tally["updated"] += 1
     except ValidationError as caught:
@@ -230,10 +279,11 @@ def import_store_table(*, acting_user, rows: list[TableRow], year: int | None = 
     (default the project year, the latest with quotas).
 
     A row's 许可证号 selects the store: a new one is registered (same rules as the page),
-    an existing one gets its 区域类型 and 预计完成时间 updated; then it is advanced stage by
-    stage to the row's 建设进度 through ``advance_store_stage`` (never backwards). Every row
-    is checked; if any is bad, ``StoreImportError`` lists them all and the transaction is
-    rolled back. Writes the services' audit events and one ``demo_store.table_imported``.
+    an existing one gets its 区域类型, 预计完成时间 and 网络餐饮服务 updated; then it is
+    advanced stage by stage to the row's 建设进度 through ``advance_store_stage`` (never
+    backwards). Every row is checked; if any is bad, ``StoreImportError`` lists them all and
+    the transaction is rolled back. Writes the services' audit events and one
+    ``demo_store.table_imported``.
     """
     if not allows(acting_user, "mingchu.register_stores"):
         raise PermissionDenied("只有区局人员可以导入示范店统计表。")
@@ -264,12 +314,6 @@ def import_store_table(*, acting_user, rows: list[TableRow], year: int | None = 
         changes=summary,
     )
     return summary
-
-
-#: Columns the export adds after 附件4's six (the import reads 区域类型 and ignores the rest).
-DELIVERY_COLUMN = "网络餐饮服务（入驻平台）"
-OVERDUE_COLUMN = "逾期未上线"
-EXPORT_HEADER = (*HEADER, LOCATION_COLUMN, DELIVERY_COLUMN, OVERDUE_COLUMN)
 
 
 def export_store_table(rows: list[dict], *, district_label: str, summary=()) -> bytes:

@@ -243,8 +243,12 @@ def set_video_stream(*, acting_user, store, url: str) -> DemoStore:
 
 
 @transaction.atomic
-def update_demo_store(*, acting_user, store, location_type, expected_completion) -> DemoStore:
-    """Change a store's 区域类型 or 预计完成时间 (as a re-imported 附件4 table does).
+def update_demo_store(
+    *, acting_user, store, location_type, expected_completion, delivery=None
+) -> DemoStore:
+    """Change a store's 区域类型, 预计完成时间 or, given ``delivery`` as
+    ``(on_delivery_platform, delivery_platforms)``, its 网络餐饮服务 (as a re-imported 附件4
+    table does; ``None`` keeps what is recorded).
 
     Writes an audit event only when something changed.
     """
@@ -255,6 +259,8 @@ def update_demo_store(*, acting_user, store, location_type, expected_completion)
         "location_type": location_type,
         "expected_completion": expected_completion.replace(day=1),
     }
+    if delivery is not None:
+        after["on_delivery_platform"], after["delivery_platforms"] = _delivery(*delivery)
     changes = diff({field: getattr(store, field) for field in after}, after)
     if not changes:
         return store

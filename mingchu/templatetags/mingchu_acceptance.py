@@ -1,14 +1,10 @@
-"""Templates ask the workflow, not the status: ``{% if obj|can_proceed:"submit" %}``."""
+"""Templates ask the workflow, not the status: ``{% if obj|can_proceed:"submit" %}`` (the
+portal's filter, ``portal.templatetags.workflow``, kept under this name for the acceptance
+pages)."""
 
 from django import template
-from django_fsm import can_proceed as fsm_can_proceed
+
+from portal.templatetags.workflow import can_proceed
 
 register = template.Library()
-
-
-@register.filter
-def can_proceed(obj, transition: str) -> bool:
-    """Whether the named django-fsm transition's source state and guards allow it now."""
-    if obj is None or obj.pk is None:  # nothing saved yet: nothing to move on from
-        return False
-    return fsm_can_proceed(getattr(obj, transition))
+register.filter("can_proceed", can_proceed)

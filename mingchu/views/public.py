@@ -1,8 +1,9 @@
 """Public pages (no login): the demo-store list by district and one store's page.
 
 A store's page shows the 明厨亮灶 mark once it is 完成建设, links to the holder's electronic
-licence page, names its platforms and covered key control points, and plays the kitchen
-video when the browser can (http(s) .mp4/.m3u8/.webm), with a link otherwise.
+licence page, names the delivery platforms it sells on, the platforms showing its kitchen
+video and the key control points covered, and plays the kitchen video when the browser can
+(http(s) .mp4/.m3u8/.webm), with a link otherwise.
 """
 
 from urllib.parse import urlsplit

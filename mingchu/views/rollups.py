@@ -66,7 +66,8 @@ def _render(request, year, month):
     if revision is not None and rollup is None:
         raise Http404("没有该修订版本。")
     revisions = list(
-        CityRollup.objects.filter(year=year, month=month)
+        CityRollup.objects.visible_to(request.user)
+        .filter(year=year, month=month)
         .order_by("-revision")
         .values("revision", "built_at", "built_by__username")
     )

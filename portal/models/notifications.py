@@ -5,7 +5,8 @@ from django.db import models
 
 
 class NotificationQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def visible_to(self, user):
+        """The user's own notices and those addressed to their entity."""
         if not user.is_authenticated:
             return self.none()
         mine = models.Q(recipient=user)

@@ -38,7 +38,7 @@ def mark_notifications_read(*, acting_user) -> int:
 
     from portal.models import Notification
 
-    unread = Notification.objects.for_user(acting_user).filter(read_at__isnull=True)
+    unread = Notification.objects.visible_to(acting_user).filter(read_at__isnull=True)
     count = unread.update(read_at=timezone.now())
     if count:
         record_event(

@@ -12,7 +12,7 @@ from portal.views.home import NotificationsPanel
 def unread_notifications(request) -> NotificationsPanel:
     return NotificationsPanel(
         notifications=list(
-            Notification.objects.for_user(request.user).filter(read_at__isnull=True)[:10]
+            Notification.objects.visible_to(request.user).filter(read_at__isnull=True)[:10]
         )
     )
 

@@ -156,7 +156,7 @@ def test_an_oversized_scan_is_refused(client, reference_data, settings):
     assert not RelyingParty.objects.exists()
 
 
-def test_guidance_then_operations_sign_off_and_the_key_is_shown_once(client, reference_data):
+def test_acceptance_then_guidance_then_operations_and_the_key_is_shown_once(client, reference_data):
     _apply(client)
     party = RelyingParty.objects.get()
     guidance = UserFactory(role=Role.CITY_OFFICER)
@@ -165,10 +165,21 @@ def test_guidance_then_operations_sign_off_and_the_key_is_shown_once(client, ref
 
     client.force_login(operations)
     page = client.post(url, {"action": "sign", "opinion": ""}, follow=True).content.decode()
-    assert "只有业务指导部门可以签署该意见" in page
+    assert "只有市场监管部门受理人可以签署该意见" in page
     client.force_login(guidance)
     detail = client.get(url).content.decode()
     assert COMMITMENT in detail and "200 万次/年" in detail
+    assert "受理信息" in detail and "待受理" in detail
+    client.post(url, {"action": "sign", "opinion": "材料齐全，予以受理"})
+    party.refresh_from_db()
+    assert party.status == "accepted" and party.accepted_by == guidance
+    detail = client.get(url).content.decode()
+    assert "市场监管部门受理意见：材料齐全，予以受理" in detail and "业务指导部门签字" in detail
+
+    client.force_login(operations)
+    page = client.post(url, {"action": "sign", "opinion": ""}, follow=True).content.decode()
+    assert "只有业务指导部门可以签署该意见" in page
+    client.force_login(guidance)
     client.post(url, {"action": "sign", "opinion": "同意接入"})
     party.refresh_from_db()
     assert party.status == "guided" and party.guidance_signed_by == guidance
@@ -183,15 +194,21 @@ def test_guidance_then_operations_sign_off_and_the_key_is_shown_once(client, ref
         AuditEvent.objects.filter(object_id=str(party.pk))
         .order_by("pk")
         .values_list("action", flat=True)
-    ) == ["relying_party.applied", "relying_party.guidance_signed", "relying_party.approved"]
+    ) == [
+        "relying_party.applied",
+        "relying_party.accepted",
+        "relying_party.guidance_signed",
+        "relying_party.approved",
+    ]
 
 
 def test_one_person_cannot_sign_for_both_departments(reference_data):
     party = _party()
     both = UserFactory(role=Role.ADMINISTRATOR, is_superuser=True)
+    guidance = UserFactory(role=Role.CITY_OFFICER)
+    services.accept_access_application(acting_user=guidance, party=party)
     with pytest.raises(PermissionDenied):
         services.sign_off_guidance(acting_user=both, party=party)
-    guidance = UserFactory(role=Role.CITY_OFFICER)
     services.sign_off_guidance(acting_user=guidance, party=party)
     with pytest.raises(PermissionDenied):
         services.sign_off_operations(acting_user=guidance, party=party)
@@ -202,6 +219,8 @@ def test_operations_cannot_sign_before_guidance_and_rejection_needs_a_reason(ref
     operations = UserFactory(role=Role.ADMINISTRATOR)
     with pytest.raises(ValidationError, match="不能办理此操作"):
         services.sign_off_operations(acting_user=operations, party=party)
+    with pytest.raises(ValidationError, match="待受理，不能办理此操作"):
+        services.sign_off_guidance(acting_user=UserFactory(role=Role.CITY_OFFICER), party=party)
     with pytest.raises(ValidationError, match="驳回须填写理由"):
         services.reject_relying_party(acting_user=operations, party=party, reason=" ")
     services.reject_relying_party(acting_user=operations, party=party, reason="材料不全")
@@ -213,8 +232,10 @@ def test_an_application_without_the_applicant_block_cannot_be_signed_off(referen
     """Rows carried over from before 附件1 was complete hold no commitment or scan."""
     party = _party()
     RelyingParty.objects.filter(pk=party.pk).update(committed=False)
-    with pytest.raises(ValidationError, match="不能办理此操作"):
-        services.sign_off_guidance(acting_user=UserFactory(role=Role.CITY_OFFICER), party=party)
+    with pytest.raises(ValidationError, match="申请人承诺、签字盖章或扫描件不全"):
+        services.accept_access_application(
+            acting_user=UserFactory(role=Role.CITY_OFFICER), party=party
+        )
 
 
 def test_the_review_pages_are_for_the_two_departments_only(client, reference_data):
@@ -230,7 +251,9 @@ def test_the_review_pages_are_for_the_two_departments_only(client, reference_dat
 
 def test_administrator_signs_off_in_the_admin_and_reads_the_volume_in_wan(client, reference_data):
     party = _party()
-    services.sign_off_guidance(acting_user=UserFactory(role=Role.CITY_OFFICER), party=party)
+    city = UserFactory(role=Role.CITY_OFFICER)
+    services.accept_access_application(acting_user=city, party=party)
+    services.sign_off_guidance(acting_user=city, party=party)
     admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
     client.force_login(admin)
 
@@ -259,3 +282,19 @@ def _party() -> RelyingParty:
         matter_tree="（电子商务）-（网络餐饮）-（资质审查）", committed=True,
         applicant_signatory="李四", sealing_unit="甲平台", stamped_scan=_scan(),
     )  # fmt: skip
+
+
+def test_an_application_can_be_refused_at_acceptance_with_a_reason(reference_data):
+    party = _party()
+    city = UserFactory(role=Role.CITY_OFFICER)
+    with pytest.raises(PermissionDenied):
+        services.accept_access_application(
+            acting_user=UserFactory(role=Role.ADMINISTRATOR), party=party
+        )
+
+    services.reject_relying_party(acting_user=city, party=party, reason="扫描件未盖章")
+
+    party.refresh_from_db()
+    assert party.status == "rejected" and party.accepted_at is None
+    with pytest.raises(ValidationError, match="已驳回，不能办理此操作"):
+        services.accept_access_application(acting_user=city, party=party)

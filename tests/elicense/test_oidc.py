@@ -365,3 +365,85 @@ def test_the_enterprise_page_lists_the_systems_signed_into(world):
     assert agent_page.count("data-connected-system") == 1  # an agent: its own
     systems = agent_page.split("已登录的应用系统")[1].split("</section>")[0]
     assert "钱经办" in systems and "赵法人" not in systems
+
+
+# --- prompt=none (OIDC Core 3.1.2.6) and protocol errors at the authorization endpoint -------
+
+
+def test_prompt_none_while_signed_out_answers_login_required(world):
+    request = Request(world.client, prompt="none")
+    response = Client().get(request.url)
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(request.redirect_uri + "?")  # the system's page, not the login
+    assert redirect_params(response) == {"error": "login_required", "state": request.state}
+    # never to an address the client did not register (no open redirector)
+    stray = Request(world.client, prompt="none", redirect_uri="https://evil.example/cb")
+    response = Client().get(stray.url)
+    assert response.status_code == 400 and "evil.example" not in response.get("Location", "")
+    assert AuditEvent.objects.filter(action="oidc.authorize_error").count() == 1
+    # without prompt=none a signed-out user is still sent to sign in
+    response = Client().get(Request(world.client).url)
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+
+
+def test_prompt_none_when_the_portal_would_refuse_answers_interaction_required(world):
+    """The refusal page cannot be shown under prompt=none; the system is told that the user
+    must see the portal, and the refusal is audited as always."""
+    request = Request(world.client, prompt="none")
+    response = _browser(world.admin).get(request.url)  # not an enterprise user
+    assert redirect_params(response) == {"error": "interaction_required", "state": request.state}
+    assert "oidc.refused" in _actions()
+
+
+PROTOCOL_ERRORS = {
+    "unknown client": {"client_id": "no-such-client"},
+    "unregistered redirect URI": {"redirect_uri": "https://evil.example/cb"},
+    "no PKCE": {"pkce": False},
+    "unsupported response type": {"response_type": "token"},
+}
+
+
+@pytest.mark.parametrize("case", PROTOCOL_ERRORS)
+def test_protocol_errors_at_the_authorization_endpoint_are_audited(world, case):
+    args = dict(PROTOCOL_ERRORS[case])
+    request = Request(world.client, pkce=args.pop("pkce", True), **args)
+    response = _browser(world.owner).get(request.url, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code in (302, 400)
+    event = AuditEvent.objects.get(action="oidc.authorize_error")
+    assert event.client_address == "203.0.113.7"
+    assert event.changes["error"] in {
+        "invalid_request", "invalid_client_id", "unauthorized_client",
+        "unsupported_response_type", "mismatching_redirect_uri",
+    }  # fmt: skip
+    assert event.changes["client_id"] == args.get("client_id", world.client.application.client_id)
+    recorded = json.dumps(event.changes)
+    assert request.state not in recorded and request.nonce not in recorded  # nothing of theirs
+    assert world.secret not in recorded
+
+
+def test_protocol_error_audit_is_capped_per_address_and_minute(world, settings, time_machine):
+    settings.OIDC_PROTOCOL_ERRORS_AUDITED_PER_MINUTE = 3
+    time_machine.move_to(timezone.now().replace(second=0, microsecond=0), tick=False)
+    bad = Request(world.client, client_id="no-such-client")
+    browser = _browser(world.owner)
+    for _ in range(7):
+        assert browser.get(bad.url, REMOTE_ADDR="203.0.113.8").status_code == 400
+    browser.get(bad.url, REMOTE_ADDR="203.0.113.9")  # another address has its own budget
+    rows = AuditEvent.objects.filter(action="oidc.authorize_error").order_by("pk")
+    assert [e.client_address for e in rows] == ["203.0.113.8"] * 3 + ["203.0.113.9"]
+    # the next minute: audited again, with the count of those left unrecorded
+    time_machine.move_to(timezone.now() + datetime.timedelta(seconds=61), tick=False)
+    browser.get(bad.url, REMOTE_ADDR="203.0.113.8")
+    last = AuditEvent.objects.filter(action="oidc.authorize_error").latest("pk")
+    assert (last.client_address, last.changes["not_recorded_before"]) == ("203.0.113.8", 4)
+
+
+def test_an_unknown_client_at_the_token_endpoint_is_refused_and_audited(world):
+    request = Request(world.client)
+    status, body = exchange(
+        Client(), request, "no-code", secret="guess", client_id="no-such-client"
+    )
+    assert (status, body["error"]) == (401, "invalid_client")
+    refused = AuditEvent.objects.get(action="oidc.token_refused")
+    assert refused.changes["client_id"] == "no-such-client" and "guess" not in str(refused.changes)

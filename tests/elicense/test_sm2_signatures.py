@@ -140,3 +140,40 @@ def test_the_key_page_lists_each_key_with_its_algorithm(client, boss):
 
     assert page.count('data-key-status="active"') == 2
     assert "<td>SM2（SM3）</td>" in page and "<td>Ed25519</td>" in page
+
+
+def test_the_sign_page_offers_a_national_algorithm_signature(client, boss):
+    from elicense.models import SignedDocument
+
+    client.force_login(boss)
+    page = client.get(reverse("elicense:document_sign")).content.decode()
+    assert "国密签名（SM2）" in page
+
+    response = client.post(
+        reverse("elicense:document_sign"),
+        {
+            "title": "承诺书",
+            "subject": "text",
+            "text": "本企业承诺所填信息真实。",
+            "algorithm": "sm2",
+        },
+    )
+
+    document = SignedDocument.objects.get()
+    assert response.status_code == 302 and document.key.algorithm == "sm2"
+    assert json.loads(sm.b64url_decode(document.signature.split(".")[0]))["alg"] == "SM2-SM3"
+    detail = client.get(response["Location"]).content.decode()
+    assert 'data-signature-valid="true"' in detail
+
+
+def test_the_sign_page_refuses_an_algorithm_it_does_not_offer_and_signs_nothing(client, boss):
+    from elicense.models import SignedDocument
+
+    client.force_login(boss)
+    response = client.post(
+        reverse("elicense:document_sign"),
+        {"title": "承诺书", "subject": "text", "text": "内容", "algorithm": "rsa"},
+    )
+
+    assert response.status_code == 200 and "请选择通用签名或国密签名。" in response.content.decode()
+    assert not SignedDocument.objects.exists()

@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from licensing import services
-from licensing.models import FoodLicence, FoodLicenceSerial
+from licensing.models import FoodLicence
+from licensing.services.food import food_serial_key
 from portal.identifiers import validate_food_licence_number
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Counter
 from tests.factories import issue_food, register
 
 #: The reference data is loaded once for the module (tests/conftest.py).
@@ -49,7 +50,8 @@ def test_cancelled_numbers_are_never_reused(xuhui_clerk):
     second = issue_food(xuhui_clerk, entity)
 
     assert second.number != first.number
-    assert FoodLicenceSerial.objects.get(division="310104", subject_type=2).last_serial == 2
+    key = food_serial_key(division="310104", subject_type=2)
+    assert Counter.objects.get(key=key).value == 2
 
 
 def test_change_keeps_number_and_validity_in_a_new_version(xuhui_clerk):
@@ -88,7 +90,7 @@ def test_bad_food_licence_input_is_a_field_error_and_allocates_nothing(
 
     assert message in caught.value.message_dict[field][0]
     assert not FoodLicence.objects.exists()
-    assert not FoodLicenceSerial.objects.filter(last_serial__gt=0).exists()
+    assert not Counter.objects.filter(key__startswith="licensing:", value__gt=0).exists()
 
 
 def test_daily_expiry_marks_past_licences_and_audits_them(xuhui_clerk, time_machine):

@@ -94,6 +94,27 @@ def test_completed_store_shows_the_mark_platform_points_and_licence_link(client,
     assert reverse("elicense:holder_page", args=[main.public_id]) in page
 
 
+def test_a_store_page_names_the_delivery_platforms_a_diner_can_order_on(
+    client, officer, xuhui_clerk
+):
+    licence = issue_food(xuhui_clerk, register(xuhui_clerk, name="上海外卖公示餐饮有限公司"))
+    selling = register_demo_store(
+        acting_user=officer, food_licence_number=licence.number, location_type="other",
+        expected_completion=datetime.date(2022, 10, 1), on_delivery_platform=True,
+        delivery_platforms=["eleme", "jd"],
+    )  # fmt: skip
+    unrecorded = _store(officer, xuhui_clerk)
+
+    def page(store):
+        url = reverse("mingchu:public_store_detail", args=[store.pk])
+        return client.get(url).content.decode()
+
+    shown = page(selling)
+    assert "网络订餐平台" in shown
+    assert shown.count("data-delivery-platform") == 2 and "饿了么" in shown and "京东外卖" in shown
+    assert "data-delivery-platform" not in page(unrecorded)
+
+
 def test_unfinished_store_has_no_mark(client, officer, xuhui_clerk):
     store = advance_store(officer, _store(officer, xuhui_clerk), times=2)
 

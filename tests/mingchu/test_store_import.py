@@ -312,3 +312,77 @@ def test_export_escapes_formulas_and_is_scoped(client, officer, xuhui_clerk, ref
     sheet = load_workbook(io.BytesIO(client.get(reverse("mingchu:store_export")).content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "区：浦东新区" and len(rows) == 5  # title, district, header, 2 notes
+
+
+DELIVERY_HEADER = [*HEADER, LOCATION_COLUMN, "网络餐饮服务（入驻平台）"]
+
+
+def test_the_delivery_column_is_read_as_the_export_writes_it(officer, licences):
+    rows = [
+        [*_row(1, licences[0]), "其他区域", "入网：美团外卖、饿了么"],
+        [*_row(2, licences[1]), "其他区域", "未入网"],
+        [*_row(3, licences[2]), "美食广场", "未记录"],
+    ]
+
+    _import(officer, "a.csv", _csv(rows, header=DELIVERY_HEADER))
+
+    stores = {s.food_licence_number: s for s in DemoStore.objects.all()}
+    first, second, third = (stores[licence.number] for licence in licences)
+    assert (first.on_delivery_platform, first.delivery_platforms) == (True, ["meituan", "eleme"])
+    assert (second.on_delivery_platform, second.delivery_platforms) == (False, [])
+    assert (third.on_delivery_platform, third.delivery_platforms) == (None, [])
+
+
+def test_a_reimport_records_a_changed_platform_and_keeps_an_unrecorded_one(officer, licences):
+    store = register_demo_store(
+        acting_user=officer, food_licence_number=licences[0].number, location_type="other",
+        expected_completion=datetime.date(2022, 10, 1), on_delivery_platform=True,
+        delivery_platforms=["jd"],
+    )  # fmt: skip
+
+    _import(officer, "a.csv", _csv([[*_row(1, licences[0]), "其他区域", ""]], DELIVERY_HEADER))
+    store.refresh_from_db()
+    assert store.delivery_platforms == ["jd"]  # a blank cell is not a change
+
+    _import(
+        officer, "a.csv", _csv([[*_row(1, licences[0]), "其他区域", "饿了么"]], DELIVERY_HEADER)
+    )
+    store.refresh_from_db()
+    assert (store.on_delivery_platform, store.delivery_platforms) == (True, ["eleme"])
+    event = AuditEvent.objects.filter(action="demo_store.updated").latest("pk")
+    assert event.changes["delivery_platforms"] == [["jd"], ["eleme"]]
+
+
+def test_an_exported_table_with_platforms_reimports_without_changes(client, officer, licences):
+    register_demo_store(
+        acting_user=officer, food_licence_number=licences[0].number, location_type="other",
+        expected_completion=datetime.date(2022, 10, 1), on_delivery_platform=True,
+        delivery_platforms=["meituan", "other"],
+    )  # fmt: skip
+    client.force_login(officer)
+    exported = client.get(reverse("mingchu:store_export")).content
+
+    assert _import(officer, "export.xlsx", exported)["updated"] == 1
+    assert not AuditEvent.objects.filter(action="demo_store.updated").exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("入网：拼好饭", "未知的平台“拼好饭”"),
+        ("入网", "请写明所入驻的平台"),
+        ("未入网：美团外卖", "未入网的经营者不应填写平台"),
+    ],
+)
+def test_a_bad_delivery_cell_is_refused_in_chinese_and_nothing_is_written(
+    officer, licences, cell, message
+):
+    rows = [[*_row(1, licences[0]), "其他区域", "未入网"], [*_row(2, licences[1]), "", cell]]
+
+    with pytest.raises(StoreImportError) as caught:
+        _import(officer, "a.csv", _csv(rows, header=DELIVERY_HEADER))
+
+    errors = caught.value.row_errors
+    assert [(e.line, e.column) for e in errors] == [(3, "网络餐饮服务（入驻平台）")]
+    assert message in errors[0].message
+    assert _written() == (0, 0, 0)

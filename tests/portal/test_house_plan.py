@@ -222,3 +222,41 @@ def test_only_permissions_modules_look_at_roles():
         "role checks belong in the app's permissions.py as named predicates (ADR 0030); "
         f"ask them with portal.permissions.allows, the predicate, or {{% test_rule %}}: {found}"
     )
+
+
+#: A workflow status compared with a string literal in a template (``report.status ==
+#: "returned"``, ``state != 'valid'``, ``"draft" == a.status``): templates ask the transition
+#: (``obj|can_proceed:"submit"``, ``{% has_perm %}``) or a named property
+#: (``report.is_returned``, ``state.badge_class``) instead (issue 14). Nothing is allow-listed.
+TEMPLATE_STATUS_LITERAL = re.compile(
+    r"""\b(?:status|state)\s*(?:==|!=)\s*["']|["'][^"'{}]*["']\s*(?:==|!=)\s*[\w.]*\b(?:status|state)\b"""
+)
+
+
+def test_the_status_literal_finder_finds_them():
+    found = [
+        line
+        for line in (
+            '{% if report.status == "returned" %}',
+            "{% if check.status != 'done' %}",
+            "{% elif state == 'expiring' %}",
+            '{% if "draft" == a.status %}',
+            "{% if report.is_returned %}",
+            '{% if a|can_proceed:"assess" %}',
+            '<span data-status="{{ report.status }}">',
+        )
+        if TEMPLATE_STATUS_LITERAL.search(line)
+    ]
+    assert len(found) == 4 and all("status" in line or "state" in line for line in found)
+
+
+def test_templates_ask_the_workflow_not_status_literals():
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if TEMPLATE_STATUS_LITERAL.search(line):
+                found.append(f"{_relative(path)}:{number}: {line.strip()[:120]}")
+    assert found == [], (
+        'ask the transition ({% load workflow %} obj|can_proceed:"name") or a named property '
+        f"of the model or its choices, not a status literal: {found}"
+    )

@@ -294,6 +294,7 @@ NOT_ENTERPRISE = {
     "yiyeyizheng:questionnaire",
     "yiyeyizheng:application_accept",
     "yiyeyizheng:application_return",
+    "yiyeyizheng:licence_file",  # the window files a scanned licence (执照存档)
     "yiyeyizheng:clerk_queue",
     "yiyeyizheng:review_list",
     "yiyeyizheng:review_detail",

@@ -4,8 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from yiyeyizheng.forms.questionnaire import answer_field
-from yiyeyizheng.models import AttachmentPurpose
-from yiyeyizheng.models.applications import FORM_FIELDS
+from yiyeyizheng.models.applications import FORM_FIELDS, UPLOAD_PURPOSES
 from yiyeyizheng.models.validators import normalise_phone
 
 
@@ -48,7 +47,7 @@ class ApplicationForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    purpose = forms.ChoiceField(label="材料类型", choices=AttachmentPurpose.choices)
+    purpose = forms.ChoiceField(label="材料类型", choices=UPLOAD_PURPOSES)
     file = forms.FileField(
         label="文件（PDF、JPEG 或 PNG）", error_messages={"required": "请选择要上传的文件。"}
     )
@@ -82,4 +81,12 @@ class ProgressForm(forms.Form):
     )
     code = forms.CharField(
         label="查询码", max_length=10, error_messages={"required": "请输入查询码。"}
+    )
+
+
+class LicenceFilingForm(forms.Form):
+    """执照存档: which check to file (the service reads it back from the log)."""
+
+    check_id = forms.UUIDField(
+        error_messages={"required": "缺少查验编号。", "invalid": "查验编号无效，请重新扫码查验。"}
     )

@@ -3,11 +3,10 @@ from yiyeyizheng.models.applications import (
     ApplicationKind,
     ApplicationStatus,
     AttachmentPurpose,
-    NumberCounter,
     ReviewStatus,
 )
 from yiyeyizheng.models.assistance import AssistanceRequest, AssistanceStatus
-from yiyeyizheng.models.attachments import Attachment
+from yiyeyizheng.models.attachments import Attachment, LicenceFiling
 from yiyeyizheng.models.catalogue import (
     BusinessFormat,
     CatalogueVersion,
@@ -36,8 +35,8 @@ __all__ = [
     "FormatItem",
     "ItemKind",
     "ItemReview",
+    "LicenceFiling",
     "LicenceStatus",
-    "NumberCounter",
     "PermitItem",
     "RatingGrade",
     "ReviewStatus",

@@ -45,24 +45,6 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
-class NumberCounter(models.Model):
-    """The last serial used per key (a day's applications, a district-year's licences).
-
-    Allocation locks the row (SELECT … FOR UPDATE), so concurrent submissions never share a
-    number; a rolled-back transaction gives its serial back.
-    """
-
-    key = models.CharField("计数键", max_length=40, unique=True)
-    last_serial = models.PositiveIntegerField("已用流水号", default=0)
-
-    class Meta:
-        verbose_name = "一业一证流水号"
-        verbose_name_plural = "一业一证流水号"
-
-    def __str__(self):
-        return f"{self.key}: {self.last_serial}"
-
-
 class ApplicationKind(models.TextChoices):
     NEW = "new", "新办"
     CHANGE = "change", "变更"
@@ -88,12 +70,33 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", "不予许可"
     CORRECTION_REQUESTED = "correction_requested", "要求补正"
 
+    @property
+    def badge_class(self) -> str:
+        """The badge colour of the status wherever a review is listed."""
+        return REVIEW_BADGES.get(self, "text-bg-danger")
+
+
+REVIEW_BADGES = {
+    ReviewStatus.APPROVED: "text-bg-success",
+    ReviewStatus.PENDING: "text-bg-secondary",
+    ReviewStatus.CORRECTION_REQUESTED: "text-bg-warning",
+}
+
 
 class AttachmentPurpose(models.TextChoices):
     PREMISES_PROOF = "premises_proof", "经营场所使用证明"
     FLOOR_PLAN = "floor_plan", "经营场所平面图"
     LOSS_STATEMENT = "loss_statement", "遗失（损毁）声明"
     OTHER = "other", "其他材料"
+    #: 执照存档: filed by the window from a valid scan (``LicenceFiling``), never uploaded.
+    SCANNED_LICENCE = "scanned_licence", "营业执照（扫码存档）"
+
+
+#: What an applicant may upload: everything but what the window files from a scan.
+UPLOAD_PURPOSES = [
+    (value, label) for value, label in AttachmentPurpose.choices
+    if value != AttachmentPurpose.SCANNED_LICENCE
+]  # fmt: skip
 
 
 #: The attachments each kind of application must carry before it can be submitted.
@@ -107,6 +110,15 @@ REQUIRED_ATTACHMENTS = {
 
 #: A department reviewer bound to a department (the predicate lives in portal.permissions).
 is_reviewer = is_bound_reviewer
+
+
+#: Cases the window may still file a scanned licence with (执照存档): not yet concluded.
+OPEN_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.APPROVED,
+)
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -203,6 +215,15 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.entity_name}（{self.get_kind_display()}）"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def is_accepted(self) -> bool:
+        """Accepted by the window and under the departments' review."""
+        return self.status == ApplicationStatus.ACCEPTED
 
     def form_rows(self) -> list[tuple[str, str]]:
         """The application form as (label, value), in the form's order."""

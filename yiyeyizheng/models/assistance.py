@@ -83,6 +83,15 @@ class AssistanceRequest(models.Model):
     def __str__(self):
         return f"帮办代办 {self.pk}：{self.entity.name}（{self.business_format.name}）"
 
+    @property
+    def is_with_window(self) -> bool:
+        """Requested or being filled in by the window (the applicant waits)."""
+        return self.status in (AssistanceStatus.REQUESTED, AssistanceStatus.DRAFTING)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == AssistanceStatus.SIGNED
+
     # --- what the guards read -----------------------------------------------------------
     def is_clerk_of(self, user) -> bool:
         return is_district_clerk(user) and user.district_id == self.district_id

@@ -85,6 +85,14 @@ class ItemReview(models.Model):
         return f"{self.permit_name}（{self.department}）"
 
     @property
+    def is_pending(self) -> bool:
+        return self.status == ReviewStatus.PENDING
+
+    @property
+    def status_badge_class(self) -> str:
+        return ReviewStatus(self.status).badge_class
+
+    @property
     def is_overdue(self) -> bool:
         from django.utils import timezone
 

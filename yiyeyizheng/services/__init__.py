@@ -31,6 +31,7 @@ from yiyeyizheng.services.catalogue import (
     update_format_item,
 )
 from yiyeyizheng.services.changes import start_cancellation, start_change, start_reissue
+from yiyeyizheng.services.filings import attach_filed_licence, file_scanned_licence
 from yiyeyizheng.services.guides import save_guide
 from yiyeyizheng.services.licences import cancel_licence, issue_licence
 from yiyeyizheng.services.ratings import rate_service
@@ -48,6 +49,7 @@ __all__ = [
     "accept_application",
     "add_attachment",
     "add_format_item",
+    "attach_filed_licence",
     "approve_item",
     "cancel_assistance",
     "cancel_licence",
@@ -57,6 +59,7 @@ __all__ = [
     "discard_draft",
     "draft_on_behalf",
     "hand_over",
+    "file_scanned_licence",
     "import_catalogue",
     "issue_licence",
     "publish_version",

@@ -48,7 +48,7 @@ def add_attachment(*, acting_user, application, purpose: str, upload) -> Attachm
     application = lock(application)
     require_applicant(acting_user, application.entity_uscc)
     _require_editable(application)
-    if purpose not in AttachmentPurpose.values:
+    if purpose not in AttachmentPurpose.values or purpose == AttachmentPurpose.SCANNED_LICENCE:
         raise ValidationError({"purpose": "请选择材料类型。"})
     content_type = check_upload(upload)
     attachment = Attachment(
@@ -76,6 +76,8 @@ def remove_attachment(*, acting_user, attachment: Attachment) -> None:
     application = lock(attachment.application)
     require_applicant(acting_user, application.entity_uscc)
     _require_editable(application)
+    if attachment.purpose == AttachmentPurpose.SCANNED_LICENCE:
+        raise ValidationError("窗口扫码存档的营业执照是办件记录，不能删除。")
     record_event(
         actor=acting_user,
         action=YiyeyizhengAction.YYZ_APPLICATION_ATTACHMENT_REMOVED,

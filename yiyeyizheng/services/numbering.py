@@ -1,30 +1,34 @@
 """Race-free numbers for applications and composite licences (documented in
 docs/yiyeyizheng-applications.md).
 
-Each number takes the next serial of a ``NumberCounter`` row under a row lock, inside the
-caller's transaction: concurrent submissions never share a number, and a rolled-back one
-gives its serial back.
+Each number takes the next value of a portal ``Counter`` (keyed ``yiyeyizheng:<key>``,
+ADR 0032) under a row lock, inside the caller's transaction: concurrent submissions never
+share a number, and a rolled-back one gives its serial back.
 """
 
 import datetime
 
 from django.core.exceptions import ValidationError
 
-from yiyeyizheng.models import NumberCounter
+from portal.services import CounterExhausted, take_counter
 
 MAX_SERIAL = 99_999
 LICENCE_PREFIX = "沪综许"
+#: The prefix of this app's keys among the portal's counters (the data migration uses it too).
+COUNTER_NAMESPACE = "yiyeyizheng:"
 
 
 def next_serial(key: str) -> int:
     """Take the next serial of ``key`` (must run inside a transaction)."""
-    NumberCounter.objects.bulk_create([NumberCounter(key=key)], ignore_conflicts=True)
-    counter = NumberCounter.objects.select_for_update().get(key=key)
-    if counter.last_serial >= MAX_SERIAL:
-        raise ValidationError("一业一证流水号已用尽，请联系系统管理员。")
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
-    return counter.last_serial
+    try:
+        return take_counter(key=counter_key(key), ceiling=MAX_SERIAL)[0]
+    except CounterExhausted:
+        raise ValidationError("一业一证流水号已用尽，请联系系统管理员。") from None
+
+
+def counter_key(key: str) -> str:
+    """The portal counter's key of a numbering key (``APP-20261123`` → ``yiyeyizheng:…``)."""
+    return f"{COUNTER_NAMESPACE}{key}"
 
 
 def application_number(day: datetime.date) -> str:

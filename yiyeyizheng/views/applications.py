@@ -17,6 +17,7 @@ from portal.views.files import file_response
 from yiyeyizheng.forms.applications import (
     ApplicationForm,
     AttachmentForm,
+    LicenceFilingForm,
     NoticeForm,
     ReasonForm,
 )
@@ -34,11 +35,13 @@ from yiyeyizheng.models import (
 from yiyeyizheng.models.applications import FORM_FIELDS
 from yiyeyizheng.models.questions import FIXED_QUESTIONS
 from yiyeyizheng.queries.decisions import questions_for
+from yiyeyizheng.queries.filings import filed_licences, uploaded_attachments
 from yiyeyizheng.queries.progress import timeline
 from yiyeyizheng.queries.signing import signing_rows
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import attachments as attachment_services
 from yiyeyizheng.services import changes
+from yiyeyizheng.services import filings as filing_services
 from yiyeyizheng.services.answers import clean_answers
 
 #: Creates answered once per form token (portal.idempotency).
@@ -162,7 +165,8 @@ def application_detail(request, number: str):
             "application": application,
             "reviews": reviews,
             "own_reviews": own,
-            "attachments": application.attachments.all(),
+            "attachments": uploaded_attachments(application),
+            "filed_licences": filed_licences(application),
             "timeline": timeline(application),
             "is_applicant": application.is_entity_user(user),
             "is_clerk": application.is_clerk_of(user),
@@ -229,7 +233,7 @@ def application_edit(request, number: str):
             "application": application,
             "form": form,
             "attachment_form": AttachmentForm(),
-            "attachments": application.attachments.all(),
+            "attachments": uploaded_attachments(application),
             "facts": services.register_facts(application.entity),
             "decisions": shown_decisions(application.decisions),
             "missing": application.missing(),
@@ -321,6 +325,39 @@ def attachment_delete(request, number: str, pk: int):
     except PermissionDenied as error:
         messages.error(request, str(error))
     return redirect("yiyeyizheng:application_edit", application.number)
+
+
+@login_required
+@require_POST
+def licence_file(request, number: str):
+    """执照存档: the window files the licence of a valid scan (its 查验编号) with this
+    application; the service reads the check back from the log. Another district's case
+    answers 404; a refusal is shown on the case page, and nothing is written."""
+    user = request.user
+    application = visible_application(request, number)
+    if not application.is_clerk_of(user):
+        raise Http404
+    form = LicenceFilingForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("yiyeyizheng:application_detail", application.number)
+    try:
+        filing = filing_services.file_scanned_licence(
+            acting_user=user, application=application, check_id=form.cleaned_data["check_id"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        ready = "" if filing.attachment_id else "执照PDF正在生成，稍后在此列出。"
+        messages.success(
+            request, f"已将{filing.certificate_number}存档到申请{application.number}。{ready}"
+        )
+    return redirect("yiyeyizheng:application_detail", application.number)
 
 
 @login_required

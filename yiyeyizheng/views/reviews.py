@@ -13,6 +13,7 @@ from portal.queries.queues import filter_queue
 from yiyeyizheng.forms.applications import NoticeForm, ReviewForm
 from yiyeyizheng.models import Application, ApplicationStatus, ItemReview, ReviewStatus
 from yiyeyizheng.permissions import is_review_desk, is_window_desk
+from yiyeyizheng.queries.filings import filed_licences, uploaded_attachments
 from yiyeyizheng.services import applications as services
 from yiyeyizheng.services import reviews as review_services
 from yiyeyizheng.views.applications import visible_application
@@ -161,7 +162,8 @@ def review_detail(request, pk: int):
         {
             "review": review,
             "application": application,
-            "attachments": application.attachments.all(),
+            "attachments": uploaded_attachments(application),
+            "filed_licences": filed_licences(application),
             "form": form,
         },
     )

@@ -137,6 +137,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+#: PostgreSQL through ``config.postgresql``: Django's backend with a health check that asks
+#: the kernel whether the idle socket was closed instead of a ``SELECT 1`` (ADR 0033).
+POSTGRESQL_ENGINE = "config.postgresql"
 # A persistent connection is checked before a request reuses it, so the first request
 # after a PostgreSQL restart gets a fresh connection instead of an error.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -150,6 +153,9 @@ if env("DATABASE_REPLICA_URL", default=""):
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
+for _alias in DATABASES.values():
+    if _alias["ENGINE"] == "django.db.backends.postgresql":
+        _alias["ENGINE"] = POSTGRESQL_ENGINE
 DATABASE_ROUTERS = ["portal.queries.replica.ReplicaRouter"]
 #: After a browser posts, its reads stay on the primary this long (replica lag cover).
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)

@@ -1,8 +1,10 @@
 """The root URLconf and the composition root: the only module that sees every app."""
 
 from django.contrib import admin
+from django.http import HttpResponseNotAllowed
 from django.urls import include, path
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from elicense.api import ApiKeyAuth, install_error_handlers
 from elicense.api import router as elicense_router
@@ -10,6 +12,7 @@ from elicense.api.changes import router as changes_router
 from elicense.urls import oauth2_provider_patterns
 from elicense.views.certificates import jwks
 from elicense.views.keys import sm2_jwks
+from licensing.api import licences
 from licensing.api import router as licensing_router
 from licensing.api.subscriptions import router as subscriptions_router
 from portal.health import ReadinessView, healthz
@@ -31,6 +34,24 @@ api.add_router("/", subscriptions_router)  # before /subscriptions/{identifier}
 api.add_router("/", changes_router)
 api.add_router("/catalogue/", catalogue_router)
 
+
+def licences_direct(request, uscc: str):
+    """``GET /api/v1/licences/{uscc}`` without ninja's per-request glue (ADR 0033): the
+    same bearer parsing, the same view and the same error handlers as the ninja operation,
+    which still documents it (OpenAPI) — but no operation lookup, parameter model or
+    temporary response on the API's hottest path."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"], content=b"Method not allowed")
+    try:
+        party = api.auth[0](request)
+        if not party:
+            raise AuthenticationError()
+        request.auth = party
+        return licences(request, uscc)
+    except Exception as error:  # noqa: BLE001 - answered by the API's own handlers, as ninja does
+        return api.on_exception(request, error)
+
+
 handler404 = "portal.views.errors.page_not_found"
 handler500 = "portal.views.errors.server_error"
 
@@ -38,6 +59,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", ReadinessView.as_view(), name="readyz"),
     path("admin/", admin.site.urls),
+    path("api/v1/licences/<str:uscc>", licences_direct),  # the hot path (ADR 0033)
     path("api/v1/", api.urls),
     path(".well-known/elicense-keys.json", jwks, name="jwks"),
     path(".well-known/elicense-sm2-keys.json", sm2_jwks, name="sm2_jwks"),

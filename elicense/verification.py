@@ -326,10 +326,11 @@ def verify_token(
 
 
 def check_certificate(
-    certificate, *, channel, verifier=None, verifier_label="", relying_party=None
+    certificate, *, channel, verifier=None, verifier_label="", relying_party=None, today=None
 ) -> Outcome:
-    """Check a certificate reached by its public id or its holder (pages, the API)."""
-    outcome = Outcome(live_result(certificate), certificate=certificate)
+    """Check a certificate reached by its public id or its holder (pages, the API);
+    ``today`` (the local date) when the caller has it already."""
+    outcome = Outcome(live_result(certificate, today=today), certificate=certificate)
     check_id, checked_at = log_verification(
         outcome,
         channel=channel,

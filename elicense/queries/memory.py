@@ -17,6 +17,7 @@ is back: nothing is ever answered from a memory that may have missed a message.
 """
 
 import logging
+import select
 import threading
 import time
 from collections import OrderedDict
@@ -121,6 +122,32 @@ class _Subscriber:
         self.pubsub = None
         self.key = None
         self.retry_at = 0.0
+        #: The subscription's socket, and a poller on it (``_idle``).
+        self.sock = None
+        self.poller = None
+        #: True when the last read found nothing more: no message is left in the client's
+        #: buffer, so anything new must first arrive on the socket.
+        self.drained = False
+
+    def _watch(self) -> None:
+        """Follow the subscription's socket; a socket other than the one watched means the
+        client reconnected underneath (and re-subscribed): messages may have been missed
+        in between, so memory is flushed."""
+        sock = self.pubsub.connection._sock if self.pubsub.connection is not None else None
+        if sock is self.sock:
+            return
+        if self.sock is not None:
+            flush()
+        self.sock, self.drained = sock, False
+        self.poller = None
+        if sock is not None:
+            self.poller = select.poll()
+            self.poller.register(sock.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+
+    def _idle(self) -> bool:
+        """Nothing to read: the buffer was drained and the kernel holds nothing for the
+        socket (one ``poll`` system call instead of the client's non-blocking read)."""
+        return self.drained and self.poller is not None and not self.poller.poll(0)
 
     def _close(self) -> None:
         if self.pubsub is not None:
@@ -128,7 +155,8 @@ class _Subscriber:
                 self.pubsub.close()
             except redis.RedisError:
                 pass
-        self.pubsub = None
+        self.pubsub = self.sock = self.poller = None
+        self.drained = False
 
     def _connect(self, url: str, name: str) -> None:
         client = redis.Redis.from_url(
@@ -146,6 +174,8 @@ class _Subscriber:
                 pubsub.close()
                 raise redis.TimeoutError("no subscription confirmation")
         self.pubsub, self.key = pubsub, (url, name)
+        self.sock = None
+        self._watch()
         flush()  # whatever was held before this subscription may have missed a message
 
     def poll(self) -> bool:
@@ -161,12 +191,19 @@ class _Subscriber:
                         return False
                     self._close()
                     self._connect(url, name)
+                self._watch()
+                if self._idle():
+                    return True
+                self.drained = False
                 while True:
                     message = self.pubsub.get_message(timeout=0)
                     if message is None:
-                        return True
+                        break
                     if message.get("type") == "message":
                         _forget(message["data"].decode())
+                self._watch()
+                self.drained = True
+                return True
             except (redis.RedisError, OSError) as error:
                 if self.pubsub is not None or self.retry_at == 0.0:
                     logger.warning("invalidation channel lost (%s): memory bypassed", error)

@@ -1,5 +1,6 @@
 """Rendering and caching the PDF copy of a certificate."""
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from elicense import pdf
 from elicense.models import Certificate, CertificateStatus
@@ -24,10 +25,17 @@ def public_url(certificate: Certificate) -> str:
 
 
 def holder_page_url() -> str:
-    """``public_url`` as a template with ``{public_id}``: one ``reverse`` per answer, not per
-    certificate."""
+    """``public_url`` as a template with ``{public_id}``. The path is reversed once per
+    URLconf and script prefix (~60 µs a ``reverse``, on every API answer otherwise)."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return public_base_url() + _holder_path(get_script_prefix(), urlconf)
+
+
+@functools.lru_cache(maxsize=16)
+def _holder_path(script_prefix: str, urlconf: str) -> str:
     marker = "PUBLICIDMARKER"
-    return public_url(Certificate(public_id=marker)).replace(marker, "{public_id}")
+    path = reverse("elicense:holder_page", args=[marker], urlconf=urlconf)
+    return path.replace(marker, "{public_id}")
 
 
 def render_certificate_pdf(*, certificate_id: int) -> str:

@@ -53,11 +53,18 @@ FIELDS = (
 
 
 class _Writer:
-    """This process's client for the stream and whether Redis answered lately."""
+    """This process's connection for the stream and whether Redis answered lately.
+
+    ``append`` sends the one ``XADD`` on a connection of its own, without the client's
+    per-command layers (pool checkout, retries, instrumentation): ~12 µs of CPU a check
+    instead of ~25-37 µs (ADR 0033). The connection is redis-py's, so connecting, the
+    parser (hiredis when installed), timeouts and dropping a broken socket are its own."""
 
     def __init__(self):
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.clients: dict[str, redis.Redis] = {}
+        self.connections: dict[str, redis.connection.AbstractConnection] = {}
+        self.pid = os.getpid()
         self.retry_at = 0.0
         self.down = False
 
@@ -70,6 +77,20 @@ class _Writer:
                     socket_timeout=REDIS_TIMEOUT_SECONDS,
                 )
         return self.clients[url]
+
+    def append(self, url: str, data: bytes) -> None:
+        """``XADD`` one entry and wait for Redis's answer (raises ``redis.RedisError``)."""
+        with self.lock:
+            if self.pid != os.getpid():  # forked: the parent's socket is not ours
+                self.connections, self.pid = {}, os.getpid()
+            connection = self.connections.get(url)
+            if connection is None:
+                connection = self.client(url).connection_pool.make_connection()
+                self.connections[url] = connection
+            connection.send_packed_command(
+                connection.pack_command("XADD", STREAM, "*", "v", data), check_health=False
+            )
+            connection.read_response()
 
     def failed(self, error: Exception) -> None:
         with self.lock:
@@ -112,7 +133,7 @@ def log_check(**fields) -> str:
     """
     if uses_stream() and (not _writer.down or time.monotonic() >= _writer.retry_at):
         try:
-            _writer.client(settings.REDIS_URL).xadd(STREAM, {"v": _encode(fields)})
+            _writer.append(settings.REDIS_URL, _encode(fields))
         except redis.RedisError as error:
             _writer.failed(error)
         else:

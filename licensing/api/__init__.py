@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import File, Router, Schema, Status, UploadedFile
 
 from elicense.api import ApiError, CertificateOut, ErrorOut
@@ -63,7 +64,10 @@ def licences(request, uscc: str):
     main = next(
         (c for c in certificates if c.kind == CertificateKind.BUSINESS_LICENCE), certificates[0]
     )
-    check_certificate(main, channel="api", verifier_label=party.org_name, relying_party=party)
+    today = timezone.localdate()
+    check_certificate(
+        main, channel="api", verifier_label=party.org_name, relying_party=party, today=today
+    )
     verify_url = holder_page_url()
     body = {
         "uscc": uscc,
@@ -73,7 +77,7 @@ def licences(request, uscc: str):
             {
                 "kind": c.kind,
                 "number": c.number,
-                "status": live_result(c).value,
+                "status": live_result(c, today=today).value,
                 "holder_uscc": c.holder_uscc,
                 "holder_name": c.holder_name,
                 "valid_from": c.valid_from.isoformat(),

@@ -294,3 +294,29 @@ def test_bearer_key_endpoints_skip_sessions_messages_and_csrf(party_and_key, res
     assert api["status"].startswith("200") and b'"certificates"' in api["body"]
     assert "Set-Cookie" not in api["headers"]
     assert "X-Content-Type-Options" in api["headers"]  # SecurityMiddleware still runs
+
+
+def test_the_licences_path_is_served_directly_and_still_documented(client, party_and_key):
+    """ADR 0033: ``GET /api/v1/licences/{uscc}`` skips ninja's per-request glue; its errors
+    are the API's own (same handlers), other methods are refused, and the operation is
+    still in the OpenAPI document."""
+    from django.urls import resolve
+
+    from config.urls import licences_direct
+
+    _party, key = party_and_key
+    uscc = make_uscc(division="310104", org_body="DH000001")
+    assert resolve(f"/api/v1/licences/{uscc}").func is licences_direct
+
+    missing = _get(client, f"/licences/{uscc}")
+    wrong_scheme = client.get(f"/api/v1/licences/{uscc}", headers={"Authorization": f"Token {key}"})
+    posted = client.post(f"/api/v1/licences/{uscc}", headers={"Authorization": f"Bearer {key}"})
+    schema = client.get("/api/v1/openapi.json").json()
+
+    for answer in (missing, wrong_scheme):
+        assert answer.status_code == 401
+        assert answer.json()["code"] == "unauthorized"
+    assert _get(client, "/licences/not-a-uscc", key).json()["code"] == "invalid_uscc"
+    assert _get(client, f"/licences/{uscc}", key).json()["code"] == "not_found"
+    assert posted.status_code == 405 and posted["Allow"] == "GET"
+    assert "get" in schema["paths"]["/api/v1/licences/{uscc}"]

@@ -4,11 +4,13 @@ in every worker: two real processes, a real Redis channel, PostgreSQL."""
 import multiprocessing
 
 import pytest
+import redis
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from elicense import services
-from elicense.models import Certificate
+from elicense.models import Certificate, CertificateStatus
 from elicense.queries import memory
 from elicense.services import relying_parties, verification_log
 from elicense.verification import verify_token
@@ -107,3 +109,32 @@ def test_a_revoked_certificate_answers_revoked_on_the_very_next_check_in_every_w
 
     assert worker("verify", token)[0] == "unknown_key"
     assert verify_token(token, channel="api").result == "unknown_key"
+
+
+def test_a_subscription_redis_dropped_is_not_trusted_until_memory_is_flushed(
+    settings, xuhui_clerk, signing_key
+):
+    """The client reconnects and subscribes again by itself when Redis drops it; whatever
+    was published in between is lost, so the process flushes its memory (ADR 0033)."""
+    with private_redis() as server:
+        use_redis(settings, server.url)
+        memory._subscriber = memory._Subscriber()
+        memory._publisher.clear()
+        entity = register(xuhui_clerk, name="上海断线重连餐饮有限公司")
+        certificate = services.sign_certificate(
+            certificate_id=Certificate.objects.get(holder_uscc=entity.uscc).pk
+        )
+        assert verify_token(certificate.signature, channel="api").result == "valid"
+        assert memory.certificates.get(certificate.public_id) is not None  # held
+
+        redis.Redis.from_url(server.url).client_kill_filter(_type="pubsub")
+        # Another worker revokes it while this one has no subscription: its message is lost
+        # (the row is changed directly here: through the service, this process would
+        # forget at once as the publisher).
+        Certificate.objects.filter(pk=certificate.pk).update(
+            status=CertificateStatus.REVOKED, status_changed_at=timezone.now()
+        )
+
+        assert verify_token(certificate.signature, channel="api").result == "revoked"
+        memory._subscriber = memory._Subscriber()
+        memory._publisher.clear()

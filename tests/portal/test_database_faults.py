@@ -184,3 +184,82 @@ def test_a_signed_in_clerk_gets_the_503_page_when_the_session_cannot_be_read(
     assert desk.status_code == 503 and desk["Retry-After"] == "30"
     assert "系统繁忙，请稍后再试" in desk.content.decode()
     assert browser.get("/licensing/entities/").status_code == 200
+
+
+def test_after_every_connection_is_terminated_the_next_api_request_on_each_worker_succeeds(web):
+    """The API path has no SELECT 1 before its statement (ADR 0033): the health check
+    sees the closed socket instead, so no call answers 503 on a terminated connection."""
+    _, key = create_relying_party(name="饿了么", peak_qps=1000)
+    uscc = make_uscc(division="310104", org_body="DB000002")
+    url, headers = web + f"/api/v1/licences/{uscc}", {"Authorization": f"Bearer {key}"}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        for _ in range(20):
+            assert set(pool.map(lambda _: _get(url, headers)[0], range(6))) == {404}
+            if len(_backends()) >= 2:
+                break
+    before = _wait_for_backends(2)
+    assert len(before) == 2
+
+    assert _terminate_others() == 2
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        rounds = [pool.map(lambda _: _get(url, headers)[0], range(6)) for _ in range(5)]
+        statuses = [status for answers in rounds for status in answers]
+    after = _wait_for_backends(2)
+    assert set(statuses) == {404}  # answered from the database, never 503
+    assert len(after) == 2 and not set(after) & set(before)
+
+
+def _admin_connection():
+    db = connection.settings_dict
+    admin = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
+        port=db["PORT"],
+    )  # fmt: skip
+    admin.autocommit = True
+    return admin
+
+
+def _last_statement(admin, pid: int) -> str | None:
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def test_the_health_check_of_an_idle_connection_sends_no_statement(transactional_db):
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    assert connection.health_check_enabled
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), 'before the check'")
+        pid = cursor.fetchone()[0]
+    admin = _admin_connection()
+    try:
+        connection.health_check_done = False  # as at the start of the next request
+        connection.close_if_health_check_failed()
+        assert connection.connection is not None and connection.health_check_done
+        assert _last_statement(admin, pid) == "SELECT pg_backend_pid(), 'before the check'"
+    finally:
+        admin.close()
+
+
+def test_a_terminated_connection_fails_the_health_check_and_is_replaced(transactional_db):
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    admin = _admin_connection()
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 10
+        while _last_statement(admin, pid) is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        connection.health_check_done = False
+        connection.close_if_health_check_failed()
+        assert connection.connection is None  # closed, not handed to the request
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            assert cursor.fetchone()[0] != pid
+    finally:
+        admin.close()

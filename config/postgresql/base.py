@@ -14,7 +14,9 @@ connection is taken, and two cases remain in which it is dead all the same:
 * the backend was told to end but has not closed its socket yet (``pg_terminate_backend``
   returns before the process exits). An idle backend ends without reading anything, so
   the request's first statement, if it runs in autocommit, is sent again once on a new
-  connection: it was not executed. A first statement inside ``atomic()`` is not repeated:
+  connection: it was not executed. Only a connection psycopg2 found broken is retried; a
+  statement that failed on a live one (cancelled by a timeout, a deadlock) answers its
+  error once. A first statement inside ``atomic()`` is not repeated:
   entering ``atomic()`` on a connection checked by its socket alone runs the ``SELECT 1``
   first, exactly as before;
 * the peer vanished without closing the socket (a host lost without a FIN): the request's
@@ -53,7 +55,10 @@ class _RepeatFirstStatement:
         try:
             return super()._execute(sql, params, *ignored_wrapper_args)
         except (OperationalError, InterfaceError):
-            if db.in_atomic_block or not db.autocommit or self.cursor.name is not None:
+            # Only a connection found broken (psycopg2 marks it closed) is retried: a statement
+            # that failed on a live connection (a timeout, a deadlock) is answered as it is.
+            broken = db.connection is None or db.connection.closed
+            if not broken or db.in_atomic_block or not db.autocommit or self.cursor.name:
                 raise
             db.close()
             db.connect()

@@ -263,3 +263,25 @@ def test_a_terminated_connection_fails_the_health_check_and_is_replaced(transact
             assert cursor.fetchone()[0] != pid
     finally:
         admin.close()
+
+
+def test_a_statement_failing_on_a_live_connection_is_not_sent_again(transactional_db):
+    """Only a connection found broken is retried: a statement cancelled by a timeout on a
+    live connection answers its error once (a sequence shows whether it ran twice)."""
+    from django.db.utils import OperationalError
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY SEQUENCE sent_once")
+        cursor.execute("SET statement_timeout = 100")
+    connection.health_check_done = False  # as at the start of the next request
+    connection.close_if_health_check_failed()
+    assert connection.unproven  # the next statement is the request's first
+
+    with pytest.raises(OperationalError), connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('sent_once'), pg_sleep(2)")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
+        cursor.execute("SELECT last_value FROM sent_once")
+        assert cursor.fetchone()[0] == 1

@@ -64,6 +64,38 @@ def _redis_url_of_this_worker() -> None:
 _redis_url_of_this_worker()
 
 
+#: The modules that take longest (``--durations``; docs/performance.md, "The test suite"),
+#: longest first. Under xdist they are handed out first, so that no long module starts
+#: last while the other worker has nothing left to do. A stale list costs balance only.
+LONGEST_FIRST = (
+    "tests/portal/test_audit_chain.py",
+    "tests/licensing/test_worker_faults.py",
+    "tests/portal/test_one_truth_stateful.py",
+    "tests/elicense/test_change_feed.py",
+    "tests/elicense/test_pdf.py",
+    "tests/licensing/test_hostile_uploads.py",
+    "tests/portal/test_smoke_crawl.py",
+    "tests/portal/test_database_faults.py",
+    "tests/portal/test_health.py",
+    "tests/portal/test_settings.py",
+    "tests/yiyeyizheng/test_agent_permissions.py",
+    "tests/licensing/test_celery_worker.py",
+    "tests/portal/test_cross_process.py",
+    "tests/elicense/test_webhook_e2e.py",
+    "tests/portal/test_login_lockout.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist, the longest modules first (``LONGEST_FIRST``); otherwise the order as
+    collected (and as pytest-django sorts it)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    rank = {path: number for number, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
 #: The reference data every test database holds (ADR 0031): the 16 districts, the
 #: approving departments and the matter tree.
 REFERENCE_FIXTURES = ("districts", "departments", "matters")

@@ -68,6 +68,8 @@ _redis_url_of_this_worker()
 #: longest first. Under xdist they are handed out first, so that no long module starts
 #: last while the other worker has nothing left to do. A stale list costs balance only.
 LONGEST_FIRST = (
+    "tests/e2e/test_crawl_accessibility.py",
+    "tests/e2e/test_accessibility.py",
     "tests/portal/test_audit_chain.py",
     "tests/licensing/test_worker_faults.py",
     "tests/portal/test_one_truth_stateful.py",
@@ -83,6 +85,8 @@ LONGEST_FIRST = (
     "tests/portal/test_cross_process.py",
     "tests/elicense/test_webhook_e2e.py",
     "tests/portal/test_login_lockout.py",
+    "tests/e2e/test_yiyeyizheng_flow.py",
+    "tests/e2e/test_mingchu_acceptance.py",
 )
 
 

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from hypothesis import settings as hypothesis_settings
 
 #: No Hypothesis deadline anywhere (deadline=None): a property test asserts properties, not
@@ -26,36 +27,108 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-#: What a module-scoped fixture has loaded for the whole module (``shared_reference_data``,
-#: ``shared_catalogue``): the function-scoped fixtures then find it instead of loading it.
-SHARED: set[str] = set()
+def _redis_url_of_this_worker() -> None:
+    """Under pytest-xdist (``make test``: ``-n 2``) each worker process gets a Redis
+    database of its own, as it gets a test database of its own (``test_<name>_gw0``...):
+    keys that production code fixes (``portal:ratelimit:rp:<party id>``) would otherwise mix
+    the workers' parties, whose ids start alike in each worker's database. Worker ``gwN``
+    takes the database ``REDIS_URL`` names plus N, or the Nth of ``PORTAL_TEST_REDIS_DBS``
+    (comma-separated numbers) when set. The environment is changed too, for the worker
+    processes the tests start (Celery, drainers). Alone (no xdist) nothing changes."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not settings.REDIS_URL:
+        return
+    number = int(worker[2:])
+    parts = urlsplit(settings.REDIS_URL)
+    if os.environ.get("PORTAL_TEST_REDIS_DBS"):
+        db = int(os.environ["PORTAL_TEST_REDIS_DBS"].split(",")[number])
+    else:
+        db = int(parts.path.strip("/") or 0) + number
+    url = urlunsplit(parts._replace(path=f"/{db}"))
+    os.environ["REDIS_URL"] = url
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": url},
+    }
+    settings.CELERY_BROKER_URL = url
+    from config.celery import app
+
+    app.conf.broker_url = url
 
 
-@pytest.fixture(scope="module")
-def shared_reference_data(django_db_setup, django_db_blocker):
-    """The reference data loaded once for a whole module, in an outer transaction that is
-    rolled back when the module ends; each test runs in a savepoint inside it (pytest-django's
-    ``db``), so what a test writes is still rolled back after the test. For modules without
-    transactional tests: a module opts in with ``pytest.mark.usefixtures``."""
-    from django.db import transaction
+_redis_url_of_this_worker()
 
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        call_command("loaddata", "districts", "departments", "matters", verbosity=0)
-    SHARED.add("reference_data")
-    yield
-    SHARED.discard("reference_data")
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+
+#: The modules that take longest (``--durations``; docs/performance.md, "The test suite"),
+#: longest first. Under xdist they are handed out first, so that no long module starts
+#: last while the other worker has nothing left to do. A stale list costs balance only.
+LONGEST_FIRST = (
+    "tests/e2e/test_crawl_accessibility.py",
+    "tests/e2e/test_accessibility.py",
+    "tests/portal/test_audit_chain.py",
+    "tests/licensing/test_worker_faults.py",
+    "tests/portal/test_one_truth_stateful.py",
+    "tests/elicense/test_change_feed.py",
+    "tests/elicense/test_pdf.py",
+    "tests/licensing/test_hostile_uploads.py",
+    "tests/portal/test_smoke_crawl.py",
+    "tests/portal/test_database_faults.py",
+    "tests/portal/test_health.py",
+    "tests/portal/test_settings.py",
+    "tests/yiyeyizheng/test_agent_permissions.py",
+    "tests/licensing/test_celery_worker.py",
+    "tests/portal/test_cross_process.py",
+    "tests/elicense/test_webhook_e2e.py",
+    "tests/portal/test_login_lockout.py",
+    "tests/e2e/test_yiyeyizheng_flow.py",
+    "tests/e2e/test_mingchu_acceptance.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist, the longest modules first (``LONGEST_FIRST``); otherwise the order as
+    collected (and as pytest-django sorts it)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    rank = {path: number for number, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+#: The reference data every test database holds (ADR 0034): the 16 districts, the
+#: approving departments and the matter tree.
+REFERENCE_FIXTURES = ("districts", "departments", "matters")
+
+
+def _load_reference_data(sender, using="default", **kwargs):
+    """Load the reference data whenever Django has just built or flushed a test database.
+
+    ``post_migrate`` is sent once per app when pytest-django migrates the test database at
+    the start of the session, and again after every transactional test (``transactional_db``,
+    ``live_server``, Celery-worker tests), whose teardown flushes every table: the data is then
+    committed, so every ``db`` test sees it and rolls back to it, and a flushed database gets
+    it back before the next test. Only the signal of the last app with models loads it (all
+    tables exist by then, and once is enough).
+    """
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is with_models[-1]:
+        call_command("loaddata", *REFERENCE_FIXTURES, database=using, verbosity=0)
+
+
+post_migrate.connect(_load_reference_data, dispatch_uid="tests.reference_data")
 
 
 @pytest.fixture
 def reference_data(db):
-    if "reference_data" in SHARED:
-        return
-    call_command("loaddata", "districts", "departments", "matters", verbosity=0)
+    """The reference data is always in the test database (see ``_load_reference_data``); a
+    test names this fixture to say that it reads it."""
 
 
 @pytest.fixture

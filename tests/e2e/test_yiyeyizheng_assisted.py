@@ -49,6 +49,9 @@ def test_the_window_drafts_and_the_applicant_signs(
     _login(clerk, base, "clerk_xh")
     clerk.get_by_role("link", name="帮办代办", exact=True).click()
     clerk.get_by_role("link", name=shop.name).click()
+    # face_fill.js is deferred: until the page's load event the box is a plain input, and the
+    # scanner's Enter would submit the form (seen on a loaded machine)
+    clerk.wait_for_load_state("load")
     # the owner shows the licence on a phone; the clerk's scanner gun types it and Enter
     code, _ = elicense_services.issue_presentation_code(acting_user=owner_user)
     scan = clerk.get_by_label("照面信息获取：扫描企业出示的电子营业执照")

@@ -17,8 +17,7 @@ from portal.identifiers import make_food_licence_number
 from portal.models import AuditEvent, OutboxMessage
 from tests.factories import issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

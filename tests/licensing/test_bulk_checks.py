@@ -15,8 +15,7 @@ from licensing.services.bulk import HEADER
 from portal import ratelimit
 from tests.factories import issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

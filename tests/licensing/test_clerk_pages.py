@@ -9,8 +9,7 @@ from licensing.models import MarketEntity
 from portal.models import AuditEvent
 from tests.factories import RegistrationFactory, enterprise_user, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 def _form_data(**overrides):

@@ -12,8 +12,7 @@ from portal.identifiers import validate_food_licence_number
 from portal.models import AuditEvent, Counter
 from tests.factories import issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 def test_number_carries_subject_type_division_and_serial(xuhui_clerk):

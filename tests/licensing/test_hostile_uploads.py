@@ -18,8 +18,7 @@ from portal import ratelimit, tabular
 from tests import hostile_xlsx as hostile
 from tests.factories import enterprise_user, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 #: What the issue allows a hostile upload to cost.
 MAX_SECONDS = 5

@@ -20,8 +20,7 @@ from licensing.services.bulk import HEADER
 from portal import ratelimit
 from tests.factories import enterprise_user, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 def full_width(text: str) -> str:

@@ -9,8 +9,7 @@ from portal.identifiers import make_uscc
 from portal.models import AuditEvent
 from tests.factories import RegistrationFactory, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 def test_registering_issues_version_one_with_frozen_face_and_audit(xuhui_clerk):

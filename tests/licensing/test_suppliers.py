@@ -11,8 +11,7 @@ from licensing.models import Supplier
 from portal.models import Notification
 from tests.factories import enterprise_user, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 22)
 

@@ -20,8 +20,7 @@ from portal.models import Role
 from tests.factories import UserFactory
 from tests.mingchu.rollup_data import HUANGPU, JINGAN, XUHUI, demo_stores, officer_of
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -18,8 +18,7 @@ from mingchu.services import (
 from portal.models import District, Role
 from tests.factories import UserFactory, advance_store, clerk, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 OCTOBER = datetime.date(2022, 10, 17)
 

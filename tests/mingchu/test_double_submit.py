@@ -11,8 +11,7 @@ from portal.models import District, Role
 from tests.double_submit import form_token
 from tests.factories import UserFactory, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 def test_a_store_form_posted_twice_selects_one_store(client, reference_data, xuhui_clerk):

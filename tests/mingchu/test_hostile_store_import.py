@@ -10,8 +10,7 @@ from portal.models import District, Role
 from tests import hostile_xlsx as hostile
 from tests.factories import UserFactory
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 HOSTILE = {
     "malformed XML": (hostile.malformed_xml, "XML 格式错误"),

@@ -11,8 +11,7 @@ from mingchu.models import Stage
 from portal.models import District, Role
 from tests.factories import UserFactory, advance_store, staged_demo_stores
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 def test_a_store_completing_construction_gains_the_mark_once(

@@ -11,8 +11,7 @@ from mingchu.services import register_demo_store, set_year_quotas
 from portal.models import AuditEvent, District, Role
 from tests.factories import UserFactory, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 def _store(officer, clerk_user, year):

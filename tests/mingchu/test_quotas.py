@@ -14,8 +14,7 @@ from mingchu.services import adjust_quota
 from portal.models import AuditEvent, District, Role
 from tests.factories import UserFactory
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "shanghai-mingchu-liangzao-2022.txt"
 

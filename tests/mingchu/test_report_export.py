@@ -12,8 +12,7 @@ from mingchu.services.reports import open_report, save_report, submit_report
 from portal.models import District, Role
 from tests.factories import UserFactory
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

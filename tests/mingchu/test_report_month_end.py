@@ -16,8 +16,7 @@ from mingchu.services.rollups import build_city_rollup
 from portal.models import District, Role
 from tests.factories import UserFactory, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 CONTACT = {"reporting_unit": "徐汇区市场监管局", "statistician": "李强", "phone": "021-64870000"}
 XUHUI = "310104"

@@ -18,8 +18,7 @@ from mingchu.tasks import remind_unsubmitted_reports
 from portal.models import AuditEvent, District, Notification, Role
 from tests.factories import UserFactory
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 CONTACT = {"reporting_unit": "区市场监管局", "statistician": "李强", "phone": "021-64870000"}
 

@@ -10,8 +10,7 @@ from mingchu.queries.rollups import progress_trend
 from portal.models import District, Role
 from tests.factories import UserFactory, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

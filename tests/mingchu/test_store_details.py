@@ -11,8 +11,7 @@ from portal.models import AuditEvent, District, Role
 from tests.double_submit import form_token
 from tests.factories import UserFactory, advance_store, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -23,8 +23,7 @@ from mingchu.services.imports import (
 from portal.models import AuditEvent, District, Role
 from tests.factories import UserFactory, advance_store, clerk, issue_food, register
 
-#: The reference data is loaded once for the module (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_reference_data")]
+pytestmark = pytest.mark.django_db
 
 HEADER = ["序号", "单位名称", "地址", "许可证号", "建设进度", "预计完成时间"]
 

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.management import call_command
 
 from portal.models import Role
-from tests.conftest import SHARED
 from tests.factories import UserFactory
 from yiyeyizheng.models import CatalogueVersion
 
@@ -18,15 +17,29 @@ SEED = (
 TABLE = Path(settings.BASE_DIR) / "fixtures" / "yiyeyizheng_catalogue_v2.tsv"
 
 
+#: Set while a module's ``shared_catalogue`` holds the imported catalogue.
+SHARED: set[str] = set()
+
+
 @pytest.fixture(scope="module")
-def shared_catalogue(shared_reference_data, django_db_blocker):
-    """The 2nd edition imported and published once for a whole module (rolled back with
-    ``shared_reference_data`` when the module ends); ``catalogue`` then returns it."""
+def shared_catalogue(django_db_setup, django_db_blocker):
+    """The 2nd edition imported and published once for a whole module, in an outer
+    transaction rolled back when the module ends; each test runs in a savepoint inside it
+    (pytest-django's ``db``), so what a test writes is still rolled back after the test, and
+    ``catalogue`` returns it. For modules without transactional tests: a module opts in with
+    ``pytest.mark.usefixtures``."""
+    from django.db import transaction
+
     with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
         call_command("import_catalogue", str(TABLE), edition="第二版", publish=True, verbosity=0)
     SHARED.add("catalogue")
     yield
     SHARED.discard("catalogue")
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture

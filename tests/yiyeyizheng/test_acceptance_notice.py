@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from tests.yiyeyizheng.conftest import submitted
 from yiyeyizheng.services.applications import accept_application
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 
 def _pdf(response):

@@ -16,7 +16,8 @@ from yiyeyizheng.services import assistance as services
 from yiyeyizheng.services.applications import save_draft, submit_application
 from yiyeyizheng.services.attachments import add_attachment
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 
 def _ask(owner, store_format):

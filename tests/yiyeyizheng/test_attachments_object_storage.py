@@ -9,7 +9,8 @@ from tests.factories import enterprise_user, register
 from tests.yiyeyizheng.conftest import PDF, pdf_upload, start
 from yiyeyizheng.services.attachments import add_attachment, remove_attachment
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 
 def _keys(s3, bucket) -> list[str]:

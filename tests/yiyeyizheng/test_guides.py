@@ -7,7 +7,8 @@ from django.urls import reverse
 from portal.models import AuditEvent
 from yiyeyizheng.models import ComplianceGuide
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 BODY = (
     "一、亮证经营：在经营场所显著位置公示行业综合许可证。\n\n二、食品安全：落实进货查验记录制度。"

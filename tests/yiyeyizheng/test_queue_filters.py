@@ -10,7 +10,8 @@ from tests.factories import enterprise_user, register
 from tests.yiyeyizheng.conftest import submitted
 from yiyeyizheng.services.applications import accept_application
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from tests.yiyeyizheng.conftest import licensed, start
 from yiyeyizheng.models import ServiceRating
 from yiyeyizheng.services.ratings import rate_service
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 GRADES = ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
 

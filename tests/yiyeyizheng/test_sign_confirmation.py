@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from tests.yiyeyizheng.conftest import complete, start
 
-pytestmark = pytest.mark.django_db
+#: The catalogue is imported once for the module (tests/yiyeyizheng/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_catalogue")]
 
 
 def test_the_signing_summary_is_the_confirmation_step(client, owner, store_format):

@@ -146,39 +146,45 @@ def _require_transition(acting_user, party, transition, who: str) -> None:
         raise ValidationError("申请人承诺、签字盖章或扫描件不全，不能办理此操作。")
 
 
+def _sign(*, acting_user, party, step: str, who: str, opinion: str, action, kept_in: str):
+    """One of 附件1's sign-off blocks before the last: the transition ``step`` (guarded as
+    ``_require_transition`` says), the opinion kept in ``kept_in``, and the audit event."""
+    party = _locked(party)
+    before = party.status
+    transition = getattr(party, step)
+    _require_transition(acting_user, party, transition, who)
+    transition(by=acting_user, at=timezone.now(), opinion=(opinion or "").strip())
+    party.save()
+    record_event(
+        actor=acting_user,
+        action=action,
+        obj=party,
+        changes={"status": [before, party.status], "opinion": getattr(party, kept_in)},
+    )
+    return party
+
+
 @transaction.atomic
 def accept_access_application(*, acting_user, party, opinion="") -> RelyingParty:
     """附件1's 受理信息 (市场监管部门受理意见, 受理人, 日期): a city officer
     (``elicense.accept_access``) accepts the application before the two sign-offs.
     Writes ``relying_party.accepted``."""
-    party = _locked(party)
-    _require_transition(acting_user, party, party.accept, "市场监管部门受理人")
-    party.accept(by=acting_user, at=timezone.now(), opinion=(opinion or "").strip())
-    party.save()
-    record_event(
-        actor=acting_user,
-        action=ElicenseAction.RELYING_PARTY_ACCEPTED,
-        obj=party,
-        changes={"status": ["pending", party.status], "opinion": party.acceptance_opinion},
-    )
-    return party
+    return _sign(
+        acting_user=acting_user, party=party, step="accept", who="市场监管部门受理人",
+        opinion=opinion, action=ElicenseAction.RELYING_PARTY_ACCEPTED,
+        kept_in="acceptance_opinion",
+    )  # fmt: skip
 
 
 @transaction.atomic
 def sign_off_guidance(*, acting_user, party, opinion="") -> RelyingParty:
     """总局业务指导部门（签字）: the first of 附件1's two sign-offs, after 受理 (a city
     officer, ``elicense.sign_off_guidance``). Writes ``relying_party.guidance_signed``."""
-    party = _locked(party)
-    _require_transition(acting_user, party, party.sign_guidance, "业务指导部门")
-    party.sign_guidance(by=acting_user, at=timezone.now(), opinion=(opinion or "").strip())
-    party.save()
-    record_event(
-        actor=acting_user,
-        action=ElicenseAction.RELYING_PARTY_GUIDANCE_SIGNED,
-        obj=party,
-        changes={"status": ["accepted", party.status], "opinion": party.guidance_opinion},
-    )
-    return party
+    return _sign(
+        acting_user=acting_user, party=party, step="sign_guidance", who="业务指导部门",
+        opinion=opinion, action=ElicenseAction.RELYING_PARTY_GUIDANCE_SIGNED,
+        kept_in="guidance_opinion",
+    )  # fmt: skip
 
 
 @transaction.atomic

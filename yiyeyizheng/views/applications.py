@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from elicense.permissions import require
 from portal.access import require_enterprise
-from portal.forms import add_service_errors
+from portal.forms import add_service_errors, flash_errors
 from portal.idempotency import replay_form, submit_form_once
 from portal.views.files import file_response
 from yiyeyizheng.forms.applications import (
@@ -297,18 +297,13 @@ def attachment_upload(request, number: str):
                 ),
                 url=lambda _: reverse("yiyeyizheng:application_edit", args=[application.number]),
             )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
+        except (ValidationError, PermissionDenied) as error:
+            flash_errors(request, error)
         else:
             if not once.replayed:
                 messages.success(request, "材料已上传。")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form)
     return redirect("yiyeyizheng:application_edit", application.number)
 
 
@@ -339,19 +334,14 @@ def licence_file(request, number: str):
         raise Http404
     form = LicenceFilingForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form)
         return redirect("yiyeyizheng:application_detail", application.number)
     try:
         filing = filing_services.file_scanned_licence(
             acting_user=user, application=application, check_id=form.cleaned_data["check_id"]
         )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
+    except (ValidationError, PermissionDenied) as error:
+        flash_errors(request, error)
     else:
         ready = "" if filing.attachment_id else "执照PDF正在生成，稍后在此列出。"
         messages.success(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from elicense.permissions import require
 from portal.access import require_enterprise
+from portal.forms import flash_errors
 from yiyeyizheng.forms.ratings import RatingForm
 from yiyeyizheng.queries.ratings import rating_summary
 from yiyeyizheng.services.ratings import rate_service
@@ -26,14 +27,11 @@ def application_rate(request, number: str):
         try:
             rate_service(acting_user=user, application=application, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, "感谢您的评价。")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form)
     return redirect("yiyeyizheng:application_detail", application.number)
 
 

@@ -43,6 +43,14 @@ def browser(monkeypatch):
 
 
 @pytest.fixture
+def demo_portal(transactional_db, eager_tasks):
+    """The demo data of ``make run`` (``seed_demo``), committed for the live server."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--entities=40", "--quiet", "--force")
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -7,13 +7,12 @@ and opens its home page, every page of its navigation and its role's own desk.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from django.test import Client
 
 from elicense.models import Certificate
 from portal.models import User
 from portal.views.display import ELDER_COOKIE
+from tests.e2e import axe
 
 DESKTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
 #: name: (viewport, 长辈模式 on)
@@ -45,8 +44,6 @@ PUBLIC_PAGES = [
     "/yiyeyizheng/progress/",
     "/mingchu/demo-stores/",
 ]
-SERIOUS = ("serious", "critical")
-
 #: The element that makes a page wider than the viewport, for the failure message.
 WIDEST = """() => {
   const width = document.documentElement.clientWidth;
@@ -55,11 +52,6 @@ WIDEST = """() => {
     .map(e => e.tagName.toLowerCase() + '.' + String(e.className).split(' ').join('.'));
   return wide.slice(0, 5);
 }"""
-
-
-@pytest.fixture
-def demo_portal(transactional_db, eager_tasks):
-    call_command("seed_demo", "--entities=40", "--quiet", "--force")
 
 
 def sign_in(context, live_server, role: str, *, elder: bool) -> None:
@@ -84,16 +76,16 @@ def main_pages(page, live_server, role: str) -> list[str]:
     return list(dict.fromkeys(["/", *links, *EXTRA_PAGES.get(role, [])]))
 
 
-def page_problems(page, axe, url: str, view: str) -> list[str]:
-    """What axe-core finds serious or critical on the page, and sideways scrolling on a phone."""
+def page_problems(page, url: str, view: str) -> list[str]:
+    """What axe-core finds serious or critical on the page, and sideways scrolling on a phone
+    (the page's context has ``axe.install``-ed axe-core)."""
     response = page.goto(url)
     problems = []
     if response is None or response.status >= 400:
         return [f"{url} [{view}]: answered {response and response.status}"]
-    for violation in axe.run(page).response["violations"]:
-        if violation["impact"] in SERIOUS:
-            targets = [node["target"] for node in violation["nodes"][:3]]
-            problems.append(f"{url} [{view}]: {violation['id']} ({violation['impact']}) {targets}")
+    for violation in axe.serious_violations(page):
+        targets = [node["target"] for node in violation["nodes"][:3]]
+        problems.append(f"{url} [{view}]: {violation['id']} ({violation['impact']}) {targets}")
     if view.startswith("phone"):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
@@ -105,17 +97,17 @@ def page_problems(page, axe, url: str, view: str) -> list[str]:
 def test_every_roles_main_pages_pass_axe_at_desktop_and_phone_width(
     browser, live_server, demo_portal
 ):
-    axe = Axe()
     problems, visited = [], 0
     for role in ROLES:
         for view, (size, elder) in VIEWS.items():
             context = browser.new_context(locale="zh-CN", viewport=size)
+            axe.install(context)
             sign_in(context, live_server, role, elder=elder)
             page = context.new_page()
             page.set_default_timeout(15_000)
             for url in main_pages(page, live_server, role):
                 problems += [
-                    f"{role}: {p}" for p in page_problems(page, axe, live_server.url + url, view)
+                    f"{role}: {p}" for p in page_problems(page, live_server.url + url, view)
                 ]
                 visited += 1
             context.close()

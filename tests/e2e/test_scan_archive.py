@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from elicense import services
 from elicense.models import Certificate
-from tests.e2e.test_accessibility import SERIOUS
+from tests.e2e.axe import SERIOUS
 from tests.factories import PASSWORD, enterprise_user, register
 from yiyeyizheng.models import LicenceFiling
 from yiyeyizheng.services.applications import save_draft, start_application, submit_application

@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from hypothesis import settings as hypothesis_settings
 
+from tests import database_template
+
 #: No Hypothesis deadline anywhere (deadline=None): a property test asserts properties, not
 #: wall time. On a shared 2-core machine the first example (imports, a cold cache) often
 #: took longer than the default 200 ms and failed test_identifiers.py at random; timing
@@ -62,13 +64,15 @@ def _redis_url_of_this_worker() -> None:
 
 
 _redis_url_of_this_worker()
+database_template.install()  # the workers copy one migrated test database (ADR 0034)
 
 
 #: The modules that take longest (``--durations``; docs/performance.md, "The test suite"),
 #: longest first. Under xdist they are handed out first, so that no long module starts
 #: last while the other worker has nothing left to do. A stale list costs balance only.
 LONGEST_FIRST = (
-    "tests/e2e/test_crawl_accessibility.py",
+    "tests/e2e/test_crawl_accessibility_city.py",
+    "tests/e2e/test_crawl_accessibility_people.py",
     "tests/e2e/test_accessibility.py",
     "tests/portal/test_audit_chain.py",
     "tests/licensing/test_worker_faults.py",

@@ -220,11 +220,15 @@ def uses_stream() -> bool:
     return bool(settings.REDIS_URL) and settings.VERIFICATION_LOG == "stream"
 
 
+#: One encoder for every record: ``json.dumps`` with options builds a new one per call (~6 µs).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _encode(fields: dict) -> bytes:
     data = dict(fields)
     data["check_id"] = str(data["check_id"])
     data["created_at"] = data["created_at"].isoformat()
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODER.encode(data).encode()
 
 
 def _decode(data: bytes) -> Verification:

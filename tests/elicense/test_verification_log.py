@@ -142,11 +142,16 @@ def _drain(server) -> None:
         pass
 
 
+def _port(writer) -> int:
+    """The local port of the writer's connection to Redis: which socket it is."""
+    return writer.connection._sock.getsockname()[1]
+
+
 def _web_process(token: str, pipe) -> None:
-    """A web process that connects, then (Redis paused) checks SENT tokens, reads none of
-    the replies, says so and waits to be killed."""
+    """A web process forked from the test's: it connects on its own socket, then (Redis
+    paused) checks SENT tokens, reads none of the replies, says so and waits to be killed."""
     _connect(token)
-    pipe.send("connected")
+    pipe.send(("connected", _port(verification_log._writer)))
     pipe.recv()
     for _ in range(SENT):
         verify_token(token, channel="api", verifier_label="将被杀死的进程")
@@ -158,13 +163,16 @@ def _web_process(token: str, pipe) -> None:
 def test_checks_sent_by_a_web_process_killed_before_any_reply_all_reach_the_table_once(
     stream, unhurried, signed
 ):
+    _connect(signed.signature)  # the parent (gunicorn's master, say) has a connection too
     connections.close_all()  # the child opens its own connection
     parent_end, child_end = multiprocessing.get_context("fork").Pipe()
     child = multiprocessing.get_context("fork").Process(
         target=_web_process, args=(signed.signature, child_end)
     )
     child.start()
-    assert parent_end.poll(60) and parent_end.recv() == "connected"
+    assert parent_end.poll(60)
+    said, child_port = parent_end.recv()
+    assert said == "connected" and child_port != _port(verification_log._writer)
     stream.pause()  # Redis answers nothing: every check the process sends stays unconfirmed
     parent_end.send("go")
     assert parent_end.poll(60), "the web process did not finish its checks"
@@ -174,9 +182,10 @@ def test_checks_sent_by_a_web_process_killed_before_any_reply_all_reach_the_tabl
     assert not Verification.objects.exists()
 
     stream.resume()
+    _connect(signed.signature)  # the parent's own socket and records were left alone
     _drain(stream)
 
-    assert _rows() == (SENT + 1, SENT + 1)
+    assert _rows() == (SENT + 3, SENT + 3)  # the child's, and the two connecting checks each
     labels = Verification.objects.values_list("verifier_label", flat=True)
     assert sorted(set(labels)) == ["将被杀死的进程", "连接"]
 

@@ -9,7 +9,7 @@ import datetime
 import json
 import re
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -55,6 +55,15 @@ class Outcome:
     #: clerk files with a case (执照存档) names this check.
     check_id: uuid.UUID | None = None
     checked_at: datetime.datetime | None = None
+
+    def logged(self, check_id: uuid.UUID, checked_at: datetime.datetime) -> "Outcome":
+        """This outcome with its check's id and time (built directly: ``dataclasses.replace``
+        costs ~3 µs more a check, issue 15)."""
+        return Outcome(
+            result=self.result, certificate=self.certificate, presenter=self.presenter,
+            detail=self.detail, algorithms=self.algorithms, check_id=check_id,
+            checked_at=checked_at,
+        )  # fmt: skip
 
     @property
     def ok(self) -> bool:
@@ -322,7 +331,7 @@ def verify_token(
         verifier_label=label,
         relying_party=relying_party,
     )
-    return replace(outcome, check_id=check_id, checked_at=checked_at)
+    return outcome.logged(check_id, checked_at)
 
 
 def check_certificate(
@@ -338,7 +347,7 @@ def check_certificate(
         verifier_label=verifier_label,
         relying_party=relying_party,
     )
-    return replace(outcome, check_id=check_id, checked_at=checked_at)
+    return outcome.logged(check_id, checked_at)
 
 
 def log_verification(

@@ -3,6 +3,7 @@
 import contextlib
 import dataclasses
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -29,6 +30,13 @@ class PrivateRedis:
         """``kill -9``: Redis vanishes mid-conversation, as in a crash."""
         self.process.kill()
         self.process.wait(timeout=10)
+
+    def pause(self) -> None:
+        """``SIGSTOP``: Redis hangs; what is sent to it waits in its socket, unanswered."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
 
 
 @contextlib.contextmanager

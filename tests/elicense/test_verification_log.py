@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import signal
+import time
 import uuid
 
 import pytest
@@ -108,3 +109,137 @@ def test_killing_the_drainer_mid_batch_loses_no_check_and_writes_none_twice(stre
     assert Verification.objects.values("check_id").distinct().count() == CHECKS
     assert client.xpending(verification_log.STREAM, verification_log.GROUP)["pending"] == 0
     assert verification_log.backlog(client) == 0
+
+
+# Checks are sent without waiting for Redis's reply (ADR 0035).
+
+SENT = 20
+
+
+@pytest.fixture
+def unhurried(settings, monkeypatch):
+    """The writer waits for no reply on its own (no timer runs out during a test), and the
+    checks use no process memory (its subscription would wait on a paused Redis too)."""
+    settings.VERIFICATION_MEMORY = False
+    monkeypatch.setattr(verification_log, "CONFIRM_WITHIN_SECONDS", 3600)
+
+
+def _connect(token: str) -> None:
+    """One check, confirmed: the writer's connection is open (Redis can then be paused)."""
+    verify_token(token, channel="api", verifier_label="连接")
+    verification_log.confirm()
+    assert not verification_log._writer.down
+
+
+def _rows() -> tuple[int, int]:
+    """(rows, distinct checks) in the 查验记录."""
+    return Verification.objects.count(), Verification.objects.values("check_id").distinct().count()
+
+
+def _drain(server) -> None:
+    drainer = verification_log.Drainer(_client(server), name="drainer", block_ms=1)
+    while drainer.step():
+        pass
+
+
+def _port(writer) -> int:
+    """The local port of the writer's connection to Redis: which socket it is."""
+    return writer.connection._sock.getsockname()[1]
+
+
+def _web_process(token: str, pipe) -> None:
+    """A web process forked from the test's: it connects on its own socket, then (Redis
+    paused) checks SENT tokens, reads none of the replies, says so and waits to be killed."""
+    _connect(token)
+    pipe.send(("connected", _port(verification_log._writer)))
+    pipe.recv()
+    for _ in range(SENT):
+        verify_token(token, channel="api", verifier_label="将被杀死的进程")
+    pipe.send((len(verification_log._writer.unconfirmed), verification_log._writer.down))
+    time.sleep(60)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checks_sent_by_a_web_process_killed_before_any_reply_all_reach_the_table_once(
+    stream, unhurried, signed
+):
+    _connect(signed.signature)  # the parent (gunicorn's master, say) has a connection too
+    connections.close_all()  # the child opens its own connection
+    parent_end, child_end = multiprocessing.get_context("fork").Pipe()
+    child = multiprocessing.get_context("fork").Process(
+        target=_web_process, args=(signed.signature, child_end)
+    )
+    child.start()
+    assert parent_end.poll(60)
+    said, child_port = parent_end.recv()
+    assert said == "connected" and child_port != _port(verification_log._writer)
+    stream.pause()  # Redis answers nothing: every check the process sends stays unconfirmed
+    parent_end.send("go")
+    assert parent_end.poll(60), "the web process did not finish its checks"
+    assert parent_end.recv() == (SENT, False)  # all sent, none confirmed, none inserted
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(timeout=10)
+    assert not Verification.objects.exists()
+
+    stream.resume()
+    _connect(signed.signature)  # the parent's own socket and records were left alone
+    _drain(stream)
+
+    assert _rows() == (SENT + 3, SENT + 3)  # the child's, and the two connecting checks each
+    labels = Verification.objects.values_list("verifier_label", flat=True)
+    assert sorted(set(labels)) == ["将被杀死的进程", "连接"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checks_whose_replies_never_came_from_a_killed_redis_are_inserted_directly(
+    stream, unhurried, signed
+):
+    _connect(signed.signature)
+    stream.pause()
+    for _ in range(SENT):
+        assert verify_token(signed.signature, channel="api").ok
+    assert not Verification.objects.exists()  # sent to Redis, nothing written yet
+    stream.kill()  # it never read them: they died with it (and the first, confirmed, check)
+
+    verify_token(signed.signature, channel="api")  # the next check finds the connection gone
+
+    assert _rows() == (SENT + 1, SENT + 1)  # the SENT unconfirmed ones, and this one, directly
+    assert verification_log._writer.down
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checks_a_hung_redis_did_not_answer_are_inserted_and_written_once_when_it_wakes(
+    stream, unhurried, signed
+):
+    _connect(signed.signature)
+    stream.pause()
+    for _ in range(SENT):
+        verify_token(signed.signature, channel="api")
+
+    verification_log.confirm()  # no reply within the timeout: the connection is given up
+
+    assert _rows() == (SENT, SENT)
+    stream.resume()  # Redis reads what waited in its socket: the same checks, in the stream
+    client = _client(stream)
+    deadline = time.monotonic() + 10
+    while verification_log.backlog(client) < SENT + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert verification_log.backlog(client) == SENT + 1
+    _drain(stream)
+    assert _rows() == (SENT + 1, SENT + 1)  # the first check, and none twice
+    assert verification_log.backlog(client) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_reply_from_redis_sends_the_unconfirmed_checks_to_the_table(
+    stream, unhurried, signed
+):
+    _client(stream).set(verification_log.STREAM, "not a stream")  # every XADD now fails
+
+    for _ in range(3):
+        assert verify_token(signed.signature, channel="api").ok
+    verification_log.confirm()
+
+    assert _rows() == (3, 3)
+    assert verification_log._writer.down
+    assert _client(stream).get(verification_log.STREAM) == b"not a stream"

@@ -193,7 +193,8 @@ def test_after_every_connection_is_terminated_the_next_api_request_on_each_worke
     uscc = make_uscc(division="310104", org_body="DB000002")
     url, headers = web + f"/api/v1/licences/{uscc}", {"Authorization": f"Bearer {key}"}
     with ThreadPoolExecutor(max_workers=6) as pool:
-        for _ in range(20):
+        deadline = time.monotonic() + 30  # until both workers have booted and served
+        while time.monotonic() < deadline:
             assert set(pool.map(lambda _: _get(url, headers)[0], range(6))) == {404}
             if len(_backends()) >= 2:
                 break

@@ -71,12 +71,10 @@ database_template.install()  # the workers copy one migrated test database (ADR 
 #: longest first. Under xdist they are handed out first, so that no long module starts
 #: last while the other worker has nothing left to do. A stale list costs balance only.
 LONGEST_FIRST = (
-    "tests/e2e/test_crawl_accessibility_admin.py",
+    "tests/e2e/test_crawl_accessibility_city.py",
     "tests/e2e/test_crawl_accessibility_people.py",
     "tests/e2e/test_accessibility.py",
-    "tests/portal/test_counter_migrations.py",
     "tests/portal/test_audit_chain.py",
-    "tests/elicense/test_access_migration.py",
     "tests/licensing/test_worker_faults.py",
     "tests/portal/test_one_truth_stateful.py",
     "tests/elicense/test_change_feed.py",

@@ -76,43 +76,21 @@ def main_pages(page, live_server, role: str) -> list[str]:
     return list(dict.fromkeys(["/", *links, *EXTRA_PAGES.get(role, [])]))
 
 
-def views_problems(pages: dict, addresses: dict) -> list[str]:
-    """What axe-core finds serious or critical on each view's page, and sideways scrolling
-    on a phone. Each view's page (its context has ``axe.install``-ed axe-core) opens its
-    address and starts axe-core; then the findings are collected, so the views' renderers
-    check side by side."""
-    problems, started = [], []
-    for view, url in addresses.items():
-        response = pages[view].goto(url)
-        if response is None or response.status >= 400:
-            problems.append(f"{url} [{view}]: answered {response and response.status}")
-            continue
-        axe.start(pages[view])
-        started.append((view, url))
-    for view, url in started:
-        page = pages[view]
-        for violation in axe.collect(page):
-            targets = [node["target"] for node in violation["nodes"][:3]]
-            problems.append(f"{url} [{view}]: {violation['id']} ({violation['impact']}) {targets}")
-        if view.startswith("phone"):
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE["width"]:
-                problems.append(f"{url} [{view}]: {width} px wide, {page.evaluate(WIDEST)}")
+def page_problems(page, url: str, view: str) -> list[str]:
+    """What axe-core finds serious or critical on the page, and sideways scrolling on a phone
+    (the page's context has ``axe.install``-ed axe-core)."""
+    response = page.goto(url)
+    problems = []
+    if response is None or response.status >= 400:
+        return [f"{url} [{view}]: answered {response and response.status}"]
+    for violation in axe.serious_violations(page):
+        targets = [node["target"] for node in violation["nodes"][:3]]
+        problems.append(f"{url} [{view}]: {violation['id']} ({violation['impact']}) {targets}")
+    if view.startswith("phone"):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            problems.append(f"{url} [{view}]: {width} px wide, {page.evaluate(WIDEST)}")
     return problems
-
-
-def open_views(browser, live_server, role: str, views: dict) -> tuple[dict, dict]:
-    """A signed-in browser context with axe-core for each view: (contexts, pages) by view;
-    ``views`` maps a view's name to (viewport, 长辈模式 on)."""
-    contexts, pages = {}, {}
-    for view, (size, elder) in views.items():
-        context = browser.new_context(locale="zh-CN", viewport=size)
-        axe.install(context)
-        sign_in(context, live_server, role, elder=elder)
-        pages[view] = context.new_page()
-        pages[view].set_default_timeout(15_000)
-        contexts[view] = context
-    return contexts, pages
 
 
 @pytest.mark.e2e
@@ -121,17 +99,17 @@ def test_every_roles_main_pages_pass_axe_at_desktop_and_phone_width(
 ):
     problems, visited = [], 0
     for role in ROLES:
-        contexts, pages = open_views(browser, live_server, role, VIEWS)
-        found = {view: main_pages(page, live_server, role) for view, page in pages.items()}
-        for index in range(max(len(urls) for urls in found.values())):
-            addresses = {
-                view: live_server.url + urls[index]
-                for view, urls in found.items()
-                if index < len(urls)
-            }
-            problems += [f"{role}: {p}" for p in views_problems(pages, addresses)]
-            visited += len(addresses)
-        for context in contexts.values():
+        for view, (size, elder) in VIEWS.items():
+            context = browser.new_context(locale="zh-CN", viewport=size)
+            axe.install(context)
+            sign_in(context, live_server, role, elder=elder)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            for url in main_pages(page, live_server, role):
+                problems += [
+                    f"{role}: {p}" for p in page_problems(page, live_server.url + url, view)
+                ]
+                visited += 1
             context.close()
 
     assert visited > 90

@@ -1,6 +1,5 @@
-"""The crawl in Chromium (``tests/e2e/crawl_axe.py``) as everyone else: the city, a
-district's window clerk and officer, an enterprise's legal representative and agent, and
-the public."""
+"""The crawl in Chromium (``tests/e2e/crawl_axe.py``) as everyone else: an enterprise's
+legal representative and agent, the 一业一证 departments and the public."""
 
 import pytest
 

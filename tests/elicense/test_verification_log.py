@@ -190,14 +190,19 @@ def test_checks_sent_by_a_web_process_killed_before_any_reply_all_reach_the_tabl
     assert sorted(set(labels)) == ["将被杀死的进程", "连接"]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_checks_whose_replies_never_came_from_a_killed_redis_are_inserted_directly(
-    stream, unhurried, signed
-):
+def _sent_while_paused(stream, signed) -> None:
+    """One check confirmed, then SENT checks sent to a paused Redis (unanswered)."""
     _connect(signed.signature)
     stream.pause()
     for _ in range(SENT):
         assert verify_token(signed.signature, channel="api").ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checks_whose_replies_never_came_from_a_killed_redis_are_inserted_directly(
+    stream, unhurried, signed
+):
+    _sent_while_paused(stream, signed)
     assert not Verification.objects.exists()  # sent to Redis, nothing written yet
     stream.kill()  # it never read them: they died with it (and the first, confirmed, check)
 
@@ -211,10 +216,7 @@ def test_checks_whose_replies_never_came_from_a_killed_redis_are_inserted_direct
 def test_checks_a_hung_redis_did_not_answer_are_inserted_and_written_once_when_it_wakes(
     stream, unhurried, signed
 ):
-    _connect(signed.signature)
-    stream.pause()
-    for _ in range(SENT):
-        verify_token(signed.signature, channel="api")
+    _sent_while_paused(stream, signed)
 
     verification_log.confirm()  # no reply within the timeout: the connection is given up
 

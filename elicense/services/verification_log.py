@@ -110,9 +110,11 @@ class _Writer:
         what was sent or cannot be reached (the unconfirmed records are then inserted)."""
         with self.lock:
             self._own()
-            if url != self.url:
+            if url != self.url:  # another Redis: confirm what went to the old one, then move
                 self._confirm()
-                self.url = url
+                if self.connection is not None:
+                    self.connection.disconnect()
+                self.connection, self.reader, self.url = None, None, url
             try:
                 if self.connection is None:
                     self.connection = self.client(url).connection_pool.make_connection()

@@ -245,3 +245,19 @@ def test_an_error_reply_from_redis_sends_the_unconfirmed_checks_to_the_table(
     assert _rows() == (3, 3)
     assert verification_log._writer.down
     assert _client(stream).get(verification_log.STREAM) == b"not a stream"
+
+
+@pytest.mark.django_db
+def test_a_writer_moved_to_another_redis_sends_there_and_confirms_what_it_sent_before(
+    stream, signed, settings
+):
+    verify_token(signed.signature, channel="api", verifier_label="第一台")
+    with private_redis() as second:
+        use_redis(settings, second.url)
+
+        verify_token(signed.signature, channel="api", verifier_label="第二台")
+        verification_log.confirm()
+
+        assert verification_log.backlog(_client(stream)) == 1
+        assert verification_log.backlog(_client(second)) == 1
+    assert not verification_log._writer.unconfirmed

@@ -13,6 +13,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        # Not a schema dependency: django-oauth-toolkit's migrations run first, while few
+        # models point at the user, so their 65 label-only AlterFields re-render little
+        # (8.6 s → see ADR 0036).
+        ("oauth2_provider", "0022_refreshtoken_token_family_index"),
     ]
 
     operations = [

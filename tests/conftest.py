@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from hypothesis import settings as hypothesis_settings
 
-from tests import database_template
+from tests import database_flush, database_template
 
 #: No Hypothesis deadline anywhere (deadline=None): a property test asserts properties, not
 #: wall time. On a shared 2-core machine the first example (imports, a cold cache) often
@@ -65,6 +65,7 @@ def _redis_url_of_this_worker() -> None:
 
 _redis_url_of_this_worker()
 database_template.install()  # the workers copy one migrated test database (ADR 0034)
+database_flush.install()  # a transactional test's teardown empties only the tables it filled
 
 
 #: The modules that take longest (``--durations``; docs/performance.md, "The test suite"),

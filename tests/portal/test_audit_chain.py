@@ -7,6 +7,7 @@ import logging
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from portal import audit_chain
@@ -24,23 +25,22 @@ def chain_key(settings):
 
 
 def _bulk_events(count: int) -> None:
-    """``count`` plain events at once: record_event one by one would take minutes here."""
-    start = timezone.now() - datetime.timedelta(days=1)
-    AuditEvent.objects.bulk_create(
-        (
-            AuditEvent(
-                created_at=start + datetime.timedelta(seconds=n),
-                actor_label="系统",
-                action="certificate.signed",
-                object_type="elicense.certificate",
-                object_id=str(n),
-                object_repr=f"证照 {n}",
-                changes={"kid": "20261202-a1b2", "n": n},
-            )
-            for n in range(count)
-        ),
-        batch_size=5000,
+    """``count`` plain events, numbered 0 to count - 1, written by the database in one
+    statement: ``record_event`` one by one would take minutes here, ``bulk_create`` ~20 s."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    changes = """'{"kid": "20261202-a1b2", "n": ' || n || '}'"""
+    if connection.vendor == "postgresql":
+        changes = f"CAST({changes} AS jsonb)"
+    sql = (
+        "WITH RECURSIVE numbers(n) AS"  # noqa: S608 - the model's table, constants
+        " (SELECT 0 UNION ALL SELECT n + 1 FROM numbers WHERE n + 1 < %s)"
+        f" INSERT INTO {table} (created_at, actor_label, action, object_type, object_id,"
+        " object_repr, changes, chain_value)"
+        " SELECT %s, '系统', 'certificate.signed', 'elicense.certificate', CAST(n AS TEXT),"
+        f" '证照 ' || n, {changes}, '' FROM numbers"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, timezone.now() - datetime.timedelta(days=1)])
 
 
 def _verify_fails_at(event_id, words):

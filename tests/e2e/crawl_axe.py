@@ -3,7 +3,8 @@
 violation at desktop (1366 px) and phone (390 px) width, and no page is wider than a phone.
 
 The crawl itself runs through Django's test client (cheap); each page shape it found (one
-``/licensing/entities/<n>/`` stands for all) is then opened in the browser as that account.
+``/licensing/entities/<n>/`` stands for all) is then opened in the browser as that account,
+checked at desktop width, then narrowed to a phone's and checked again (``page_problems``).
 The accounts are walked in two test modules (``test_crawl_accessibility_*``), so that the
 two test processes share the work (ADR 0034); together they walk every demo account.
 """
@@ -18,6 +19,7 @@ from tests.e2e.test_accessibility import DESKTOP, PHONE, page_problems, sign_in
 from tests.portal.test_smoke_crawl import ROLES, THIRD_PARTY_PAGES, crawl, shape, starting_points
 
 VIEWS = {"desktop": DESKTOP, "phone": PHONE}
+
 #: The city's own desks, and everyone else: enterprises, the 一业一证 departments, the public.
 CITY_STAFF = ["admin", "city", "clerk_xuhui", "officer_xuhui", "reviewer"]
 EVERYONE_ELSE = [role for role in ROLES if role not in CITY_STAFF]
@@ -56,20 +58,17 @@ def crawled_pages(role: str) -> list[str]:
 
 
 def walk(browser, live_server, roles: list[str]) -> tuple[int, list[str]]:
-    """Open every crawled page of each account at both widths: (pages opened, problems)."""
+    """Check every crawled page of each account at both widths: (views checked, problems)."""
     problems, visited = [], 0
     for role in roles:
-        urls = crawled_pages(role)
-        for view, size in VIEWS.items():
-            context = browser.new_context(locale="zh-CN", viewport=size)
-            axe.install(context)
-            sign_in(context, live_server, role, elder=False)
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            for url in urls:
-                problems += [
-                    f"{role}: {p}" for p in page_problems(page, live_server.url + url, view)
-                ]
-                visited += 1
-            context.close()
+        context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+        axe.install(context)
+        sign_in(context, live_server, role, elder=False)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        for url in crawled_pages(role):
+            checked, found = page_problems(page, live_server.url + url, VIEWS)
+            problems += [f"{role}: {problem}" for problem in found]
+            visited += checked
+        context.close()
     return visited, [p for p in problems if not known_admin_widget(p)]

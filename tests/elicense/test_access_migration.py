@@ -5,26 +5,16 @@ ticked column (or 其他, with the text kept in 备注)."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate_to
 
 BEFORE = [("elicense", "0013_oidc")]
 AFTER = [("elicense", "0014_access_form_signoffs")]
 
 
 @pytest.mark.django_db
-def _immediate_constraints():
-    """Inside the test's transaction PostgreSQL defers foreign-key checks; an ALTER TABLE
-    refuses to run over pending ones, so they are checked at once."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-
-
 def test_existing_applications_are_carried_over(reference_data):
-    _immediate_constraints()
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    old = migrate_to(BEFORE)
     party = old.get_model("elicense", "RelyingParty").objects.create(
         org_name="旧平台", org_nature="enterprise", address="上海", contact_name="张",
         contact_position="经理", contact_phone="1", contact_email="a@example.com",
@@ -40,13 +30,8 @@ def test_existing_applications_are_carried_over(reference_data):
         path__in=["电子商务/网络餐饮/资质审查", "电子政务/市场监管/动产抵押"]
     )
     party.matters.set(matters)
-    _immediate_constraints()
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(AFTER)
-
-    new = executor.loader.project_state(AFTER).apps
+    new = migrate_to(AFTER)
     carried = new.get_model("elicense", "RelyingParty").objects.get(pk=party.pk)
     assert carried.yearly_volume_10k == Decimal("123.4567")
     assert carried.matter_tree.splitlines() == [

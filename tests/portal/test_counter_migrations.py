@@ -4,8 +4,8 @@ yiyeyizheng's ``NumberCounter`` rows, licensing's ``FoodLicenceSerial`` rows and
 ``portal.Counter`` rows with the same values, and going back restores them."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate_to
 
 BEFORE = [
     ("portal", "0007_audit_chain"),
@@ -20,17 +20,9 @@ AFTER = [
 ]
 
 
-def _migrate(targets):
-    with connection.cursor() as cursor:  # see tests/elicense/test_access_migration.py
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db
 def test_old_counters_become_portal_counters_and_come_back():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     old.get_model("yiyeyizheng", "NumberCounter").objects.bulk_create(
         [
             old.get_model("yiyeyizheng", "NumberCounter")(key="APP-20261123", last_serial=17),
@@ -42,7 +34,7 @@ def test_old_counters_become_portal_counters_and_come_back():
     serials.objects.create(division="310104", subject_type=2, last_serial=41)
     serials.objects.create(division="310115", subject_type=3, last_serial=999_999)
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     counters = dict(new.get_model("portal", "Counter").objects.values_list("key", "value"))
     assert counters == {
         "yiyeyizheng:APP-20261123": 17,
@@ -52,7 +44,7 @@ def test_old_counters_become_portal_counters_and_come_back():
         "licensing:food-310115-3": 999_999,
     }
 
-    back = _migrate(BEFORE)  # portal 0008 goes too: its dependants' reverses run first
+    back = migrate_to(BEFORE)  # portal 0008 goes too: its dependants' reverses run first
     numbers = back.get_model("yiyeyizheng", "NumberCounter").objects
     assert dict(numbers.values_list("key", "last_serial")) == {
         "APP-20261123": 17,

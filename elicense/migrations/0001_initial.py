@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         # Not a schema dependency: django-oauth-toolkit's migrations run first, while few
         # models point at the user, so their 65 label-only AlterFields re-render little
-        # (8.6 s → see ADR 0036).
+        # (they took 8.6 s after ours; ADR 0036).
         ("oauth2_provider", "0022_refreshtoken_token_family_index"),
     ]
 

@@ -11,9 +11,10 @@ certificate signed, superseded, revoked, cancelled or expired, issuer key distru
 process subscribes once and reads its pending messages (a non-blocking poll, no round trip)
 at the start of every lookup (of every token check, ADR 0037), before it trusts anything it
 holds; a message published before a service returned is on the subscriber's socket before
-the next request can arrive, so the very next call in every worker sees the change. When the subscription is lost or
-cannot be made, memory is flushed and bypassed (every lookup goes to PostgreSQL) until it
-is back: nothing is ever answered from a memory that may have missed a message.
+the next request can arrive, so the very next call in every worker sees the change. When
+the subscription is lost or cannot be made, memory is flushed and bypassed (every lookup
+goes to PostgreSQL) until it is back: nothing is ever answered from a memory that may have
+missed a message.
 """
 
 import logging

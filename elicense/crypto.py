@@ -148,30 +148,60 @@ class MalformedToken(ValueError):
     """A compact JWS that is not well formed (refused before any signature check)."""
 
 
-#: base64url without padding (RFC 7515 section 2): nothing outside the alphabet, no "=".
-_SEGMENT = re.compile(rb"[A-Za-z0-9_-]*")
+#: Three segments of base64url without padding (RFC 7515 section 2): nothing outside the
+#: alphabet, no "=".
+_COMPACT = re.compile(rb"([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)")
+_BASE64URL = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#: The characters a segment of length 4n + 2 or 4n + 3 may end with: those whose unused low
+#: bits (4 or 2) are zero, so that one value has one spelling.
+_CANONICAL_LAST = {2: frozenset(_BASE64URL[::16]), 3: frozenset(_BASE64URL[::4])}
+_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
 #: The only protected-header members the issuer writes; anything else (``crit``, ``b64``,
 #: ``jku``, ``x5u`` ...) is refused rather than interpreted.
 HEADER_MEMBERS = frozenset({"alg", "kid", "typ"})
 ED25519_SIGNATURE_BYTES = 64
+#: Protected headers already accepted, by their bytes: every token of one issuer key has the
+#: same one, and decoding it is a pure function of the bytes (~4 µs a check, issue 15).
+_HEADERS: dict[bytes, dict] = {}
+_HEADERS_MAX = 64
 
 
 def _segment(data: bytes) -> bytes:
-    """Decode one segment strictly: the alphabet, no padding, and canonical (the unused low
-    bits of the last character are zero, so one value has one spelling)."""
-    if _SEGMENT.fullmatch(data) is None or len(data) % 4 == 1:
-        raise MalformedToken("not base64url")
-    try:
-        decoded = base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4))
-    except binascii.Error as error:
-        raise MalformedToken("not base64url") from error
-    if base64.urlsafe_b64encode(decoded).rstrip(b"=") != data:
+    """Decode one segment already matched to the alphabet, strictly: no length of 4n + 1, and
+    canonical (the last character's unused low bits are zero)."""
+    rest = len(data) % 4
+    if rest == 1 or (rest and data[-1] not in _CANONICAL_LAST[rest]):
         raise MalformedToken("not canonical base64url")
-    return decoded
+    return binascii.a2b_base64(data.translate(_TO_STANDARD) + b"=" * (-len(data) % 4))
+
+
+def _header(protected: bytes) -> dict:
+    """The protected header: a JSON object with a string ``alg``, when present a string
+    ``kid``, and no member the issuer does not write."""
+    try:
+        header = json.loads(_segment(protected))
+    except (ValueError, RecursionError) as error:
+        raise MalformedToken("header is not JSON") from error
+    if not isinstance(header, dict) or not isinstance(header.get("alg"), str):
+        raise MalformedToken("header without alg")
+    if not header.keys() <= HEADER_MEMBERS or not isinstance(header.get("kid", ""), str):
+        raise MalformedToken("unexpected header member")
+    return header
+
+
+def _known_header(protected: bytes) -> dict:
+    header = _HEADERS.get(protected)
+    if header is None:
+        header = _header(protected)
+        if len(_HEADERS) >= _HEADERS_MAX:
+            _HEADERS.clear()
+        _HEADERS[protected] = header
+    return header
 
 
 @dataclass(frozen=True)
 class CompactJws:
+    #: Shared by every token with the same protected header: read it, never change it.
     header: dict
     payload: bytes
     signing_input: bytes
@@ -188,27 +218,19 @@ class CompactJws:
 
 def parse_compact(token: str) -> CompactJws:
     """Parse a compact JWS once, strictly (raises ``MalformedToken``): three segments of
-    canonical unpadded base64url, a JSON object header with a string ``alg`` and, when
-    present, a string ``kid``, and no member the issuer does not write."""
+    canonical unpadded base64url and an accepted header (``_header``)."""
     try:
         data = token.encode("ascii")
     except (UnicodeEncodeError, AttributeError) as error:
         raise MalformedToken("not ASCII") from error
-    if len(data) > MAX_TOKEN_BYTES or data.count(b".") != 2:
-        raise MalformedToken("not three segments")
-    protected, payload, signature = data.split(b".")
-    try:
-        header = json.loads(_segment(protected))
-    except (ValueError, RecursionError) as error:
-        raise MalformedToken("header is not JSON") from error
-    if not isinstance(header, dict) or not isinstance(header.get("alg"), str):
-        raise MalformedToken("header without alg")
-    if not header.keys() <= HEADER_MEMBERS or not isinstance(header.get("kid", ""), str):
-        raise MalformedToken("unexpected header member")
+    match = _COMPACT.fullmatch(data) if len(data) <= MAX_TOKEN_BYTES else None
+    if match is None:
+        raise MalformedToken("not three segments of base64url")
+    protected, payload, signature = match.groups()
     return CompactJws(
-        header=header,
+        header=_known_header(protected),
         payload=_segment(payload),
-        signing_input=protected + b"." + payload,
+        signing_input=data[: match.end(2)],
         signature=_segment(signature),
     )
 

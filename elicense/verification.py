@@ -87,11 +87,10 @@ ISSUER_ALGORITHMS = {crypto.ALGORITHM: KeyAlgorithm.ED25519, sm.ALGORITHM: KeyAl
 MAX_SIGNATURES = 2
 
 
-def _issuer_public_key(kid: str, algorithm: KeyAlgorithm):
+def _issuer_public_key(kid: str, algorithm: KeyAlgorithm, usable: bool):
     """The issuer's public key for ``kid``, held in process memory (``memory.issuer_keys``;
-    a ``keys`` message forgets them all, e.g. when a key is distrusted). Unknown kids (or a
-    kid of another algorithm) are not held."""
-    usable = memory.usable()
+    a ``keys`` message forgets them all, e.g. when a key is distrusted) when the check's
+    poll found memory ``usable``. Unknown kids (or a kid of another algorithm) are not held."""
     key = memory.issuer_keys.get((kid, algorithm)) if usable else None
     if key is None:
         text = (
@@ -109,10 +108,12 @@ def _issuer_public_key(kid: str, algorithm: KeyAlgorithm):
     return key
 
 
-def certificate_by_public_id(public_id: str) -> Certificate | None:
+def certificate_by_public_id(public_id: str, *, usable: bool | None = None) -> Certificate | None:
     """The certificate (without its face) from process memory when it may be trusted,
-    else from PostgreSQL; every service that changes a certificate invalidates it."""
-    usable = memory.usable()
+    else from PostgreSQL; every service that changes a certificate invalidates it.
+    ``usable``: what the token check's own poll found (ADR 0037), else polled here."""
+    if usable is None:
+        usable = memory.usable()
     certificate = memory.certificates.get(public_id) if usable else None
     if certificate is None:
         certificate = Certificate.objects.filter(public_id=public_id).defer("face").first()
@@ -121,7 +122,7 @@ def certificate_by_public_id(public_id: str) -> Certificate | None:
     return certificate
 
 
-def _verify_compact(token: str) -> tuple[str, bytes | None, Outcome | None]:
+def _verify_compact(token: str, usable: bool) -> tuple[str, bytes | None, Outcome | None]:
     """Check one compact JWS by its ``alg``: (alg, payload, None) or (alg, None, failure).
 
     The token is parsed once, strictly (``crypto.parse_compact``: canonical unpadded
@@ -134,7 +135,7 @@ def _verify_compact(token: str) -> tuple[str, bytes | None, Outcome | None]:
     alg = jws.alg
     if alg not in ISSUER_ALGORITHMS:
         return "", None, Outcome(Result.BAD_SIGNATURE, detail=f"不接受的签名算法“{alg}”")
-    public_key = _issuer_public_key(jws.kid, ISSUER_ALGORITHMS[alg]) if jws.kid else None
+    public_key = _issuer_public_key(jws.kid, ISSUER_ALGORITHMS[alg], usable) if jws.kid else None
     if public_key is None:
         return alg, None, Outcome(Result.UNKNOWN_KEY)
     if alg == sm.ALGORITHM:
@@ -147,7 +148,9 @@ def _verify_compact(token: str) -> tuple[str, bytes | None, Outcome | None]:
     return alg, jws.payload, None
 
 
-def _check_claims(payload: bytes, algorithms: tuple[str, ...], require_sm2: bool) -> Outcome:
+def _check_claims(
+    payload: bytes, algorithms: tuple[str, ...], require_sm2: bool, usable: bool
+) -> Outcome:
     try:
         claims = json.loads(payload)
     except (ValueError, UnicodeDecodeError):
@@ -160,7 +163,7 @@ def _check_claims(payload: bytes, algorithms: tuple[str, ...], require_sm2: bool
             detail="依赖方要求SM2签名，该令牌没有SM2签名",
             algorithms=algorithms,
         )
-    certificate = certificate_by_public_id(str(claims["i"]))
+    certificate = certificate_by_public_id(str(claims["i"]), usable=usable)
     if certificate is None:
         return Outcome(Result.NOT_FOUND, algorithms=algorithms)
     if (certificate.holder_uscc, certificate.number) != (claims["u"], claims["n"]):
@@ -171,11 +174,14 @@ def _check_claims(payload: bytes, algorithms: tuple[str, ...], require_sm2: bool
 
 
 def _check_jws(token: str, require_sm2: bool = False) -> Outcome:
-    """A compact JWS: the printed copy's EdDSA token, or the SM2-SM3 one beside it."""
-    alg, payload, failure = _verify_compact(token)
+    """A compact JWS: the printed copy's EdDSA token, or the SM2-SM3 one beside it. Its key
+    and certificate are looked up as one poll of the invalidation channel found memory
+    (ADR 0037)."""
+    usable = memory.usable()
+    alg, payload, failure = _verify_compact(token, usable)
     if failure is not None:
         return failure
-    return _check_claims(payload, (alg,), require_sm2)
+    return _check_claims(payload, (alg,), require_sm2, usable)
 
 
 def _check_jws_json(text: str, require_sm2: bool) -> Outcome:
@@ -190,17 +196,17 @@ def _check_jws_json(text: str, require_sm2: bool) -> Outcome:
         return Outcome(Result.MALFORMED)
     if not isinstance(payload, str) or not 1 <= len(tokens) <= MAX_SIGNATURES:
         return Outcome(Result.MALFORMED)
-    algorithms = []
+    algorithms, usable = [], memory.usable()
     for token in tokens:
         if token.count(".") != 2:
             return Outcome(Result.MALFORMED)
-        alg, _payload, failure = _verify_compact(token)
+        alg, _payload, failure = _verify_compact(token, usable)
         if failure is not None:
             return failure
         algorithms.append(alg)
     if len(set(algorithms)) != len(algorithms):
         return Outcome(Result.MALFORMED, detail="同一算法的签名重复")
-    return _check_claims(sm.b64url_decode(payload), tuple(algorithms), require_sm2)
+    return _check_claims(sm.b64url_decode(payload), tuple(algorithms), require_sm2, usable)
 
 
 PRESENTATION_RESULTS = {

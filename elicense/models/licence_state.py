@@ -55,6 +55,13 @@ DECIDED = {
 }
 
 
+def register_date() -> datetime.date:
+    """Today in the register's time zone (``TIME_ZONE``, Asia/Shanghai), whatever zone a
+    request may have activated; naming it skips the activated-zone lookup, ~6 µs of a token
+    check (issue 15)."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
 def licence_state(
     *,
     status: str,
@@ -68,7 +75,7 @@ def licence_state(
     """
     if status in DECIDED:
         return DECIDED[status]
-    today = today or timezone.localdate()
+    today = today or register_date()
     if today < valid_from:
         return LicenceState.NOT_YET_VALID
     if valid_to is not None:

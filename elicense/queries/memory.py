@@ -9,11 +9,12 @@ They are forgotten by a message on the Redis channel ``channel()``, published af
 by every service that changes one (``invalidate``): key rotated or revoked, party suspended,
 certificate signed, superseded, revoked, cancelled or expired, issuer key distrusted. Each
 process subscribes once and reads its pending messages (a non-blocking poll, no round trip)
-at the start of every lookup, before it trusts anything it holds; a message published
-before a service returned is on the subscriber's socket before the next request can arrive,
-so the very next call in every worker sees the change. When the subscription is lost or
-cannot be made, memory is flushed and bypassed (every lookup goes to PostgreSQL) until it
-is back: nothing is ever answered from a memory that may have missed a message.
+at the start of every lookup (of every token check, ADR 0037), before it trusts anything it
+holds; a message published before a service returned is on the subscriber's socket before
+the next request can arrive, so the very next call in every worker sees the change. When
+the subscription is lost or cannot be made, memory is flushed and bypassed (every lookup
+goes to PostgreSQL) until it is back: nothing is ever answered from a memory that may have
+missed a message.
 """
 
 import logging

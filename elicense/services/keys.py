@@ -20,11 +20,18 @@ def _algorithm(value) -> KeyAlgorithm:
         ) from error
 
 
+def _unused_kid(algorithm: KeyAlgorithm) -> str:
+    """A key id no key has: two keys made the same day share only 16 random bits, so one
+    rotation in 65,536 would otherwise take its predecessor's id and fail."""
+    prefix = "" if algorithm == KeyAlgorithm.ED25519 else f"{algorithm}-"
+    while SigningKey.objects.filter(kid=(kid := prefix + crypto.new_kid())).exists():
+        pass
+    return kid
+
+
 def _create(acting_user, algorithm: KeyAlgorithm) -> SigningKey:
     public_key, encrypted = crypto.new_key_pair(algorithm)
-    kid = (
-        crypto.new_kid() if algorithm == KeyAlgorithm.ED25519 else f"{algorithm}-{crypto.new_kid()}"
-    )
+    kid = _unused_kid(algorithm)
     key = SigningKey.objects.create(
         kid=kid, algorithm=algorithm, public_key=public_key, encrypted_private_key=encrypted
     )

@@ -133,6 +133,20 @@ def test_key_command_creates_rotates_lists_and_retires(db):
     assert not SigningKey.objects.filter(status="active").exists()
 
 
+def test_a_rotation_never_takes_a_key_id_already_used(db, monkeypatch):
+    """Two keys made the same day share 16 random bits of their id: the successor draws
+    again until its id is free (here the first two draws repeat its predecessor's)."""
+    from elicense import crypto
+
+    draws = iter(["f797", "f797", "f797", "0a0b"])
+    monkeypatch.setattr(crypto.secrets, "token_hex", lambda _n: next(draws))
+    first = services.create_signing_key()
+
+    second = services.rotate_signing_key()
+
+    assert first.kid.endswith("-f797") and second.kid.endswith("-0a0b")
+
+
 def test_a_printed_token_verifies_offline_with_the_published_jwks(client, restaurant):
     """What docs/elicense.md tells a relying party to do, with PyJWT alone."""
     import jwt

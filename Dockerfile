@@ -12,7 +12,7 @@ RUN pip install --no-cache-dir "setuptools<81" wheel \
  && pip install --no-cache-dir --no-build-isolation -r requirements.txt
 COPY . .
 # The portal's own bytecode, compiled once here (pip compiled the libraries'): no worker
-# compiles ~500 modules at each start (ADR 0036).
+# compiles them again at each start (ADR 0036).
 RUN python -m compileall -q config portal elicense licensing yiyeyizheng mingchu demo
 RUN DEBUG=false SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput
 # The cut PDF fonts (ADR 0024), made once here instead of on the first render.

@@ -24,8 +24,9 @@ def _unused_kid(algorithm: KeyAlgorithm) -> str:
     """A key id no key has: two keys made the same day share only 16 random bits, so one
     rotation in 65,536 would otherwise take its predecessor's id and fail."""
     prefix = "" if algorithm == KeyAlgorithm.ED25519 else f"{algorithm}-"
-    while SigningKey.objects.filter(kid=(kid := prefix + crypto.new_kid())).exists():
-        pass
+    kid = prefix + crypto.new_kid()
+    while SigningKey.objects.filter(kid=kid).exists():
+        kid = prefix + crypto.new_kid()
     return kid
 
 

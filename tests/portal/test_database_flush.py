@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from elicense.verification import Outcome, log_verification
-from portal.models import District, Role, User
-from tests.factories import register
+from portal.models import District
+from tests.conftest import require
+from tests.factories import clerk, register
 
 
 def _tables_with_rows() -> set[str]:
@@ -30,12 +31,8 @@ def _tables_with_rows() -> set[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_flush_empties_every_table_it_finds_rows_in_and_the_reference_data_returns():
-    if connection.vendor != "postgresql":
-        pytest.skip("the flush is PostgreSQL's")
-    clerk = User.objects.create(
-        username="flush_clerk", role=Role.WINDOW_CLERK, district=District.objects.get(code="310104")
-    )
-    register(clerk)
+    require(connection.vendor == "postgresql", "the flush is PostgreSQL's")
+    register(clerk("310104"))
     log_verification(Outcome(result="not_found"), channel="api", verifier_label="平台")
     filled = _tables_with_rows()
     assert {"portal_user", "licensing_marketentity", "portal_auditevent"} <= filled

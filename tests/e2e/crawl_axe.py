@@ -3,8 +3,10 @@
 violation at desktop (1366 px) and phone (390 px) width, and no page is wider than a phone.
 
 The crawl itself runs through Django's test client (cheap); each page shape it found (one
-``/licensing/entities/<n>/`` stands for all) is then opened in the browser as that account,
-checked at desktop width, then narrowed to a phone's and checked again (``page_problems``).
+``/licensing/entities/<n>/`` stands for all), and each of the account's main pages as
+``test_accessibility`` names them (its home page, its navigation, its own desks, with the
+demo month's data), is then opened in the browser as that account, checked at desktop
+width, then narrowed to a phone's and checked again (``page_problems``).
 The accounts are walked in two test modules (``test_crawl_accessibility_*``), so that the
 two test processes share the work (ADR 0034); together they walk every demo account.
 """
@@ -15,7 +17,7 @@ from django.test import Client
 
 from portal.models import User
 from tests.e2e import axe
-from tests.e2e.test_accessibility import DESKTOP, PHONE, page_problems, sign_in
+from tests.e2e.test_accessibility import DESKTOP, PHONE, main_pages, page_problems, sign_in
 from tests.portal.test_smoke_crawl import ROLES, THIRD_PARTY_PAGES, crawl, shape, starting_points
 
 VIEWS = {"desktop": DESKTOP, "phone": PHONE}
@@ -58,7 +60,8 @@ def crawled_pages(role: str) -> list[str]:
 
 
 def walk(browser, live_server, roles: list[str]) -> tuple[int, list[str]]:
-    """Check every crawled page of each account at both widths: (views checked, problems)."""
+    """Check every crawled page and every main page of each account at both widths:
+    (views checked, problems)."""
     problems, visited = [], 0
     for role in roles:
         context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
@@ -66,7 +69,9 @@ def walk(browser, live_server, roles: list[str]) -> tuple[int, list[str]]:
         sign_in(context, live_server, role, elder=False)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        for url in crawled_pages(role):
+        pages = crawled_pages(role)
+        pages += [url for url in main_pages(page, live_server, role) if url not in pages]
+        for url in pages:
             checked, found = page_problems(page, live_server.url + url, VIEWS)
             problems += [f"{role}: {problem}" for problem in found]
             visited += checked

@@ -1,9 +1,12 @@
 """In headless Chromium: every demo role's main pages meet WCAG 2.1 AA as axe-core checks it
-(no serious or critical violation) at desktop (1366×768) and phone (390×844) width, and on a
-phone in 长辈模式 too; no page is wider than a phone's screen.
+(no serious or critical violation) on a phone in 长辈模式, and no page is wider than the
+phone's screen.
 
-The demo data of ``make run`` is seeded once; each role is signed in by its session cookie
-and opens its home page, every page of its navigation and its role's own desk.
+The same main pages without 长辈模式, at desktop (1366×768) and phone (390×844) width, are
+checked by the crawl (``crawl_axe.walk`` adds each account's main pages to the pages it
+found), so that no page is opened and checked twice at the same width. The demo data of
+``make run`` is seeded once; each role is signed in by its session cookie and opens its home
+page, every page of its navigation and its role's own desk.
 """
 
 import pytest
@@ -15,8 +18,8 @@ from portal.views.display import ELDER_COOKIE
 from tests.e2e import axe
 
 DESKTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
-#: 长辈模式 on or off: the views checked (name: viewport), each page opened once per mode.
-VIEWS = {False: {"desktop": DESKTOP, "phone": PHONE}, True: {"phone-elder": PHONE}}
+#: The views checked here (name: viewport); the crawl checks desktop and phone width.
+ELDER_VIEWS = {"phone-elder": PHONE}
 ROLES = [
     "admin",
     "city",
@@ -107,22 +110,21 @@ def view_problems(page, url: str, view: str) -> list[str]:
 
 
 @pytest.mark.e2e
-def test_every_roles_main_pages_pass_axe_at_desktop_and_phone_width(
+def test_every_roles_main_pages_pass_axe_on_a_phone_in_elder_mode(
     browser, live_server, demo_portal
 ):
     problems, visited = [], 0
     for role in ROLES:
-        for elder, views in VIEWS.items():
-            context = browser.new_context(locale="zh-CN", viewport=next(iter(views.values())))
-            axe.install(context)
-            sign_in(context, live_server, role, elder=elder)
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            for url in main_pages(page, live_server, role):
-                checked, found = page_problems(page, live_server.url + url, views)
-                problems += [f"{role}: {problem}" for problem in found]
-                visited += checked
-            context.close()
+        context = browser.new_context(locale="zh-CN", viewport=PHONE)
+        axe.install(context)
+        sign_in(context, live_server, role, elder=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        for url in main_pages(page, live_server, role):
+            checked, found = page_problems(page, live_server.url + url, ELDER_VIEWS)
+            problems += [f"{role}: {problem}" for problem in found]
+            visited += checked
+        context.close()
 
-    assert visited > 90
+    assert visited > 30
     assert not problems, "\n".join(problems)

@@ -12,7 +12,8 @@ alternating rounds (A, B, A, B ...), medians of ROUNDS, CPU per request beside t
    sampler reads new rows every 20 ms while the API rounds run (a drainer runs beside them).
 
 CPU per request is the gunicorn workers' and PostgreSQL backends' CPU time (from /proc)
-divided by the requests of the round. The database is wiped: use a scratch one.
+divided by the requests of the round, and each apart ("web", "db"). The database is wiped:
+use a scratch one.
 
     createdb portal_speed_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_speed_bench \\
@@ -121,8 +122,8 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu(master: int) -> float:
-    """CPU seconds of the gunicorn workers and the bench database's backends."""
+def server_cpu(master: int) -> tuple[float, float]:
+    """CPU seconds of the gunicorn workers, and of the bench database's backends."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -130,7 +131,7 @@ def server_cpu(master: int) -> float:
             "AND pid <> pg_backend_pid()"
         )
         backends = [row[0] for row in cursor.fetchall()]
-    return sum(_cpu_of(int(pid)) for pid in children) + sum(_cpu_of(pid) for pid in backends)
+    return sum(_cpu_of(int(pid)) for pid in children), sum(_cpu_of(pid) for pid in backends)
 
 
 def drive(paths: list[str], key: str, master: int) -> dict:
@@ -163,13 +164,15 @@ def drive(paths: list[str], key: str, master: int) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - start
-    cpu = server_cpu(master) - cpu0
+    web, db = (after - before for after, before in zip(server_cpu(master), cpu0, strict=True))
     latencies.sort()
     return {
         "rps": len(paths) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "cpu": cpu / len(paths) * 1e6,
+        "cpu": (web + db) / len(paths) * 1e6,
+        "web": web / len(paths) * 1e6,
+        "db": db / len(paths) * 1e6,
     }
 
 
@@ -324,7 +327,7 @@ def main():
             bare = med["bare"]
             print(f"\n## {size:,} certificates")
             print(f"{'endpoint':<26} {'req/s':>7} {'÷ bare':>7} {'p50 ms':>7} {'p99 ms':>7} "
-                  f"{'CPU µs':>7} {'CPU ÷ bare':>10}")  # fmt: skip
+                  f"{'CPU µs':>7} {'CPU ÷ bare':>10} {'web µs':>7} {'db µs':>7}")  # fmt: skip
             for name in ("bare", "uniform", "zipf", "requirements"):
                 m = med[name]
                 label = {"bare": "bare JSON endpoint", "uniform": "licences, uniform holders",
@@ -332,7 +335,8 @@ def main():
                          "requirements": "一业一证 requirements"}[name]  # fmt: skip
                 print(f"{label:<26} {m['rps']:>7,.0f} {m['rps'] / bare['rps']:>7.2f} "
                       f"{m['p50']:>7.1f} {m['p99']:>7.1f} {m['cpu']:>7,.0f} "
-                      f"{m['cpu'] / bare['cpu']:>10.2f}")  # fmt: skip
+                      f"{m['cpu'] / bare['cpu']:>10.2f} "
+                      f"{m['web']:>7,.0f} {m['db']:>7,.0f}")  # fmt: skip
         time.sleep(2.5)
         sampler.stop.set()
         sampler.thread.join(timeout=10)

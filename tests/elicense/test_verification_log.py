@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import uuid
 
@@ -56,6 +57,40 @@ def test_a_check_goes_to_the_stream_and_the_drain_keeps_the_checks_own_time(stre
         "valid", signed, signed.holder_uscc, "测试平台",
     )  # fmt: skip
     assert verification_log.backlog(_client(stream)) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_drainer_gathers_a_steady_trickle_into_batches_within_two_seconds(
+    stream, signed, monkeypatch
+):
+    batches = []
+    write = verification_log._write
+    monkeypatch.setattr(
+        verification_log, "_write", lambda entries: batches.append(len(entries)) or write(entries)
+    )
+    stop = threading.Event()
+
+    def drain():
+        drainer = verification_log.Drainer(_client(stream), name="steady", block_ms=50)
+        drainer.run(stop=stop.is_set)
+        connections.close_all()
+
+    thread = threading.Thread(target=drain)
+    thread.start()
+    try:
+        for _ in range(40):  # a steady ~60 checks a second
+            verify_token(signed.signature, channel="api", verifier_label="测试平台")
+            time.sleep(0.015)
+        verification_log.confirm()
+        deadline = time.monotonic() + 2
+        while Verification.objects.count() < 40 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert Verification.objects.count() == 40  # every check, within 2 s of the last
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    # Read as they came, the batches held a check or two each; the pause gathers them.
+    assert sum(batches) == 40 and len(batches) <= 10, batches
 
 
 @pytest.mark.django_db

@@ -33,7 +33,7 @@ import uuid
 import hiredis
 import redis
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
 
 from elicense.models import Verification
 
@@ -304,9 +304,32 @@ def _insert(rows: list[Verification]) -> None:
                     Verification.objects.bulk_create([row], ignore_conflicts=True)
 
 
+#: A whole batch in one statement on PostgreSQL: the records' own JSON, joined into one
+#: array and read by the server, instead of a model instance and its bound values a row
+#: (~40 µs of the drainer's CPU a check; ADR 0038).
+_INSERT_RECORDS = """
+INSERT INTO elicense_verification (check_id, created_at, channel, result, certificate_id,
+    holder_uscc, verifier_id, verifier_label, relying_party_id, client_address)
+SELECT check_id, created_at, channel, result, certificate_id,
+    holder_uscc, verifier_id, verifier_label, relying_party_id, client_address
+FROM json_populate_recordset(NULL::elicense_verification, %s::json)
+ON CONFLICT DO NOTHING
+"""
+
+
 def _write(entries) -> int:
-    """Insert the entries' rows (``_insert``); returns how many entries there were."""
-    _insert([_decode(fields[b"v"]) for _entry_id, fields in entries])
+    """Insert the entries' records once each; returns how many entries there were. A batch
+    with a broken link (``_insert`` keeps such a check without it), and any database but
+    PostgreSQL, go through the model."""
+    records = [fields[b"v"] for _entry_id, fields in entries]
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_INSERT_RECORDS, [(b"[" + b",".join(records) + b"]").decode()])
+            return len(entries)
+        except IntegrityError:
+            pass
+    _insert([_decode(record) for record in records])
     return len(entries)
 
 

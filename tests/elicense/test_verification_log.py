@@ -60,6 +60,27 @@ def test_a_check_goes_to_the_stream_and_the_drain_keeps_the_checks_own_time(stre
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_batch_keeps_every_check_as_sent_and_one_of_a_vanished_certificate_without_it(
+    stream, signed
+):
+    verify_token(signed.signature, channel="api", verifier_label='平台"引号\\反斜杠')
+    verification_log.log_check(
+        check_id=uuid.uuid4(), created_at=timezone.now(), channel="api", result="valid",
+        certificate_id=signed.pk + 10_000, holder_uscc=signed.holder_uscc, verifier_id=None,
+        verifier_label="测试平台", relying_party_id=None, client_address="10.0.0.1",
+    )  # fmt: skip
+    verification_log.confirm()
+
+    assert verification_log.Drainer(_client(stream), name="t", block_ms=1).step() == 2
+
+    first, second = Verification.objects.order_by("created_at")
+    assert (first.certificate_id, first.verifier_label) == (signed.pk, '平台"引号\\反斜杠')
+    assert (second.certificate_id, second.holder_uscc, second.client_address) == (
+        None, signed.holder_uscc, "10.0.0.1",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_running_drainer_gathers_a_steady_trickle_into_batches_within_two_seconds(
     stream, signed, monkeypatch
 ):

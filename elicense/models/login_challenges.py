@@ -1,4 +1,4 @@
-"""Scan-to-login challenges (扫码登录): one-time, short-lived, bound to a browser session."""
+"""Scan-to-login challenges (扫码登录): one-time, short-lived, bound to the waiting browser."""
 
 import hashlib
 
@@ -22,7 +22,8 @@ class LoginChallenge(models.Model):
     """A waiting browser's request to be signed in by a phone that is already signed in."""
 
     token_hash = models.CharField("令牌摘要", max_length=64, unique=True)
-    session_key = models.CharField("等待登录的会话", max_length=64)
+    #: The waiting browser's key (its own cookie, ``elicense.views.login.BROWSER_COOKIE``).
+    browser_key = models.CharField("等待登录的浏览器标识", max_length=64)
     user_agent = models.CharField("等待登录的浏览器", max_length=300, blank=True)
     client_address = models.GenericIPAddressField("等待登录的地址", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

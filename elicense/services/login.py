@@ -16,14 +16,15 @@ from portal.permissions import is_enterprise
 CHALLENGE_SECONDS = 120
 
 
-def create_login_challenge(*, session_key: str, user_agent: str) -> tuple[str, LoginChallenge]:
-    """A new challenge for the browser session ``session_key``; returns the token (shown once)."""
-    if not session_key:
-        raise ValueError("a login challenge needs a saved session")
+def create_login_challenge(*, browser_key: str, user_agent: str) -> tuple[str, LoginChallenge]:
+    """A new challenge for the browser holding ``browser_key`` (its own cookie, not the
+    session's); returns the token (shown once)."""
+    if not browser_key:
+        raise ValueError("a login challenge needs the browser's key")
     token = secrets.token_urlsafe(24)
     challenge = LoginChallenge.objects.create(
         token_hash=hash_token(token),
-        session_key=session_key,
+        browser_key=browser_key,
         user_agent=user_agent[:300],
         client_address=current_client_address.get(),
         expires_at=timezone.now() + datetime.timedelta(seconds=CHALLENGE_SECONDS),
@@ -73,16 +74,16 @@ def decide_login_challenge(*, acting_user, token: str, approve: bool) -> LoginCh
 
 
 @transaction.atomic
-def consume_login_challenge(*, token: str, session_key: str):
+def consume_login_challenge(*, token: str, browser_key: str):
     """Sign-in step of the waiting browser: returns the user once, or None.
 
-    Only the browser session that created the challenge can consume it; a copied token
+    Only the browser that created the challenge (its key) can consume it; a copied token
     in another browser signs nobody in. Expired, refused and used challenges return None.
     """
     challenge = (
         LoginChallenge.objects.select_for_update(of=("self",))
         .select_related("user")
-        .filter(token_hash=hash_token(token or ""), session_key=session_key)
+        .filter(token_hash=hash_token(token or ""), browser_key=browser_key)
         .first()
     )
     now = timezone.now()
@@ -104,10 +105,10 @@ def consume_login_challenge(*, token: str, session_key: str):
     return challenge.user
 
 
-def challenge_state(*, token: str, session_key: str) -> str:
+def challenge_state(*, token: str, browser_key: str) -> str:
     """What the waiting browser's poll sees: pending, confirmed, refused, expired or invalid."""
     challenge = LoginChallenge.objects.filter(
-        token_hash=hash_token(token or ""), session_key=session_key
+        token_hash=hash_token(token or ""), browser_key=browser_key
     ).first()
     if challenge is None or challenge.status == ChallengeStatus.CONSUMED:
         return "invalid"

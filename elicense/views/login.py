@@ -1,5 +1,9 @@
 """Scan-to-login pages: the waiting browser's QR and poll, the phone's confirmation."""
 
+import re
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -17,12 +21,30 @@ from portal.middleware import public_base_url
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _session_key(request) -> str:
-    """This browser's session key, creating the session (and its cookie) if needed."""
-    if not request.session.session_key:
-        request.session.save()
-        request.session.modified = True  # so that the response sets the session cookie
-    return request.session.session_key
+#: The waiting browser's key for its challenges, in a cookie of its own. The login page's
+#: panel asks and polls while the person may be signing in with the password: an answer
+#: that comes after the login must not touch the session cookie (with the session's own
+#: key, it put back an anonymous session, or deleted the cookie, over the signed-in one).
+BROWSER_COOKIE = "scan_login_browser"
+_BROWSER_KEY = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def _browser_key(request) -> tuple[str, bool]:
+    """This browser's key, and whether it is new (the answer must then set the cookie)."""
+    key = request.COOKIES.get(BROWSER_COOKIE, "")
+    if _BROWSER_KEY.fullmatch(key):
+        return key, False
+    return secrets.token_urlsafe(32), True
+
+
+def _answer(body: dict, key: str, new: bool) -> JsonResponse:
+    response = JsonResponse(body)
+    if new:
+        response.set_cookie(
+            BROWSER_COOKIE, key, max_age=settings.SESSION_COOKIE_AGE, httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
+        )  # fmt: skip
+    return response
 
 
 def _next_page(request) -> str:
@@ -38,34 +60,34 @@ def _next_page(request) -> str:
 
 @require_POST
 def challenge_new(request):
-    """A fresh challenge bound to this browser's session, with its QR."""
+    """A fresh challenge bound to this browser, with its QR."""
+    key, new = _browser_key(request)
     token, challenge = scan_login.create_login_challenge(
-        session_key=_session_key(request), user_agent=request.headers.get("User-Agent", "")
+        browser_key=key, user_agent=request.headers.get("User-Agent", "")
     )
     confirm_url = public_base_url() + reverse("elicense:scan_login_confirm", args=[token])
-    return JsonResponse(
-        {
-            "token": token,
-            "qr": qr.svg(confirm_url, title="扫码登录二维码"),
-            "confirm_url": confirm_url,
-            "expires_in": scan_login.CHALLENGE_SECONDS,
-            "poll_url": reverse("elicense:scan_login_poll", args=[token]),
-        }
-    )
+    body = {
+        "token": token,
+        "qr": qr.svg(confirm_url, title="扫码登录二维码"),
+        "confirm_url": confirm_url,
+        "expires_in": scan_login.CHALLENGE_SECONDS,
+        "poll_url": reverse("elicense:scan_login_poll", args=[token]),
+    }
+    return _answer(body, key, new)
 
 
 @require_POST
 def challenge_poll(request, token):
     """The waiting browser asks; once the phone confirmed, this browser is signed in."""
-    session_key = _session_key(request)
-    state = scan_login.challenge_state(token=token, session_key=session_key)
+    key, new = _browser_key(request)
+    state = scan_login.challenge_state(token=token, browser_key=key)
     if state == "confirmed":
-        user = scan_login.consume_login_challenge(token=token, session_key=session_key)
+        user = scan_login.consume_login_challenge(token=token, browser_key=key)
         if user is not None:
             login(request, user, backend=BACKEND)
-            return JsonResponse({"status": "signed_in", "redirect": _next_page(request)})
+            return _answer({"status": "signed_in", "redirect": _next_page(request)}, key, new)
         state = "invalid"
-    return JsonResponse({"status": state})
+    return _answer({"status": state}, key, new)
 
 
 @login_required

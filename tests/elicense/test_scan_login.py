@@ -1,6 +1,7 @@
 """Scan-to-login: single-use, two-minute challenges bound to the browser that showed them."""
 
 import datetime
+from http.cookies import SimpleCookie
 
 import pytest
 from django.test import Client
@@ -8,7 +9,7 @@ from django.urls import reverse
 
 from elicense.models import LoginChallenge
 from portal.models import AuditEvent
-from tests.factories import enterprise_user, register
+from tests.factories import PASSWORD, enterprise_user, register
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +167,29 @@ def test_the_signed_in_browser_returns_to_its_own_next_page_only(phone, xuhui_cl
         _confirm(phone, body["token"])
         answer = desktop.post(body["poll_url"], {"next": next_page}).json()
         assert answer == {"status": "signed_in", "redirect": expected}
+
+
+@pytest.mark.parametrize("late", ["challenge", "poll"])
+def test_a_panel_answer_that_comes_after_the_password_login_keeps_the_browser_signed_in(
+    desktop, xuhui_clerk, late
+):
+    """The login page's QR panel asks for its challenge as the page opens, then polls.
+    Someone who types fast signs in with the password while a panel request is on its way:
+    the server answers it after the login, and the browser keeps that answer's cookies after
+    the login's own. The browser must stay signed in."""
+    desktop.get(reverse("portal:login"))
+    url = reverse("elicense:scan_login_new")
+    if late == "poll":
+        url = _new_challenge(desktop)["poll_url"]
+    panel = Client()  # the panel's request, with the cookies the page had when it was sent
+    panel.cookies = SimpleCookie(desktop.cookies.output(header="", sep=";"))
+
+    signed_in = desktop.post(
+        reverse("portal:login"), {"username": xuhui_clerk.username, "password": PASSWORD}
+    )
+    answer = panel.post(url)
+    desktop.cookies.update(answer.cookies)
+
+    assert signed_in.status_code == 302
+    assert desktop.get(reverse("licensing:entity_list")).status_code == 200
+    assert _signed_in_as(desktop) == str(xuhui_clerk.pk)

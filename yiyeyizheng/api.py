@@ -5,16 +5,18 @@ validated by the questionnaire's own form, so the page and the API accept the sa
 answer with the same Chinese messages; errors are ``{"code", "message"}`` naming the parameter.
 """
 
+import json
 from typing import Literal
 
+from django.http import HttpResponse
 from ninja import Router, Schema
 
 from elicense.api import ApiError, ErrorOut
 from yiyeyizheng.forms.questionnaire import AnswersForm
 from yiyeyizheng.models import BusinessFormat
 from yiyeyizheng.models.questions import ACTIVITIES, BOILERS, DISTRICTS, VENUES, question
-from yiyeyizheng.queries.decisions import decide
-from yiyeyizheng.queries.published import current_version, formats_of
+from yiyeyizheng.queries.decisions import decide_item
+from yiyeyizheng.queries.published import current_version, format_summary, formats_of
 
 router = Router(tags=["一业一证行业目录"], auth=None)
 
@@ -84,15 +86,6 @@ QUERY_PARAMETERS = [
 PARAMETER_NAMES = {parameter["name"] for parameter in QUERY_PARAMETERS}
 
 
-def _format_out(business_format: BusinessFormat) -> dict:
-    return {
-        "seq": business_format.seq,
-        "category": business_format.category,
-        "name": business_format.name,
-        "lead_department": business_format.lead_department.short_name,
-    }
-
-
 def _current():
     version = current_version()
     if version is None:
@@ -109,7 +102,7 @@ def _current():
 def formats(request):
     """The 经营业态 of the published catalogue, in 序号 order."""
     version = _current()
-    return [_format_out(f) for f in BusinessFormat.objects.of(version)]
+    return [format_summary(f) for f in BusinessFormat.objects.of(version)]
 
 
 @router.get(
@@ -123,30 +116,36 @@ def requirements(request, seq: int):
     """Each item of the format: required / optional / not_required, licence or filing, and why.
 
     Unanswered questions leave the items that depend on them ``optional``, with a reason that
-    names the missing answer. Unknown parameters and bad values answer 422.
+    names the missing answer. Unknown parameters and bad values answer 422. The answer is
+    built directly as JSON (issue 15): its shape is ``RequirementsOut``'s, which documents
+    it, and a test checks that answers validate to themselves through it.
     """
     unknown = sorted(set(request.GET) - PARAMETER_NAMES)
     if unknown:
         raise ApiError(422, "unknown_parameter", f"未知参数：{unknown[0]}。")
-    form = AnswersForm(request.GET, widgets=False)
+    form = AnswersForm(request.GET, widgets=False, given_only=True)
     if not form.is_valid():
         name, errors = next(iter(form.errors.items()))
         raise ApiError(422, "invalid_parameter", f"参数 {name} 无效：{errors[0]}")
     version = _current()
-    business_format = formats_of(version).get(seq)
-    if business_format is None:
+    published = formats_of(version).get(seq)
+    if published is None:
         raise ApiError(404, "not_found", f"目录{version.edition}中没有序号为 {seq} 的经营业态。")
-    return {
-        "format": _format_out(business_format),
-        "edition": version.edition,
-        "items": [
+    answers = form.answers()
+    items = []
+    for shown in published.items:
+        decision = decide_item(shown.item, answers)
+        items.append(
             {
-                "name": d.item.permit.name,
-                "department": "、".join(dept.short_name for dept in d.item.departments.all()),
-                "kind": d.kind,
-                "decision": d.decision,
-                "reason": d.reason,
+                "name": shown.name,
+                "department": shown.department,
+                "kind": decision.kind,
+                "decision": decision.decision,
+                "reason": decision.reason,
             }
-            for d in decide(business_format, form.answers())
-        ],
-    }
+        )
+    body = {"format": published.summary, "edition": version.edition, "items": items}
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json; charset=utf-8",
+    )

@@ -94,6 +94,53 @@ def test_unknown_parameters_and_bad_values_answer_422_naming_the_parameter(
     assert body["code"] == code and named in body["message"]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"venue": "exhibition_hall", "district": "310115", "area_m2": "299.9"},
+        {"sells_food": "true", "sells_tobacco": "false", "boiler": "gas_20t_plus"},
+    ],
+)
+def test_the_requirements_answer_built_directly_equals_its_schema(client, catalogue, query):
+    """Issue 15: the JSON is built by hand; it must be exactly what ``RequirementsOut``
+    says, and the OpenAPI document still describes it with that schema."""
+    from yiyeyizheng.api import RequirementsOut
+
+    for seq in (1, 6, 19):
+        response = client.get(f"{BASE}/{seq}/requirements", query)
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        body = response.json()
+        assert body == RequirementsOut.model_validate(body).model_dump(mode="json")
+        assert body["format"]["seq"] == seq and body["items"]
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/catalogue/formats/{seq}/requirements"]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RequirementsOut"
+    }
+    component = schema["components"]["schemas"]
+    assert set(component["RequirementsOut"]["properties"]) == {"format", "edition", "items"}
+    assert set(component["ItemOut"]["properties"]) == {
+        "name", "department", "kind", "decision", "reason",
+    }  # fmt: skip
+
+
+def test_only_the_answered_questions_are_cleaned_and_the_rest_stay_unanswered(client, catalogue):
+    """A lookup answering one question decides as the page does with the others blank."""
+    query = {"sells_food": "true"}
+    api = {
+        i["name"]: i["decision"]
+        for i in client.get(f"{BASE}/1/requirements", query).json()["items"]
+    }
+    blank = {"area_m2": "", "district": "", "venue": "", "boiler": "", **query}
+    with_blanks = {
+        i["name"]: i["decision"]
+        for i in client.get(f"{BASE}/1/requirements", blank).json()["items"]
+    }
+    assert api == with_blanks
+    assert api["食品经营许可"] == "required" and api["烟草专卖零售许可"] == "optional"
+
+
 def test_an_unknown_format_is_404(client, catalogue):
     response = client.get(f"{BASE}/40/requirements")
     assert response.status_code == 404

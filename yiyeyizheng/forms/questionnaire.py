@@ -66,17 +66,30 @@ def _shared_api_fields() -> dict[str, forms.Field]:
 
 
 class AnswersForm(forms.Form):
-    """The answers to the given questions (all questions when ``questions`` is None)."""
+    """The answers to the given questions (all questions when ``questions`` is None).
 
-    def __init__(self, *args, questions: list[Question] | None = None, widgets=True, **kwargs):
+    ``given_only`` (without widgets): only the questions the data answers get a field, so a
+    lookup that answers two of 32 questions cleans two fields (the API, issue 15); the others
+    stay unanswered, as an empty field would."""
+
+    def __init__(
+        self,
+        *args,
+        questions: list[Question] | None = None,
+        widgets=True,
+        given_only=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if questions is None and not widgets:
-            self.questions = all_questions()
-            self.fields = dict(_shared_api_fields())
+            shared = _shared_api_fields()
+            if given_only:
+                self.fields = {key: field for key, field in shared.items() if key in self.data}
+            else:
+                self.fields = dict(shared)
             return
         if questions is None:
             questions = all_questions()
-        self.questions = questions
         for q in questions:
             self.fields[q.key] = answer_field(q, widgets)
 

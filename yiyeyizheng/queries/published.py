@@ -7,8 +7,10 @@ that is held in process memory too and forgotten through the invalidation channe
 (``catalogue``) after the commit; without the channel it is asked each time (one query).
 """
 
+from dataclasses import dataclass
+
 from elicense.queries import memory
-from yiyeyizheng.models import BusinessFormat, CatalogueVersion
+from yiyeyizheng.models import BusinessFormat, CatalogueVersion, FormatItem
 
 KIND = "catalogue"
 _current = memory.Lru(1, kind=KIND)
@@ -27,11 +29,54 @@ def current_version() -> CatalogueVersion | None:
     return None if held is _NONE else held
 
 
-def formats_of(version: CatalogueVersion) -> dict[int, BusinessFormat]:
+@dataclass(frozen=True)
+class PublishedItem:
+    """One item of a published format, with the names its answer shows, read once."""
+
+    item: FormatItem
+    name: str
+    #: The approving departments' short names, joined with 、.
+    department: str
+
+
+@dataclass(frozen=True)
+class PublishedFormat:
+    business_format: BusinessFormat
+    #: The format as the API shows it (``FormatOut``).
+    summary: dict
+    items: tuple[PublishedItem, ...]
+
+
+def format_summary(business_format: BusinessFormat) -> dict:
+    """The format as the API shows it (``FormatOut``)."""
+    return {
+        "seq": business_format.seq,
+        "category": business_format.category,
+        "name": business_format.name,
+        "lead_department": business_format.lead_department.short_name,
+    }
+
+
+def _published(business_format: BusinessFormat) -> PublishedFormat:
+    return PublishedFormat(
+        business_format=business_format,
+        summary=format_summary(business_format),
+        items=tuple(
+            PublishedItem(
+                item=item,
+                name=item.permit.name,
+                department="、".join(dept.short_name for dept in item.departments.all()),
+            )
+            for item in business_format.items.all()
+        ),
+    )
+
+
+def formats_of(version: CatalogueVersion) -> dict[int, PublishedFormat]:
     """The published version's formats by 序号, with items, permits and departments."""
     held = _formats.get(version.pk)
     if held is None:
-        held = {f.seq: f for f in BusinessFormat.objects.of(version).with_items()}
+        held = {f.seq: _published(f) for f in BusinessFormat.objects.of(version).with_items()}
         _formats.put(version.pk, held)
     return held
 

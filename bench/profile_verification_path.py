@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["VERIFICATION_LOG"] = "stream"
+os.environ.setdefault("VERIFICATION_SPOOL_DIR", str(ROOT / "var" / "bench-spool"))
 
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402

@@ -40,6 +40,9 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
 os.environ.setdefault("ELICENSE_KEY_PASSPHRASE", "bench-only-passphrase")
 os.environ["DEBUG"] = "false"
+#: The 查验记录 goes through each process's spool, as deployed (ADR 0040); set it empty to
+#: measure each check sending its own record (ADR 0035).
+os.environ.setdefault("VERIFICATION_SPOOL_DIR", str(ROOT / "var" / "bench-spool"))
 
 import django  # noqa: E402
 

@@ -300,6 +300,11 @@ REDIS_URL = env("REDIS_URL")
 #: How the 查验记录 is written (ADR 0024): "stream" (a Redis stream drained in bulk by
 #: ``manage.py drain_verification_log``; direct inserts while Redis is away) or "direct".
 VERIFICATION_LOG = env("VERIFICATION_LOG", default="stream")
+#: With the stream, each check's record is first written to a memory-mapped spool file of
+#: its process under this directory and shipped by a thread (ADR 0040): one directory per
+#: host, shared by its web processes and kept across their restarts. Empty: each check sends
+#: its record itself (ADR 0035).
+VERIFICATION_SPOOL_DIR = env("VERIFICATION_SPOOL_DIR", default="")
 #: Relying parties, certificate status and issuer keys held in process memory and
 #: invalidated through Redis pub/sub (ADR 0024); off, or without Redis, every lookup reads
 #: PostgreSQL.

@@ -29,6 +29,7 @@ import socket
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import hiredis
 import redis
@@ -36,6 +37,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
 
 from elicense.models import Verification
+from elicense.services import verification_spool
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +92,9 @@ class _Writer:
         self.url = ""
         self.connection: redis.connection.AbstractConnection | None = None
         self.reader: hiredis.Reader | None = None
-        #: (time sent, fields) of each record sent and not yet confirmed, oldest first.
-        self.unconfirmed: list[tuple[float, dict]] = []
+        #: (time sent, encoded records) of each command sent and not yet confirmed, oldest
+        #: first: one record, or a spool's batch.
+        self.unconfirmed: list[tuple[float, list[bytes]]] = []
         self.pid = os.getpid()
         self.retry_at = 0.0
         self.down = False
@@ -108,16 +111,27 @@ class _Writer:
 
     def _own(self) -> None:
         """After a fork the parent's socket and records are not this process's: forget them
-        (the parent confirms its own; closing our copy of the socket sends nothing)."""
+        (the parent confirms its own; closing our copy of the socket sends nothing). Called
+        before taking the lock, which a thread of the parent may have held at the fork."""
         if self.pid != os.getpid():
+            self.lock = threading.RLock()
             self.connection, self.reader, self.unconfirmed = None, None, []
             self.pid = os.getpid()
 
     def append(self, url: str, fields: dict) -> bool:
         """Send one record without waiting for its reply; False when Redis refused or lost
         what was sent or cannot be reached (the unconfirmed records are then inserted)."""
+        record = _encode(fields)
+        return self._submit(url, _xadd(record), [record])
+
+    def send_batch(self, url: str, records: list[bytes]) -> bool:
+        """Send encoded records as one stream entry (a spool's batch, ADR 0040), as
+        ``append``: one command and one reply for the whole batch."""
+        return self._submit(url, _xadd(b"\n".join(records), field=b"b"), records)
+
+    def _submit(self, url: str, command: bytes, records: list[bytes]) -> bool:
+        self._own()
         with self.lock:
-            self._own()
             if url != self.url:  # another Redis: confirm what went to the old one, then move
                 self._confirm()
                 if self.connection is not None:
@@ -134,11 +148,11 @@ class _Writer:
                     or time.monotonic() - self.unconfirmed[0][0] >= CONFIRM_WITHIN_SECONDS
                 ):
                     self._read(wait=True)
-                self._send(_xadd(_encode(fields)))
+                self._send(command)
             except redis.RedisError as error:
                 self._fail(error)
                 return False
-            self.unconfirmed.append((time.monotonic(), fields))
+            self.unconfirmed.append((time.monotonic(), records))
             if self.down:
                 self.down = False
                 logger.warning("Redis reachable again: checks are logged through the stream")
@@ -185,15 +199,15 @@ class _Writer:
     def confirm(self) -> None:
         """Wait for the reply of every record sent; on an error reply or a lost connection
         the records are inserted directly (``_fail``)."""
+        self._own()
         with self.lock:
-            self._own()
             self._confirm()
 
     def _fail(self, error: Exception) -> None:
         """Drop the connection (its replies can no longer be matched to records), insert
         every unconfirmed record directly (``ON CONFLICT DO NOTHING``: one that reached
         Redis as well is written once) and stay on direct inserts ``RETRY_REDIS_SECONDS``."""
-        records = [fields for _sent, fields in self.unconfirmed]
+        records = [record for _sent, batch in self.unconfirmed for record in batch]
         self.unconfirmed = []
         if self.connection is not None:
             self.connection.disconnect()
@@ -202,7 +216,7 @@ class _Writer:
             logger.warning("Redis failed (%s): checks are logged by direct insert", error)
         self.down, self.retry_at = True, time.monotonic() + RETRY_REDIS_SECONDS
         if records:
-            _insert([Verification(**fields) for fields in records])
+            _insert([_decode(record) for record in records])
 
 
 def _receive(sock: socket.socket, *, wait: bool) -> bytes | None:
@@ -218,18 +232,43 @@ def _receive(sock: socket.socket, *, wait: bool) -> bytes | None:
 _writer = _Writer()
 
 
+def _ship(records: list[bytes]) -> None:
+    """Send spooled records to the stream and wait for Redis's replies; while Redis is away
+    or failing, insert them directly. Raises (``DatabaseError``) when neither took them: the
+    spool keeps them for the next try."""
+    if uses_stream() and (not _writer.down or time.monotonic() >= _writer.retry_at):
+        if _writer.send_batch(settings.REDIS_URL, records):
+            _writer.confirm()  # an error reply or a lost connection inserts them (_fail)
+            return
+    _insert([_decode(record) for record in records])
+
+
+_spool = verification_spool.Spool(ship=_ship)
+
+
 def confirm() -> None:
-    """Read the replies of every check this process sent (see ``_Writer.confirm``)."""
+    """Ship what this process spooled, then read the replies of every check it sent (see
+    ``_Writer.confirm``)."""
+    _spool.ship()
     _writer.confirm()
+
+
+def adopt_orphans() -> int:
+    """Ship the spool files of processes that died (``verification_spool.adopt_orphans``)."""
+    if not settings.VERIFICATION_SPOOL_DIR:
+        return 0
+    return verification_spool.adopt_orphans(Path(settings.VERIFICATION_SPOOL_DIR), _ship)
 
 
 @atexit.register
 def _confirm_at_exit() -> None:
-    """A clean exit confirms what it sent (best effort: nothing is left to report to)."""
+    """A clean exit ships and confirms what it spooled and sent, and deletes its spool files
+    (best effort: what is not shipped stays in the files, for adoption)."""
     try:
-        confirm()
-    except DatabaseError:
-        logger.exception("verification log: unconfirmed checks not inserted at exit")
+        _spool.close()
+        _writer.confirm()
+    except (DatabaseError, OSError):
+        logger.exception("verification log: checks not shipped at exit")
 
 
 def uses_stream() -> bool:
@@ -240,15 +279,17 @@ def uses_stream() -> bool:
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
-#: ``XADD <STREAM> * v`` in the protocol's own form; the record follows as one bulk string.
-_XADD = b"*5\r\n$4\r\nXADD\r\n$%d\r\n%s\r\n$1\r\n*\r\n$1\r\nv\r\n" % (
+#: ``XADD <STREAM> * <field>`` in the protocol's own form; the value follows as one bulk
+#: string. Field ``v`` holds one record; ``b`` a spool's batch, records joined by newlines
+#: (JSON escapes any newline inside a record).
+_XADD = b"*5\r\n$4\r\nXADD\r\n$%d\r\n%s\r\n$1\r\n*\r\n$1\r\n" % (
     len(STREAM.encode()),
     STREAM.encode(),
 )
 
 
-def _xadd(record: bytes) -> bytes:
-    return b"%s$%d\r\n%s\r\n" % (_XADD, len(record), record)
+def _xadd(value: bytes, *, field: bytes = b"v") -> bytes:
+    return b"%s%s\r\n$%d\r\n%s\r\n" % (_XADD, field, len(value), value)
 
 
 def _encode(fields: dict) -> bytes:
@@ -266,10 +307,14 @@ def _decode(data: bytes) -> Verification:
 
 
 def log_check(**fields) -> str:
-    """Log one check: ``"stream"`` when sent to Redis, ``"direct"`` when inserted.
+    """Log one check: ``"spooled"`` when written to this process's spool (ADR 0040),
+    ``"stream"`` when sent to Redis, ``"direct"`` when inserted.
 
     ``fields`` are the row's, with ``check_id`` and ``created_at`` set at the check.
     """
+    if settings.VERIFICATION_SPOOL_DIR and uses_stream():
+        _spool.append(_encode(fields), settings.VERIFICATION_SPOOL_DIR)
+        return "spooled"
     if uses_stream() and (not _writer.down or time.monotonic() >= _writer.retry_at):
         if _writer.append(settings.REDIS_URL, fields):
             return "stream"
@@ -318,7 +363,9 @@ def _write(entries) -> int:
     """Insert the entries' records once each; returns how many entries there were. A batch
     with a broken link (``_insert`` keeps such a check without it), and any database but
     PostgreSQL, go through the model."""
-    records = [fields[b"v"] for _entry_id, fields in entries]
+    records = []
+    for _entry_id, fields in entries:
+        records.extend(fields[b"b"].split(b"\n") if b"b" in fields else [fields[b"v"]])
     if connection.vendor == "postgresql":
         try:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -369,6 +416,7 @@ class Drainer:
         written = 0
         if now >= self.claim_at:
             self.claim_at = now + CLAIM_EVERY_SECONDS
+            adopt_orphans()  # the spools of web processes that died (ADR 0040)
             written += self.claim()
         answer = self.client.xreadgroup(
             GROUP, self.name, {STREAM: ">"}, count=BATCH, block=self.block_ms
@@ -392,7 +440,8 @@ class Drainer:
 
 
 def backlog(client: redis.Redis) -> int:
-    """Checks in the stream not yet written (read or not)."""
+    """Entries in the stream not yet written (read or not): a check each, or a spool's
+    batch of checks (ADR 0040)."""
     return client.xlen(STREAM)
 
 

@@ -313,8 +313,11 @@ def log_check(**fields) -> str:
     ``fields`` are the row's, with ``check_id`` and ``created_at`` set at the check.
     """
     if settings.VERIFICATION_SPOOL_DIR and uses_stream():
-        _spool.append(_encode(fields), settings.VERIFICATION_SPOOL_DIR)
-        return "spooled"
+        try:
+            _spool.append(_encode(fields), settings.VERIFICATION_SPOOL_DIR)
+            return "spooled"
+        except OSError as error:  # no spool file (disk full, permissions): send it instead
+            logger.warning("verification spool unusable (%s): check sent directly", error)
     if uses_stream() and (not _writer.down or time.monotonic() >= _writer.retry_at):
         if _writer.append(settings.REDIS_URL, fields):
             return "stream"

@@ -41,6 +41,10 @@ SUFFIX = ".spool"
 SHIP_EVERY_SECONDS = 0.02
 #: How often a shipper looks for orphans (seconds).
 ADOPT_EVERY_SECONDS = 2.0
+#: After a round that could not ship, the shipper waits this long before the next (seconds).
+RETRY_SECONDS = 1.0
+#: Records per stream entry, at most (a backlog after an outage goes in several).
+ENTRY_RECORDS = 500
 _SENT = struct.Struct("<Q")
 _HEAD = struct.Struct("<II")
 START = _SENT.size
@@ -52,20 +56,20 @@ Ship = Callable[[list[bytes]], None]
 class SpoolFile:
     """One spool file, mapped, with the exclusive lock that says whose it is."""
 
-    def __init__(self, path: Path, fd: int):
-        self.path, self.fd = path, fd
-        self.map = mmap.mmap(fd, SIZE)
+    def __init__(self, path: Path, fd: int, size: int):
+        self.path, self.fd, self.size = path, fd, size
+        self.map = mmap.mmap(fd, size)
         self.sent = _SENT.unpack_from(self.map)[0] or START
         self.end = self.sent
 
     @classmethod
     def create(cls, directory: Path) -> "SpoolFile":
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # checks name who checked
         name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:12]}{SUFFIX}"
         fd = os.open(directory / name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)  # an adopter that looked first lets go at once
         os.ftruncate(fd, SIZE)
-        return cls(directory / name, fd)
+        return cls(directory / name, fd, SIZE)
 
     @classmethod
     def adopt(cls, path: Path) -> "SpoolFile | None":
@@ -76,19 +80,20 @@ class SpoolFile:
             return None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if os.fstat(fd).st_size != SIZE or not path.exists():
+            size = os.fstat(fd).st_size
+            if size <= START or not path.exists():
                 raise BlockingIOError  # being created, or removed by its owner meanwhile
         except BlockingIOError:
             os.close(fd)
             return None
-        spool = cls(path, fd)
+        spool = cls(path, fd, size)
         spool.end = spool.scan()
         return spool
 
     def append(self, record: bytes) -> bool:
         """Write one record; False when the file has no room for it."""
         end = self.end + _HEAD.size + len(record)
-        if end > SIZE:
+        if end > self.size:
             return False
         self.map[self.end + _HEAD.size : end] = record
         self.map[self.end : self.end + _HEAD.size] = _HEAD.pack(len(record), zlib.crc32(record))
@@ -98,10 +103,14 @@ class SpoolFile:
     def scan(self) -> int:
         """Where the whole records after ``sent`` end (a crashed writer's file)."""
         at = self.sent
-        while at + _HEAD.size <= SIZE:
+        while at + _HEAD.size <= self.size:
             length, crc = _HEAD.unpack_from(self.map, at)
             stop = at + _HEAD.size + length
-            if length == 0 or stop > SIZE or zlib.crc32(self.map[at + _HEAD.size : stop]) != crc:
+            if (
+                length == 0
+                or stop > self.size
+                or zlib.crc32(self.map[at + _HEAD.size : stop]) != crc
+            ):
                 break
             at = stop
         return at
@@ -180,10 +189,7 @@ class Spool:
                 ends = [spool.end for spool in files]
             shipped = 0
             for spool, end in zip(files, ends, strict=True):
-                records = spool.unsent(end)
-                if records:
-                    self.ship_records(records)
-                    shipped += len(records)
+                shipped += _ship_all(spool.unsent(end), self.ship_records)
                 with self.lock:
                     spool.mark_sent(end)
                     if spool in self.full and spool.end == end:  # full, and all sent
@@ -217,8 +223,15 @@ class Spool:
                 except Exception:  # the records stay spooled; the next round retries
                     logger.exception("verification spool: shipping failed; retrying")
                     connection.close()
+                    self.stopping.wait(RETRY_SECONDS)
         finally:
             connection.close()  # this thread's own, if shipping ever inserted directly
+
+
+def _ship_all(records: list[bytes], ship: Ship) -> int:
+    for start in range(0, len(records), ENTRY_RECORDS):
+        ship(records[start : start + ENTRY_RECORDS])
+    return len(records)
 
 
 def adopt_orphans(directory: Path, ship: Ship) -> int:
@@ -229,11 +242,10 @@ def adopt_orphans(directory: Path, ship: Ship) -> int:
         if spool is None:
             continue
         try:
-            records = spool.unsent(spool.end)
-            if records:
-                ship(records)
-                shipped += len(records)
-                logger.warning("verification spool: shipped %d checks of %s", len(records), path)
+            count = _ship_all(spool.unsent(spool.end), ship)
+            if count:
+                logger.warning("verification spool: shipped %d checks of %s", count, path)
+            shipped += count
             spool.mark_sent(spool.end)
         finally:
             spool.close(remove=spool.sent == spool.end)

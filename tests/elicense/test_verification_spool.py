@@ -230,3 +230,38 @@ def test_a_forked_process_spools_to_a_file_of_its_own_and_lets_go_of_the_parents
     assert sorted(Verification.objects.values_list("verifier_label", flat=True)) == [
         "子进程", "父进程",
     ]  # fmt: skip
+
+
+def test_a_spool_directory_that_cannot_be_made_leaves_the_check_sent_directly(
+    spool, signed, settings, tmp_path
+):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    settings.VERIFICATION_SPOOL_DIR = str(blocker / "spool")
+
+    outcome = verify_token(signed.signature, channel="api")
+    verification_log.confirm()
+
+    assert outcome.ok
+    assert verification_log.backlog(_client(spool)) == 1  # its own XADD (ADR 0035)
+    _drain(spool)
+    assert Verification.objects.get().check_id == outcome.check_id
+
+
+def test_an_orphan_of_another_size_is_adopted_and_a_backlog_goes_in_bounded_entries(
+    spool, signed, settings, monkeypatch
+):
+    """A spool left by an older release (another file size), holding more records than one
+    stream entry takes."""
+    monkeypatch.setattr(verification_spool, "SIZE", 64 << 10)
+    monkeypatch.setattr(verification_spool, "ENTRY_RECORDS", 10)
+    orphan = verification_spool.SpoolFile.create(Path(settings.VERIFICATION_SPOOL_DIR))
+    for n in range(CHECKS):
+        assert orphan.append(verification_log._encode(_fields(signed, f"旧版{n}")))
+    orphan.close(remove=False)
+    monkeypatch.setattr(verification_spool, "SIZE", 4 << 20)
+
+    assert verification_log.adopt_orphans() == CHECKS
+    assert verification_log.backlog(_client(spool)) == 3  # 10 + 10 + 5
+    _drain(spool)
+    assert _rows() == (CHECKS, CHECKS)

@@ -12,6 +12,11 @@ deletes the entries. The row carries the check's own id and time, generated at t
 * a check sent to Redis and also inserted directly (below) is written once;
 * the logged time is the check's time, however late the drain.
 
+With ``VERIFICATION_SPOOL_DIR`` set, a check does not send its record itself: it copies it
+into a memory-mapped spool file of its process, and a thread ships the spool's records as one
+entry (field ``b``) every 20 ms through the same writer (ADR 0040, ``verification_spool``);
+files of processes that died are adopted by the other shippers and by the drainers.
+
 Each process keeps the checks it sent until Redis's replies confirm them (``_Writer``); an
 error reply or a lost connection inserts all of them directly. When Redis is not configured,
 unreachable, or ``VERIFICATION_LOG`` is ``"direct"``, the check is inserted at once instead

@@ -337,3 +337,29 @@ def test_a_check_still_in_the_stream_is_refused_until_drained(
         file(client, application, check_id)
 
     assert str(LicenceFiling.objects.get().check_id) == check_id
+
+
+def test_an_administrator_finds_a_filing_by_its_check_id_and_cannot_change_it(
+    client, application, owner, xuhui_clerk, administrator
+):
+    rendered(Certificate.objects.get(holder_uscc=application.entity_uscc))
+    check_id = scan(client, xuhui_clerk, owner)
+    file(client, application, check_id)
+    filing = LicenceFiling.objects.get()
+
+    client.force_login(administrator)
+    changelist = reverse("admin:yiyeyizheng_licencefiling_changelist")
+    found = client.get(changelist, {"q": str(check_id)}).content.decode()
+    assert application.number in found and filing.certificate_number in found
+    assert (
+        application.number not in client.get(changelist, {"q": str(uuid.uuid4())}).content.decode()
+    )
+    by_name = client.get(changelist, {"q": filing.holder_name[:4]})
+    assert by_name.status_code == 200 and application.number in by_name.content.decode()
+
+    page = client.get(reverse("admin:yiyeyizheng_licencefiling_change", args=[filing.pk]))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.get(reverse("admin:yiyeyizheng_licencefiling_add")).status_code == 403
+    delete = reverse("admin:yiyeyizheng_licencefiling_delete", args=[filing.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert LicenceFiling.objects.filter(pk=filing.pk).exists()

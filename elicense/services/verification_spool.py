@@ -59,7 +59,8 @@ class SpoolFile:
     def __init__(self, path: Path, fd: int, size: int):
         self.path, self.fd, self.size = path, fd, size
         self.map = mmap.mmap(fd, size)
-        self.sent = _SENT.unpack_from(self.map)[0] or START
+        sent = _SENT.unpack_from(self.map)[0]
+        self.sent = sent if START <= sent <= size else START  # unwritten (or damaged): all
         self.end = self.sent
 
     @classmethod
@@ -67,8 +68,15 @@ class SpoolFile:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # checks name who checked
         name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:12]}{SUFFIX}"
         fd = os.open(directory / name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)  # an adopter that looked first lets go at once
-        os.ftruncate(fd, SIZE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # an adopter that looked first lets go at once
+            # Blocks allocated now: a full disk is an error here, never a SIGBUS when a
+            # check writes into a page of a sparse file.
+            os.posix_fallocate(fd, 0, SIZE)
+        except OSError:
+            os.close(fd)
+            (directory / name).unlink(missing_ok=True)
+            raise
         return cls(directory / name, fd, SIZE)
 
     @classmethod

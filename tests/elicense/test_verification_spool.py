@@ -265,3 +265,13 @@ def test_an_orphan_of_another_size_is_adopted_and_a_backlog_goes_in_bounded_entr
     assert verification_log.backlog(_client(spool)) == 3  # 10 + 10 + 5
     _drain(spool)
     assert _rows() == (CHECKS, CHECKS)
+
+
+def test_an_orphan_whose_sent_mark_is_damaged_is_shipped_whole(spool, signed, settings):
+    orphan = verification_spool.SpoolFile.create(Path(settings.VERIFICATION_SPOOL_DIR))
+    for n in range(3):
+        assert orphan.append(verification_log._encode(_fields(signed, f"标记{n}")))
+    orphan.mark_sent(orphan.size + 12345)  # past the file's end: cannot be right
+    orphan.close(remove=False)
+
+    assert verification_log.adopt_orphans() == 3  # sent again rather than lost

@@ -15,6 +15,7 @@ from django.utils import timezone
 from elicense.models import Certificate, Verification
 from elicense.services import sign_certificate, verification_log
 from elicense.verification import Result, verify_token
+from tests.elicense.log_stream import client_of, drain, logged_rows
 from tests.factories import register
 from tests.faults import private_redis, use_redis
 
@@ -36,10 +37,6 @@ def signed(xuhui_clerk, signing_key):
     return sign_certificate(certificate_id=certificate.pk)
 
 
-def _client(server) -> redis.Redis:
-    return redis.Redis.from_url(server.url)
-
-
 @pytest.mark.django_db
 def test_a_check_goes_to_the_stream_and_the_drain_keeps_the_checks_own_time(stream, signed):
     before = timezone.now()
@@ -47,16 +44,16 @@ def test_a_check_goes_to_the_stream_and_the_drain_keeps_the_checks_own_time(stre
     after = timezone.now()
     assert outcome.result == Result.VALID
     assert not Verification.objects.exists()  # not written on the request path
-    assert verification_log.backlog(_client(stream)) == 1
+    assert verification_log.backlog(client_of(stream)) == 1
 
-    assert verification_log.Drainer(_client(stream), name="t", block_ms=1).step() == 1
+    assert verification_log.Drainer(client_of(stream), name="t", block_ms=1).step() == 1
 
     log = Verification.objects.get()
     assert before <= log.created_at <= after  # the check's time, not the drain's
     assert (log.result, log.certificate, log.holder_uscc, log.verifier_label) == (
         "valid", signed, signed.holder_uscc, "测试平台",
     )  # fmt: skip
-    assert verification_log.backlog(_client(stream)) == 0
+    assert verification_log.backlog(client_of(stream)) == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -71,7 +68,7 @@ def test_a_batch_keeps_every_check_as_sent_and_one_of_a_vanished_certificate_wit
     )  # fmt: skip
     verification_log.confirm()
 
-    assert verification_log.Drainer(_client(stream), name="t", block_ms=1).step() == 2
+    assert verification_log.Drainer(client_of(stream), name="t", block_ms=1).step() == 2
 
     first, second = Verification.objects.order_by("created_at")
     assert (first.certificate_id, first.verifier_label) == (signed.pk, '平台"引号\\反斜杠')
@@ -92,7 +89,7 @@ def test_a_running_drainer_gathers_a_steady_trickle_into_batches_within_two_seco
     stop = threading.Event()
 
     def drain():
-        drainer = verification_log.Drainer(_client(stream), name="steady", block_ms=50)
+        drainer = verification_log.Drainer(client_of(stream), name="steady", block_ms=50)
         drainer.run(stop=stop.is_set)
         connections.close_all()
 
@@ -154,7 +151,7 @@ def test_killing_the_drainer_mid_batch_loses_no_check_and_writes_none_twice(stre
     child.start()
     child.join(timeout=60)
     assert child.exitcode == -signal.SIGKILL
-    client = _client(stream)
+    client = client_of(stream)
     # Its batch is in the table and still pending in the group: the worst moment to die.
     assert Verification.objects.count() == verification_log.BATCH
     pending = client.xpending(verification_log.STREAM, verification_log.GROUP)["pending"]
@@ -189,17 +186,6 @@ def _connect(token: str) -> None:
     verify_token(token, channel="api", verifier_label="连接")
     verification_log.confirm()
     assert not verification_log._writer.down
-
-
-def _rows() -> tuple[int, int]:
-    """(rows, distinct checks) in the 查验记录."""
-    return Verification.objects.count(), Verification.objects.values("check_id").distinct().count()
-
-
-def _drain(server) -> None:
-    drainer = verification_log.Drainer(_client(server), name="drainer", block_ms=1)
-    while drainer.step():
-        pass
 
 
 def _port(writer) -> int:
@@ -243,9 +229,9 @@ def test_checks_sent_by_a_web_process_killed_before_any_reply_all_reach_the_tabl
 
     stream.resume()
     _connect(signed.signature)  # the parent's own socket and records were left alone
-    _drain(stream)
+    drain(stream)
 
-    assert _rows() == (SENT + 3, SENT + 3)  # the child's, and the two connecting checks each
+    assert logged_rows() == (SENT + 3, SENT + 3)  # the child's, and the two connecting checks each
     labels = Verification.objects.values_list("verifier_label", flat=True)
     assert sorted(set(labels)) == ["将被杀死的进程", "连接"]
 
@@ -268,7 +254,8 @@ def test_checks_whose_replies_never_came_from_a_killed_redis_are_inserted_direct
 
     verify_token(signed.signature, channel="api")  # the next check finds the connection gone
 
-    assert _rows() == (SENT + 1, SENT + 1)  # the SENT unconfirmed ones, and this one, directly
+    # the SENT unconfirmed ones, and this one, directly
+    assert logged_rows() == (SENT + 1, SENT + 1)
     assert verification_log._writer.down
 
 
@@ -280,15 +267,15 @@ def test_checks_a_hung_redis_did_not_answer_are_inserted_and_written_once_when_i
 
     verification_log.confirm()  # no reply within the timeout: the connection is given up
 
-    assert _rows() == (SENT, SENT)
+    assert logged_rows() == (SENT, SENT)
     stream.resume()  # Redis reads what waited in its socket: the same checks, in the stream
-    client = _client(stream)
+    client = client_of(stream)
     deadline = time.monotonic() + 10
     while verification_log.backlog(client) < SENT + 1 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert verification_log.backlog(client) == SENT + 1
-    _drain(stream)
-    assert _rows() == (SENT + 1, SENT + 1)  # the first check, and none twice
+    drain(stream)
+    assert logged_rows() == (SENT + 1, SENT + 1)  # the first check, and none twice
     assert verification_log.backlog(client) == 0
 
 
@@ -296,15 +283,15 @@ def test_checks_a_hung_redis_did_not_answer_are_inserted_and_written_once_when_i
 def test_an_error_reply_from_redis_sends_the_unconfirmed_checks_to_the_table(
     stream, unhurried, signed
 ):
-    _client(stream).set(verification_log.STREAM, "not a stream")  # every XADD now fails
+    client_of(stream).set(verification_log.STREAM, "not a stream")  # every XADD now fails
 
     for _ in range(3):
         assert verify_token(signed.signature, channel="api").ok
     verification_log.confirm()
 
-    assert _rows() == (3, 3)
+    assert logged_rows() == (3, 3)
     assert verification_log._writer.down
-    assert _client(stream).get(verification_log.STREAM) == b"not a stream"
+    assert client_of(stream).get(verification_log.STREAM) == b"not a stream"
 
 
 @pytest.mark.django_db
@@ -318,6 +305,6 @@ def test_a_writer_moved_to_another_redis_sends_there_and_confirms_what_it_sent_b
         verify_token(signed.signature, channel="api", verifier_label="第二台")
         verification_log.confirm()
 
-        assert verification_log.backlog(_client(stream)) == 1
-        assert verification_log.backlog(_client(second)) == 1
+        assert verification_log.backlog(client_of(stream)) == 1
+        assert verification_log.backlog(client_of(second)) == 1
     assert not verification_log._writer.unconfirmed

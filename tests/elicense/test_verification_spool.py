@@ -10,13 +10,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from django.db import connections
 from django.utils import timezone
 
 from elicense.models import Certificate, Verification
 from elicense.services import sign_certificate, verification_log, verification_spool
 from elicense.verification import verify_token
+from tests.elicense.log_stream import client_of, drain, logged_rows
 from tests.factories import register
 from tests.faults import private_redis, use_redis
 
@@ -46,21 +46,6 @@ def signed(xuhui_clerk, signing_key):
     return sign_certificate(certificate_id=certificate.pk)
 
 
-def _client(server) -> redis.Redis:
-    return redis.Redis.from_url(server.url)
-
-
-def _drain(server) -> None:
-    drainer = verification_log.Drainer(_client(server), name="drainer", block_ms=1)
-    while drainer.step():
-        pass
-
-
-def _rows() -> tuple[int, int]:
-    """(rows, distinct checks) in the 查验记录."""
-    return Verification.objects.count(), Verification.objects.values("check_id").distinct().count()
-
-
 def _files(settings) -> list[Path]:
     return sorted(Path(settings.VERIFICATION_SPOOL_DIR).glob("*.spool"))
 
@@ -75,10 +60,10 @@ def test_a_check_is_spooled_then_shipped_by_the_thread_and_logged_with_its_own_t
     assert len(_files(settings)) == 1  # written to this process's spool, not yet anywhere else
 
     deadline = time.monotonic() + 2  # the thread ships within its round, unasked
-    while verification_log.backlog(_client(spool)) < 1 and time.monotonic() < deadline:
+    while verification_log.backlog(client_of(spool)) < 1 and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert verification_log.backlog(_client(spool)) == 1
-    _drain(spool)
+    assert verification_log.backlog(client_of(spool)) == 1
+    drain(spool)
 
     log = Verification.objects.get()
     assert log.check_id == outcome.check_id
@@ -117,8 +102,8 @@ def test_checks_spooled_by_a_process_killed_before_shipping_are_adopted_and_writ
     assert verification_log.adopt_orphans() == CHECKS
     assert not Path(path).exists()
     assert verification_log.adopt_orphans() == 0
-    _drain(spool)
-    assert _rows() == (CHECKS, CHECKS)
+    drain(spool)
+    assert logged_rows() == (CHECKS, CHECKS)
     assert set(Verification.objects.values_list("verifier_label", flat=True)) == {"将被杀死的进程"}
 
 
@@ -130,9 +115,9 @@ def test_the_drainer_adopts_the_spool_of_a_dead_process(spool, signed, settings)
     assert orphan.append(record)
     orphan.close(remove=False)  # its process is gone: the lock goes with it
 
-    _drain(spool)  # one step adopts (ships to the stream), the next writes
+    drain(spool)  # one step adopts (ships to the stream), the next writes
 
-    assert _rows() == (1, 1)
+    assert logged_rows() == (1, 1)
     assert _files(settings) == [live.path]  # a live process's file is left alone
     live.close(remove=True)
 
@@ -157,7 +142,7 @@ def test_a_record_torn_by_a_crash_ends_the_orphan_and_the_whole_ones_are_shipped
     orphan.close(remove=False)
 
     assert verification_log.adopt_orphans() == 3
-    _drain(spool)
+    drain(spool)
     assert sorted(Verification.objects.values_list("verifier_label", flat=True)) == [
         "完整0", "完整1", "完整2",
     ]  # fmt: skip
@@ -183,10 +168,10 @@ def test_a_full_spool_file_rolls_over_and_every_check_is_shipped_once(
         assert verify_token(signed.signature, channel="api").ok
     verification_log.confirm()
 
-    assert 1 <= verification_log.backlog(_client(spool)) < CHECKS  # batches, not checks
+    assert 1 <= verification_log.backlog(client_of(spool)) < CHECKS  # batches, not checks
     assert len(_files(settings)) == 1  # the full ones were shipped and deleted
-    _drain(spool)
-    assert _rows() == (CHECKS, CHECKS)
+    drain(spool)
+    assert logged_rows() == (CHECKS, CHECKS)
 
 
 def test_with_redis_gone_the_spooled_checks_are_inserted_directly(spool, signed):
@@ -196,7 +181,7 @@ def test_with_redis_gone_the_spooled_checks_are_inserted_directly(spool, signed)
         assert verify_token(signed.signature, channel="api").ok
     verification_log.confirm()
 
-    assert _rows() == (3, 3)
+    assert logged_rows() == (3, 3)
 
 
 def _forked_check(token: str, parent_path: str, pipe) -> None:
@@ -226,7 +211,7 @@ def test_a_forked_process_spools_to_a_file_of_its_own_and_lets_go_of_the_parents
     assert not holds_parents  # so the parent's death frees its file for adoption
     assert verification_log.adopt_orphans() == 1  # the child's (it exited without shipping)
     verification_log.confirm()
-    _drain(spool)
+    drain(spool)
     assert sorted(Verification.objects.values_list("verifier_label", flat=True)) == [
         "子进程", "父进程",
     ]  # fmt: skip
@@ -243,8 +228,8 @@ def test_a_spool_directory_that_cannot_be_made_leaves_the_check_sent_directly(
     verification_log.confirm()
 
     assert outcome.ok
-    assert verification_log.backlog(_client(spool)) == 1  # its own XADD (ADR 0035)
-    _drain(spool)
+    assert verification_log.backlog(client_of(spool)) == 1  # its own XADD (ADR 0035)
+    drain(spool)
     assert Verification.objects.get().check_id == outcome.check_id
 
 
@@ -262,9 +247,9 @@ def test_an_orphan_of_another_size_is_adopted_and_a_backlog_goes_in_bounded_entr
     monkeypatch.setattr(verification_spool, "SIZE", 4 << 20)
 
     assert verification_log.adopt_orphans() == CHECKS
-    assert verification_log.backlog(_client(spool)) == 3  # 10 + 10 + 5
-    _drain(spool)
-    assert _rows() == (CHECKS, CHECKS)
+    assert verification_log.backlog(client_of(spool)) == 3  # 10 + 10 + 5
+    drain(spool)
+    assert logged_rows() == (CHECKS, CHECKS)
 
 
 def test_an_orphan_whose_sent_mark_is_damaged_is_shipped_whole(spool, signed, settings):

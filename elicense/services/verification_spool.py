@@ -209,9 +209,9 @@ class Spool:
         """Ship what is left and delete the files (a clean exit; tests)."""
         self.stopping.set()
         self._own()
-        with self.lock:
-            if self.thread is not None and self.thread is not threading.current_thread():
-                self.thread.join(timeout=5)
+        thread = self.thread  # joined without the lock: its round may be waiting for it
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
         self.ship()
         with self.lock:
             for spool in [*self.full, *filter(None, [self.current])]:

@@ -5,6 +5,7 @@ processes killed with SIGKILL."""
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -260,3 +261,24 @@ def test_an_orphan_whose_sent_mark_is_damaged_is_shipped_whole(spool, signed, se
     orphan.close(remove=False)
 
     assert verification_log.adopt_orphans() == 3  # sent again rather than lost
+
+
+def test_closing_while_the_thread_ships_waits_for_that_round_only(tmp_path, monkeypatch):
+    """A clean exit in the middle of a round: the round ends, nothing is sent twice."""
+    monkeypatch.setattr(verification_spool, "SHIP_EVERY_SECONDS", 0.01)
+    in_round, shipped = threading.Event(), []
+
+    def slow_ship(records):
+        in_round.set()
+        time.sleep(0.5)
+        shipped.extend(records)
+
+    spool = verification_spool.Spool(ship=slow_ship)
+    spool.append(b'{"check":1}', str(tmp_path))
+    assert in_round.wait(5)
+    started = time.monotonic()
+    spool.close()
+
+    assert time.monotonic() - started < 3  # not the join's 5 s timeout
+    assert shipped == [b'{"check":1}']
+    assert not list(tmp_path.glob("*.spool"))

@@ -41,7 +41,6 @@ class PublishedItem:
 
 @dataclass(frozen=True)
 class PublishedFormat:
-    business_format: BusinessFormat
     #: The format as the API shows it (``FormatOut``).
     summary: dict
     items: tuple[PublishedItem, ...]
@@ -59,7 +58,6 @@ def format_summary(business_format: BusinessFormat) -> dict:
 
 def _published(business_format: BusinessFormat) -> PublishedFormat:
     return PublishedFormat(
-        business_format=business_format,
         summary=format_summary(business_format),
         items=tuple(
             PublishedItem(

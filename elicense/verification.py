@@ -366,7 +366,7 @@ def log_verification(
         verifier, label = None, verifier_label or "公众"
     certificate = outcome.certificate
     # The check's id and time are fixed here, at the check (ADR 0024).
-    check_id, created_at = uuid.uuid4(), timezone.now()
+    check_id, created_at = verification_log.new_check_id(), timezone.now()
     verification_log.log_check(
         check_id=check_id,
         created_at=created_at,

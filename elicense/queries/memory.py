@@ -27,6 +27,8 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
+from portal.forks import renew_in_child
+
 logger = logging.getLogger(__name__)
 
 #: How long an entry may be used at most, whatever the messages say (a backstop).
@@ -119,6 +121,13 @@ def _forget(message: str) -> None:
 
 class _Subscriber:
     def __init__(self):
+        self._forked()
+        renew_in_child(self._forked)
+
+    def _forked(self) -> None:
+        """The state of a process that has not subscribed; a forked child starts here too,
+        for a parent's subscription socket read by its child would lose the parent messages
+        (redis-py shuts a socket down only in the process that opened it)."""
         self.lock = threading.Lock()
         self.pubsub = None
         self.key = None

@@ -26,6 +26,7 @@ loss window is in docs/operations.md.
 """
 
 import atexit
+import collections
 import datetime
 import json
 import logging
@@ -43,6 +44,7 @@ from django.db import DatabaseError, IntegrityError, close_old_connections, conn
 
 from elicense.models import Verification
 from elicense.services import verification_spool
+from portal.forks import renew_in_child
 
 logger = logging.getLogger(__name__)
 
@@ -100,9 +102,9 @@ class _Writer:
         #: (time sent, encoded records) of each command sent and not yet confirmed, oldest
         #: first: one record, or a spool's batch.
         self.unconfirmed: list[tuple[float, list[bytes]]] = []
-        self.pid = os.getpid()
         self.retry_at = 0.0
         self.down = False
+        renew_in_child(self._forked)
 
     def client(self, url: str) -> redis.Redis:
         if url not in self.clients:
@@ -114,14 +116,12 @@ class _Writer:
                 )
         return self.clients[url]
 
-    def _own(self) -> None:
-        """After a fork the parent's socket and records are not this process's: forget them
-        (the parent confirms its own; closing our copy of the socket sends nothing). Called
-        before taking the lock, which a thread of the parent may have held at the fork."""
-        if self.pid != os.getpid():
-            self.lock = threading.RLock()
-            self.connection, self.reader, self.unconfirmed = None, None, []
-            self.pid = os.getpid()
+    def _forked(self) -> None:
+        """In a forked child: the parent's socket and records are not this process's, so
+        forget them (the parent confirms its own; our copy of the socket is never used),
+        and the lock anew (a thread of the parent may have held it at the fork)."""
+        self.lock = threading.RLock()
+        self.connection, self.reader, self.unconfirmed = None, None, []
 
     def append(self, url: str, fields: dict) -> bool:
         """Send one record without waiting for its reply; False when Redis refused or lost
@@ -135,7 +135,6 @@ class _Writer:
         return self._submit(url, _xadd(b"\n".join(records), field=b"b"), records)
 
     def _submit(self, url: str, command: bytes, records: list[bytes]) -> bool:
-        self._own()
         with self.lock:
             if url != self.url:  # another Redis: confirm what went to the old one, then move
                 self._confirm()
@@ -204,7 +203,6 @@ class _Writer:
     def confirm(self) -> None:
         """Wait for the reply of every record sent; on an error reply or a lost connection
         the records are inserted directly (``_fail``)."""
-        self._own()
         with self.lock:
             self._confirm()
 
@@ -309,6 +307,27 @@ def _decode(data: bytes) -> Verification:
     fields["check_id"] = uuid.UUID(fields["check_id"])
     fields["created_at"] = datetime.datetime.fromisoformat(fields["created_at"])
     return Verification(**{name: fields.get(name) for name in FIELDS})
+
+
+#: Check ids are drawn this many at a time from the OS's random source: one ``getrandom``
+#: system call for them all instead of one a check (``uuid.uuid4``; issue 15).
+CHECK_IDS_AT_ONCE = 256
+_check_ids: collections.deque[uuid.UUID] = collections.deque()
+# A forked child must not hand out the ids its parent has yet to hand out.
+os.register_at_fork(after_in_child=_check_ids.clear)
+
+
+def new_check_id() -> uuid.UUID:
+    """A random (version 4) UUID for a check (查验编号), as ``uuid.uuid4`` makes them.
+    Thread-safe: a deque's ``popleft`` and ``extend`` are atomic."""
+    try:
+        return _check_ids.popleft()
+    except IndexError:
+        data = os.urandom(16 * CHECK_IDS_AT_ONCE)
+        _check_ids.extend(
+            uuid.UUID(bytes=data[at : at + 16], version=4) for at in range(16, len(data), 16)
+        )
+        return uuid.UUID(bytes=data[:16], version=4)
 
 
 def log_check(**fields) -> str:

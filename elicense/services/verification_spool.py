@@ -31,6 +31,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from portal.forks import renew_in_child
+
 logger = logging.getLogger(__name__)
 
 #: Bytes a spool file holds: ~14,000 checks of ~300 bytes; a full file is shipped and deleted
@@ -151,29 +153,26 @@ class Spool:
         self.lock = threading.Lock()
         #: One shipping at a time (the thread, ``confirm``), so that none sends a record twice.
         self.shipping = threading.Lock()
-        self.pid = os.getpid()
         self.directory: Path | None = None
         self.current: SpoolFile | None = None
         self.full: list[SpoolFile] = []
         self.thread: threading.Thread | None = None
         self.stopping = threading.Event()
+        renew_in_child(self._forked)
 
-    def _own(self) -> None:
-        """After a fork the files are the parent's, and the thread did not come along:
-        close our copies (so the parent's death frees them for adoption) and start anew.
-        Called before taking the locks, which the parent's thread may have held at the fork."""
-        if self.pid != os.getpid():
-            self.lock, self.shipping = threading.Lock(), threading.Lock()
-            self.stopping = threading.Event()
-            for spool in [*self.full, *filter(None, [self.current])]:
-                spool.map.close()
-                os.close(spool.fd)
-            self.current, self.full, self.thread = None, [], None
-            self.pid = os.getpid()
+    def _forked(self) -> None:
+        """In a forked child: the files are the parent's, and the thread did not come along;
+        close our copies (so the parent's death frees them for adoption) and start anew,
+        with new locks (the parent's thread may have held them at the fork)."""
+        self.lock, self.shipping = threading.Lock(), threading.Lock()
+        self.stopping = threading.Event()
+        for spool in [*self.full, *filter(None, [self.current])]:
+            spool.map.close()
+            os.close(spool.fd)
+        self.current, self.full, self.thread = None, [], None
 
     def append(self, record: bytes, directory: str) -> None:
         """Spool one record (no system call unless a file is opened or full)."""
-        self._own()
         with self.lock:
             if self.current is None or not self.current.append(record):
                 if self.current is not None:
@@ -190,7 +189,6 @@ class Spool:
     def ship(self) -> int:
         """Send every record not yet sent; returns how many. Raises when neither Redis nor
         PostgreSQL took them: they stay spooled and go with the next call."""
-        self._own()
         with self.shipping:
             with self.lock:
                 files = [*self.full, *filter(None, [self.current])]
@@ -208,7 +206,6 @@ class Spool:
     def close(self) -> None:
         """Ship what is left and delete the files (a clean exit; tests)."""
         self.stopping.set()
-        self._own()
         thread = self.thread  # joined without the lock: its round may be waiting for it
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)

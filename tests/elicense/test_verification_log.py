@@ -308,3 +308,25 @@ def test_a_writer_moved_to_another_redis_sends_there_and_confirms_what_it_sent_b
         assert verification_log.backlog(client_of(stream)) == 1
         assert verification_log.backlog(client_of(second)) == 1
     assert not verification_log._writer.unconfirmed
+
+
+def _draw_check_ids(pipe) -> None:
+    pipe.send([verification_log.new_check_id() for _ in range(3)])
+
+
+def test_check_ids_are_random_uuids_and_a_forked_worker_never_repeats_its_parents():
+    """Ids are drawn from the OS in batches (one system call for many checks); a worker
+    forked while its parent holds some must draw its own: a repeated id would be dropped
+    by the drainer as a check already written."""
+    first = verification_log.new_check_id()  # the parent now holds the rest of a batch
+    parent_end, child_end = multiprocessing.get_context("fork").Pipe()
+    child = multiprocessing.get_context("fork").Process(target=_draw_check_ids, args=(child_end,))
+    child.start()
+    assert parent_end.poll(30), "the forked worker did not answer"
+    in_child = parent_end.recv()
+    child.join(timeout=10)
+    in_parent = [verification_log.new_check_id() for _ in range(verification_log.CHECK_IDS_AT_ONCE)]
+
+    drawn = [first, *in_parent, *in_child]
+    assert all(check_id.version == 4 and check_id.variant == uuid.RFC_4122 for check_id in drawn)
+    assert len(set(drawn)) == len(drawn)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from elicense import services
 from elicense.models import Certificate, CertificateStatus
 from elicense.queries import memory
-from elicense.services import relying_parties, verification_log
+from elicense.services import relying_parties
 from elicense.verification import verify_token
 from tests.factories import register
 from tests.faults import private_redis, use_redis
@@ -21,11 +21,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _serve(pipe) -> None:
-    """The other worker: answers (what, argument) with (answer, queries it took)."""
-    memory._subscriber = memory._Subscriber()  # its own subscription, not the parent's socket
-    memory._publisher.clear()
-    memory.flush()
-    verification_log._writer = verification_log._Writer()
+    """The other worker, forked from the test's process as gunicorn forks its workers (its
+    subscription, log writer and check ids are renewed by the fork hooks): answers
+    (what, argument) with (answer, queries it took)."""
     while (request := pipe.recv()) is not None:
         what, argument = request
         with CaptureQueriesContext(connection) as queries:
@@ -47,6 +45,9 @@ def worker(settings):
         use_redis(settings, server.url)
         memory._subscriber = memory._Subscriber()
         memory._publisher.clear()
+        # Subscribed before the fork: a child reading this socket would take the parent's
+        # messages, and the parent the child's.
+        assert memory.usable()
         connections.close_all()  # the child must open its own connection
         parent_end, child_end = multiprocessing.get_context("fork").Pipe()
         child = multiprocessing.get_context("fork").Process(target=_serve, args=(child_end,))
@@ -102,13 +103,14 @@ def test_a_revoked_certificate_answers_revoked_on_the_very_next_check_in_every_w
     with transaction.atomic():
         services.revoke_certificate(certificate=certificate, acting_user=None, reason="吊销")
 
-    assert worker("verify", token)[0] == "revoked"
+    # The parent reads its subscription first: the child's message is on a socket of its own.
     assert verify_token(token, channel="api").result == "revoked"
+    assert worker("verify", token)[0] == "revoked"
 
     services.distrust_signing_key(kid=signing_key.kid, reason="私钥泄露")
 
-    assert worker("verify", token)[0] == "unknown_key"
     assert verify_token(token, channel="api").result == "unknown_key"
+    assert worker("verify", token)[0] == "unknown_key"
 
 
 def test_a_subscription_redis_dropped_is_not_trusted_until_memory_is_flushed(

@@ -90,6 +90,7 @@ class VerificationLog(HealthCheck):
             client.close()
         if age is not None and age > verification_log.STALE_SECONDS:
             raise ServiceWarning(
-                f"查验记录积压 {backlog} 条，最早一条已等待 {age:.0f} 秒"
-                "（drain_verification_log 是否在运行？）"
+                # An entry holds one check, or a spool's batch of them (ADR 0040).
+                f"查验记录积压 {backlog} 批未写入（每批一次或多次查验），最早一批已等待"
+                f" {age:.0f} 秒（drain_verification_log 是否在运行？）"
             )

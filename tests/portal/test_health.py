@@ -81,7 +81,7 @@ def test_an_undrained_verification_log_is_reported_as_degraded(client, ready, se
 
     assert (status, overall, checks["VerificationLog"]) == (200, "degraded", "degraded")
     message = next(c["message"] for n, c in body["checks"].items() if n.startswith("Verif"))
-    assert "积压 1 条" in message
+    assert "积压 1 批未写入" in message
 
 
 def test_readyz_is_503_when_the_passphrase_cannot_decrypt_the_signing_key(client, ready, settings):

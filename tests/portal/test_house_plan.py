@@ -55,6 +55,7 @@ NOT_YET_MOVED = {
     "portal/audit_chain.py": "the audit trail's HMAC-SM3 chain: sealing and verifying",
     "portal/checks.py": "Django system checks of the core (the audit chain key)",
     "portal/context_processors.py": "template context of every page",
+    "portal/forks.py": "per-process state renewed in a forked child (ADR 0041)",
     "portal/health.py": "health checks (django-health-check backends)",
     "portal/hooks.py": "the hooks registry: the seam lower layers ask through (ADR 0020)",
     "portal/idempotency.py": "one-answer-per-form-token for every app's creates",

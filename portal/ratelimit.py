@@ -25,6 +25,8 @@ import time
 import redis
 from django.conf import settings
 
+from portal.forks import renew_in_child
+
 logger = logging.getLogger(__name__)
 
 #: After a Redis failure, how long the limiter stays on the per-process bucket before it
@@ -73,6 +75,12 @@ class _Shares:
     """This process's unspent tokens per bucket key: (count, usable until)."""
 
     def __init__(self):
+        self._forked()
+        renew_in_child(self._forked)
+
+    def _forked(self) -> None:
+        """None held, with a lock of its own: a forked child spending its parent's share
+        would take tokens twice out of one grant."""
         self.lock = threading.Lock()
         self.state: dict[str, tuple[int, float]] = {}
 
@@ -102,6 +110,11 @@ def share_size(peak_qps: int) -> int:
 
 class _LocalBuckets:
     def __init__(self):
+        self._forked()
+        renew_in_child(self._forked)
+
+    def _forked(self) -> None:
+        """Full buckets, as a new process starts with, and a lock of its own."""
         self.lock = threading.Lock()
         self.state: dict[str, tuple[float, float]] = {}
 

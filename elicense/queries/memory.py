@@ -56,11 +56,17 @@ class Lru:
 
     def __init__(self, maxsize: int, *, kind: str | None = None, ttl: float | None = TTL_SECONDS):
         self.maxsize, self.ttl = maxsize, ttl
-        self.data: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
+        self._forked()
+        renew_in_child(self._forked)
         _ALL.append(self)
         if kind:
             _KINDS.setdefault(kind, []).append(self)
+
+    def _forked(self) -> None:
+        """Empty, with a lock of its own: a forked child's first poll subscribes anew and
+        flushes anyway, and a lock a parent's thread held at the fork would stay held."""
+        self.data: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
 
     def get(self, key):
         with self.lock:

@@ -2,6 +2,7 @@
 in every worker: two real processes, a real Redis channel, PostgreSQL."""
 
 import multiprocessing
+import time
 
 import pytest
 import redis
@@ -14,6 +15,7 @@ from elicense.models import Certificate, CertificateStatus
 from elicense.queries import memory
 from elicense.services import relying_parties
 from elicense.verification import verify_token
+from portal import ratelimit
 from tests.factories import register
 from tests.faults import private_redis, use_redis
 
@@ -140,3 +142,31 @@ def test_a_subscription_redis_dropped_is_not_trusted_until_memory_is_flushed(
         assert verify_token(certificate.signature, channel="api").result == "revoked"
         memory._subscriber = memory._Subscriber()
         memory._publisher.clear()
+
+
+def _read_after_fork(pipe) -> None:
+    now = time.monotonic()
+    pipe.send((memory.certificates.get("held"), ratelimit._shares.spend("party:held", now)))
+
+
+def test_a_worker_forked_mid_lookup_holds_nothing_of_its_parents_and_waits_for_no_lock():
+    """Forked while another thread of its parent looked something up: the child starts
+    empty (its first poll subscribes anew) and does not spend its parent's rate-limit share
+    (one grant spent twice would let the party past its peak)."""
+    memory.certificates.put("held", "a certificate")
+    ratelimit._shares.keep("party:held", 5, time.monotonic())
+    parent_end, child_end = multiprocessing.get_context("fork").Pipe()
+    child = multiprocessing.get_context("fork").Process(target=_read_after_fork, args=(child_end,))
+    try:
+        with memory.certificates.lock, ratelimit._shares.lock:  # another thread, mid-way
+            child.start()
+        assert parent_end.poll(30), "the forked worker hung on a lock held at the fork"
+        assert parent_end.recv() == (None, False)
+        assert memory.certificates.get("held") == "a certificate"
+        assert ratelimit._shares.spend("party:held", time.monotonic())
+    finally:
+        child.join(timeout=10)
+        if child.is_alive():
+            child.kill()
+        memory.flush()
+        ratelimit._shares.drop("party:held")

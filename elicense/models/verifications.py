@@ -60,6 +60,11 @@ class Verification(models.Model):
     0011): its primary key there is (id, created_at), while Django sees ``id``, which one
     sequence keeps unique. Partitions are made ahead and detached by
     ``elicense.services.verification_partitions``.
+
+    Its links (certificate, verifier, relying party) carry no foreign-key constraint in the
+    database (ADR 0042): checking one locked the linked row, a write to a certificate's page
+    for every check. The rows linked are never deleted; ``PROTECT`` still refuses an ORM
+    delete of one that has checks.
     """
 
     #: The check's own time, set at the check (not when the row reaches the table, ADR 0024).
@@ -68,9 +73,8 @@ class Verification(models.Model):
     #: acknowledged) is one row. Unique with the time, the table's partition key.
     check_id = models.UUIDField("查验编号", default=uuid.uuid4, editable=False)
     channel = models.CharField("渠道", max_length=20, choices=VerificationChannel.choices)
-    result = models.CharField(
-        "结果", max_length=30, choices=VerificationResult.choices, db_index=True
-    )
+    result = models.CharField("结果", max_length=30, choices=VerificationResult.choices)
+    #: Not indexed: nothing reads the log by certificate (a holder's log is read by USCC).
     certificate = models.ForeignKey(
         "elicense.Certificate",
         verbose_name="证照",
@@ -78,6 +82,8 @@ class Verification(models.Model):
         null=True,
         blank=True,
         related_name="verifications",
+        db_constraint=False,
+        db_index=False,
     )
     #: Indexed by the (holder_uscc, -created_at) index alone, which also serves the
     #: holder's log index-only within a month's partition (ADR 0026).
@@ -89,6 +95,7 @@ class Verification(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     verifier_label = models.CharField("查验方", max_length=150)
     relying_party = models.ForeignKey(
@@ -98,6 +105,7 @@ class Verification(models.Model):
         null=True,
         blank=True,
         related_name="verifications",
+        db_constraint=False,
     )
     client_address = models.GenericIPAddressField("客户端地址", null=True, blank=True)
 
@@ -107,7 +115,11 @@ class Verification(models.Model):
         verbose_name = "查验记录"
         verbose_name_plural = "查验记录"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["holder_uscc", "-created_at"])]
+        indexes = [
+            models.Index(fields=["holder_uscc", "-created_at"]),
+            # Equality only (the admin's filter): no ``varchar_pattern_ops`` twin.
+            models.Index(fields=["result"], name="verification_result"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["check_id", "created_at"], name="verification_check_once"

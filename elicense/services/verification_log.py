@@ -40,7 +40,7 @@ from pathlib import Path
 import hiredis
 import redis
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 
 from elicense.models import Verification
 from elicense.services import verification_spool
@@ -359,21 +359,10 @@ def ensure_group(client: redis.Redis) -> None:
 
 
 def _insert(rows: list[Verification]) -> None:
-    """Insert the rows once each (the unique check id makes a replay a no-op)."""
-    try:
-        with transaction.atomic():
-            Verification.objects.bulk_create(rows, ignore_conflicts=True)
-    except IntegrityError:
-        # A row whose certificate or party no longer exists (or never committed): keep the
-        # check, without the broken link, rather than block the stream behind it.
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    Verification.objects.bulk_create([row], ignore_conflicts=True)
-            except IntegrityError:
-                row.certificate_id = row.relying_party_id = row.verifier_id = None
-                with transaction.atomic():
-                    Verification.objects.bulk_create([row], ignore_conflicts=True)
+    """Insert the rows once each (the unique check id makes a replay a no-op). The links
+    carry no foreign-key constraint (ADR 0042): no row is refused for them."""
+    with transaction.atomic():
+        Verification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 #: A whole batch in one statement on PostgreSQL: the records' own JSON, joined into one
@@ -387,20 +376,16 @@ _INSERT_RECORDS = (
 
 
 def _write(entries) -> int:
-    """Insert the entries' records once each; returns how many entries there were. A batch
-    with a broken link (``_insert`` keeps such a check without it), and any database but
-    PostgreSQL, go through the model."""
+    """Insert the entries' records once each; returns how many entries there were. Any
+    database but PostgreSQL goes through the model."""
     records = []
     for _entry_id, fields in entries:
         records.extend(fields[b"b"].split(b"\n") if b"b" in fields else [fields[b"v"]])
-    if connection.vendor == "postgresql":
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(_INSERT_RECORDS, [(b"[" + b",".join(records) + b"]").decode()])
-            return len(entries)
-        except IntegrityError:
-            pass
-    _insert([_decode(record) for record in records])
+    if connection.vendor != "postgresql":
+        _insert([_decode(record) for record in records])
+        return len(entries)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_INSERT_RECORDS, [(b"[" + b",".join(records) + b"]").decode()])
     return len(entries)
 
 

@@ -9,7 +9,8 @@ import uuid
 
 import pytest
 import redis
-from django.db import connections
+from django.db import connection, connections
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from elicense.models import Certificate, Verification
@@ -57,9 +58,7 @@ def test_a_check_goes_to_the_stream_and_the_drain_keeps_the_checks_own_time(stre
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_batch_keeps_every_check_as_sent_and_one_of_a_vanished_certificate_without_it(
-    stream, signed
-):
+def test_a_batch_keeps_every_check_as_sent_even_one_whose_certificate_is_gone(stream, signed):
     verify_token(signed.signature, channel="api", verifier_label='平台"引号\\反斜杠')
     verification_log.log_check(
         check_id=uuid.uuid4(), created_at=timezone.now(), channel="api", result="valid",
@@ -70,11 +69,44 @@ def test_a_batch_keeps_every_check_as_sent_and_one_of_a_vanished_certificate_wit
 
     assert verification_log.Drainer(client_of(stream), name="t", block_ms=1).step() == 2
 
-    first, second = Verification.objects.order_by("created_at")
-    assert (first.certificate_id, first.verifier_label) == (signed.pk, '平台"引号\\反斜杠')
-    assert (second.certificate_id, second.holder_uscc, second.client_address) == (
+    first, second = Verification.objects.select_related("certificate").order_by("created_at")
+    assert (first.certificate, first.verifier_label) == (signed, '平台"引号\\反斜杠')
+    # No constraint refuses the link (ADR 0042): the row is kept as checked, and read
+    # back without a certificate.
+    assert (second.certificate, second.holder_uscc, second.client_address) == (
         None, signed.holder_uscc, "10.0.0.1",
     )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writing_a_check_writes_nothing_to_the_certificate_it_checked(signed):
+    """A foreign key's check locked the linked row (``FOR KEY SHARE``): a write to a
+    certificate's page for every check of it (ADR 0042)."""
+    fields = dict(
+        check_id=uuid.uuid4(), created_at=timezone.now(), channel="api", result="valid",
+        certificate_id=signed.pk, holder_uscc=signed.holder_uscc, verifier_id=None,
+        verifier_label="测试平台", relying_party_id=None, client_address=None,
+    )  # fmt: skip
+
+    def certificate_row_version():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ctid, xmax FROM elicense_certificate WHERE id = %s", [signed.pk])
+            return cursor.fetchone()
+
+    before = certificate_row_version()
+    verification_log._write([(b"1-0", {b"v": verification_log._encode(fields)})])
+
+    assert certificate_row_version() == before
+    assert Verification.objects.get().certificate == signed
+
+
+@pytest.mark.django_db
+def test_a_certificate_with_checks_cannot_be_deleted(signed):
+    verify_token(signed.signature, channel="clerk_scan", verifier_label="窗口")
+
+    with pytest.raises(ProtectedError):
+        signed.delete()
+    assert Certificate.objects.filter(pk=signed.pk).exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -47,6 +47,14 @@ class ApiError(Exception):
 class ApiKeyAuth(HttpBearer):
     """``Authorization: Bearer <key>``; also spends one token of the party's rate limit."""
 
+    def __call__(self, request: HttpRequest) -> RelyingParty | None:
+        """``HttpBearer``'s parsing, with the header read from ``META``: ``request.headers``
+        would copy every header of the request first (~8 µs of each API call)."""
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str) -> RelyingParty | None:
         party = party_for_key(token)
         if party is None:

@@ -71,6 +71,20 @@ def test_missing_and_wrong_keys_are_401(client, party_and_key, restaurant):
         assert response.json()["code"] == "unauthorized"
 
 
+def test_the_bearer_scheme_is_read_as_rfc_6750_says_and_no_other(client, party_and_key, restaurant):
+    entity, _ = restaurant
+    key = party_and_key[1]
+    answers = {
+        header: client.get(
+            f"/api/v1/licences/{entity.uscc}", headers={"Authorization": header}
+        ).status_code
+        for header in (f"bearer {key}", f"Basic {key}", f"Bearer{key}", "Bearer ", key)
+    }
+    assert answers == {
+        f"bearer {key}": 200, f"Basic {key}": 401, f"Bearer{key}": 401, "Bearer ": 401, key: 401,
+    }  # fmt: skip
+
+
 def test_a_malformed_uscc_is_422_with_the_validators_message(client, party_and_key):
     response = _get(client, "/licences/91310104MA1FL8KQ5I", party_and_key[1])
 

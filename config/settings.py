@@ -98,9 +98,11 @@ MIDDLEWARE = [
 ]
 
 #: The bearer-key API's stack (``config.wsgi``, ADR 0024): no sessions, messages, CSRF,
-#: authentication of users, login throttling or idle timeout on ``/api/``.
+#: authentication of users, login throttling or idle timeout on ``/api/``. Its answers carry
+#: their Content-Length (``CommonMiddleware``'s part that applies here): not chunked.
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.ContentLengthMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "portal.middleware.ClientAddressMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",

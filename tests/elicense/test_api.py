@@ -310,6 +310,22 @@ def test_bearer_key_endpoints_skip_sessions_messages_and_csrf(party_and_key, res
     assert "X-Content-Type-Options" in api["headers"]  # SecurityMiddleware still runs
 
 
+def test_api_answers_carry_their_length_and_are_not_chunked(party_and_key, restaurant):
+    """Without a Content-Length gunicorn sent each answer chunked: a frame around the body,
+    one more write, and a chunk parser in every platform's client."""
+    entity, _food = restaurant
+    key = {"Authorization": f"Bearer {party_and_key[1]}"}
+    answers = [
+        _wsgi(f"/api/v1/licences/{entity.uscc}", key),
+        _wsgi(f"/api/v1/licences/{entity.uscc}"),  # 401
+        _wsgi("/api/v1/licences/not-a-uscc", key),  # 422
+        _wsgi("/api/v1/openapi.json"),
+    ]
+    assert [a["status"][:3] for a in answers] == ["200", "401", "422", "200"]
+    for answer in answers:
+        assert answer["headers"]["Content-Length"] == str(len(answer["body"]))
+
+
 def test_the_licences_path_is_served_directly_and_still_documented(client, party_and_key):
     """ADR 0033: ``GET /api/v1/licences/{uscc}`` skips ninja's per-request glue; its errors
     are the API's own (same handlers), other methods are refused, and the operation is

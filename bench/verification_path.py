@@ -77,6 +77,8 @@ from portal.models import District, Role, User  # noqa: E402
 
 PORT = 8766
 THREADS = 4
+#: gunicorn workers a site (``--workers``): 2, as in every earlier run of this table; the
+#: deployment runs 3 (``docker-compose.yml``).
 WORKERS = 2
 REQUESTS = 1500
 ROUNDS = 7
@@ -293,6 +295,7 @@ class Site:
     database: str
     redis_url: str
     port: int
+    workers: int = WORKERS
     key: str = ""
     server: subprocess.Popen | None = None
     drainer: subprocess.Popen | None = None
@@ -328,7 +331,7 @@ class Site:
         }  # fmt: skip
         self.server = subprocess.Popen(  # noqa: S603 - our own gunicorn on loopback
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b",
-             f"127.0.0.1:{self.port}", "-w", str(WORKERS), "--log-level", "warning",
+             f"127.0.0.1:{self.port}", "-w", str(self.workers), "--log-level", "warning",
              "--no-control-socket"],
             cwd=ROOT, env=env,
         )  # fmt: skip
@@ -361,7 +364,7 @@ def _with_path(url: str, path: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{path}"))
 
 
-def sites_for(sizes: list[int]) -> list[Site]:
+def sites_for(sizes: list[int], workers: int = WORKERS) -> list[Site]:
     """The smallest size on ``DATABASE_URL``'s database and ``REDIS_URL``'s; each other size on
     ``<database>_<size>`` (created) and the next Redis database numbers."""
     base = connection.settings_dict["NAME"]
@@ -375,7 +378,10 @@ def sites_for(sizes: list[int]) -> list[Site]:
                 if cursor.fetchone() is None:
                     cursor.execute(f'CREATE DATABASE "{database}"')
         redis_url = _with_path(settings.REDIS_URL, str(redis_db + index))
-        sites.append(Site(size=size, database=database, redis_url=redis_url, port=PORT + index))
+        sites.append(
+            Site(size=size, database=database, redis_url=redis_url, port=PORT + index,
+                 workers=workers)
+        )  # fmt: skip
     return sites
 
 
@@ -408,10 +414,11 @@ def print_site(site: Site, bare: dict[str, list[dict]]) -> None:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--workers", type=int, default=WORKERS)
     args = parser.parse_args()
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         sys.exit("needs DATABASE_URL (a scratch PostgreSQL database) and REDIS_URL")
-    sites = sites_for(args.sizes)
+    sites = sites_for(args.sizes, args.workers)
     for site in reversed(sites):  # the smallest last: its database is the one in use below
         site.set_up()
     tokens = signed_tokens()
@@ -420,7 +427,7 @@ def main():
           f"{os.cpu_count()} CPUs · {platform.processor() or platform.machine()} · "
           f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")  # fmt: skip
     print(f"# alternating rounds (bare, then each size), median of {ROUNDS}; each size on its "
-          f"own gunicorn -w {WORKERS} and database; {THREADS} keep-alive clients, {REQUESTS} "
+          f"own gunicorn -w {args.workers} and database; {THREADS} keep-alive clients, {REQUESTS} "
           f"requests a round; CPU: server µs a request")  # fmt: skip
     rng = random.Random(15)
     bare_paths, bare = ["/bench/bare/"] * REQUESTS, {"uniform": [], "zipf": []}

@@ -136,6 +136,11 @@ class _RedisHealth:
         self.lock = threading.Lock()
         self.down_since: float | None = None
         self.retry_at = 0.0
+        renew_in_child(self._forked)
+
+    def _forked(self) -> None:
+        """What the parent knew of Redis holds; a lock its thread held at the fork does not."""
+        self.lock = threading.Lock()
 
     def usable(self, now: float) -> bool:
         return self.down_since is None or now >= self.retry_at

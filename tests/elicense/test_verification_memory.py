@@ -144,8 +144,9 @@ def test_a_subscription_redis_dropped_is_not_trusted_until_memory_is_flushed(
         memory._publisher.clear()
 
 
-def _read_after_fork(pipe) -> None:
+def _read_after_fork(pipe, health) -> None:
     now = time.monotonic()
+    health.recovered()  # takes the lock its parent's thread held at the fork
     pipe.send((memory.certificates.get("held"), ratelimit._shares.spend("party:held", now)))
 
 
@@ -156,9 +157,12 @@ def test_a_worker_forked_mid_lookup_holds_nothing_of_its_parents_and_waits_for_n
     memory.certificates.put("held", "a certificate")
     ratelimit._shares.keep("party:held", 5, time.monotonic())
     parent_end, child_end = multiprocessing.get_context("fork").Pipe()
-    child = multiprocessing.get_context("fork").Process(target=_read_after_fork, args=(child_end,))
+    health = ratelimit._RedisHealth()
+    child = multiprocessing.get_context("fork").Process(
+        target=_read_after_fork, args=(child_end, health)
+    )
     try:
-        with memory.certificates.lock, ratelimit._shares.lock:  # another thread, mid-way
+        with memory.certificates.lock, ratelimit._shares.lock, health.lock:  # another thread
             child.start()
         assert parent_end.poll(30), "the forked worker hung on a lock held at the fork"
         assert parent_end.recv() == (None, False)

@@ -92,16 +92,16 @@ class Certificate(models.Model):
     only the holder's USCC and an opaque ``source`` reference ("app.model:pk").
     """
 
-    public_id = models.CharField("公开标识", max_length=24, unique=True, default=new_public_id)
+    public_id = models.CharField("公开标识", max_length=24, default=new_public_id)
     kind = models.CharField("证照类型", max_length=30, choices=CertificateKind.choices)
     number = models.CharField("证照编号", max_length=40)
-    holder_uscc = models.CharField("持证主体统一社会信用代码", max_length=18, db_index=True)
+    holder_uscc = models.CharField("持证主体统一社会信用代码", max_length=18)
     holder_name = models.CharField("持证主体名称", max_length=100)
     face = models.JSONField("照面信息")
     valid_from = models.DateField("有效期自")
     valid_to = models.DateField("有效期至", null=True, blank=True, help_text="空为长期。")
     issuer = models.CharField("发证机关", max_length=60)
-    source = models.CharField("来源", max_length=80, unique=True)
+    source = models.CharField("来源", max_length=80)
     supersedes = models.OneToOneField(
         "self",
         verbose_name="换发自",
@@ -130,8 +130,14 @@ class Certificate(models.Model):
         verbose_name = "电子证照"
         verbose_name_plural = "电子证照"
         ordering = ["holder_uscc", "kind", "number", "-issued_at"]
-        indexes = [models.Index(fields=["holder_uscc", "status"])]
+        # Unique and indexed through ``Meta``: a field's ``unique``/``db_index`` adds a
+        # ``varchar_pattern_ops`` twin on PostgreSQL that no query here reads (ADR 0043).
+        indexes = [models.Index(fields=["holder_uscc"], name="certificate_holder")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["public_id"], name="elicense_certificate_public_id_key"
+            ),
+            models.UniqueConstraint(fields=["source"], name="elicense_certificate_source_key"),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="certificate_valid_range",

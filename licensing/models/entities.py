@@ -112,7 +112,7 @@ class MarketEntity(models.Model):
     issues the new ``BusinessLicence`` version that freezes the face data.
     """
 
-    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    uscc = models.CharField("统一社会信用代码", max_length=18)
     name = models.CharField("名称", max_length=100)
     entity_type = models.CharField("类型", max_length=30, choices=EntityType.choices)
     legal_person_name = models.CharField("法定代表人（负责人）", max_length=50)
@@ -123,9 +123,11 @@ class MarketEntity(models.Model):
     operating_period_to = models.DateField("营业期限至", null=True, blank=True)
     address = models.CharField("住所（经营场所）", max_length=200)
     business_scope = models.TextField("经营范围")
+    # No index of its own: the (district, …) indexes in ``Meta`` begin with it (ADR 0043).
     district = models.ForeignKey(
-        "portal.District", verbose_name="所属区", on_delete=models.PROTECT, related_name="+"
-    )
+        "portal.District", verbose_name="所属区", on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
     registration_authority = models.CharField("登记机关", max_length=60)
     registered_on = models.DateField("登记日期")
     status = FSMField("状态", default=EntityStatus.ACTIVE, choices=EntityStatus.choices)
@@ -146,6 +148,10 @@ class MarketEntity(models.Model):
                 fields=["district", "-registered_on", "-id"], name="entity_district_recent"
             ),
             models.Index(fields=["-registered_on", "-id"], name="entity_recent"),
+        ]
+        # Not the field's ``unique``, which adds a ``varchar_pattern_ops`` twin (ADR 0043).
+        constraints = [
+            models.UniqueConstraint(fields=["uscc"], name="licensing_marketentity_uscc_key")
         ]
 
     def __str__(self):

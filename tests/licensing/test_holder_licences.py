@@ -1,10 +1,14 @@
-"""The API's one prepared statement (``licensing.queries.holders``)."""
+"""The API's one prepared statement (``licensing.queries.holders``) and the indexes it reads."""
+
+import re
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 
-from elicense.models import Certificate
-from licensing.queries.holders import FIELDS, STATEMENT, holder_licences
+from elicense.models import Certificate, CertificateStatus
+from licensing.models import MarketEntity
+from licensing.queries.holders import _SQL, FIELDS, STATEMENT, holder_licences
 from tests.conftest import require
 from tests.factories import issue_food, register
 
@@ -41,3 +45,79 @@ def test_the_certificates_read_equal_the_orm_s_on_every_field_read(xuhui_clerk):
         assert certificate.get_deferred_fields() == {
             f.attname for f in Certificate._meta.concrete_fields
         } - set(FIELDS)
+
+
+def _indexes(table: str) -> dict[str, tuple[list[str], str]]:
+    """Each index of ``table``: its columns in order, and its definition."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.relname, array_agg(a.attname ORDER BY k.n), pg_get_indexdef(x.indexrelid)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+            WHERE t.relname = %s
+            GROUP BY i.relname, x.indexrelid
+            """,
+            [table],
+        )
+        return {name: (columns, definition) for name, columns, definition in cursor.fetchall()}
+
+
+@pytest.mark.parametrize("table", ["elicense_certificate", "licensing_marketentity"])
+def test_the_register_s_tables_carry_no_index_that_no_query_reads(table):
+    """ADR 0043: no ``varchar_pattern_ops`` twin (nothing here runs ``LIKE 'prefix%'``), and
+    no plain index whose columns begin another index's, which would serve the same reads."""
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    indexes = _indexes(table)
+    assert len(indexes) >= 4  # the primary key, the unique keys, the holder's or district's
+
+    assert [name for name, (_, definition) in indexes.items() if "pattern_ops" in definition] == []
+    doubled = [
+        (name, other)
+        for name, (columns, definition) in indexes.items()
+        if not definition.startswith("CREATE UNIQUE")
+        for other, (longer, _) in indexes.items()
+        if other != name and longer[: len(columns)] == columns
+    ]
+    assert doubled == []
+
+
+def test_the_hot_read_finds_the_holder_through_the_indexes_that_remain(xuhui_clerk):
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    entity = register(xuhui_clerk, name="上海索引查找餐饮有限公司")
+    sql = _SQL.format(superseded=CertificateStatus.SUPERSEDED, param="%s")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the tables are tiny here
+        cursor.execute(f"EXPLAIN {sql}", [entity.uscc])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Seq Scan" not in plan
+    # An index scan, or a bitmap one once the planner's statistics count several rows.
+    for index in ("licensing_marketentity_uscc_key", "certificate_holder"):
+        assert re.search(rf"(Index Scan using|Bitmap Index Scan on) {index}\b", plan), plan
+
+
+def test_a_second_entity_or_certificate_with_the_same_key_is_still_refused(xuhui_clerk):
+    """The keys are unique through ``Meta`` constraints now, not the fields (ADR 0043): the
+    database refuses a duplicate, and model validation names the field as before."""
+    entity = register(xuhui_clerk, name="上海唯一约束餐饮有限公司")
+    twin = MarketEntity.objects.get(pk=entity.pk)
+    twin.pk = None
+
+    with pytest.raises(ValidationError) as caught:
+        twin.full_clean()
+    assert list(caught.value.error_dict) == ["uscc"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+
+    licence = Certificate.objects.get(holder_uscc=entity.uscc)
+    for field, other in (("public_id", "source"), ("source", "public_id")):
+        copy = Certificate.objects.get(pk=licence.pk)
+        copy.pk = None
+        setattr(copy, other, f"{getattr(licence, other)}-2")
+        with pytest.raises(IntegrityError, match=field):
+            with transaction.atomic():
+                copy.save()

@@ -47,44 +47,6 @@ def test_the_certificates_read_equal_the_orm_s_on_every_field_read(xuhui_clerk):
         } - set(FIELDS)
 
 
-def _indexes(table: str) -> dict[str, tuple[list[str], str]]:
-    """Each index of ``table``: its columns in order, and its definition."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT i.relname, array_agg(a.attname ORDER BY k.n), pg_get_indexdef(x.indexrelid)
-            FROM pg_index x
-            JOIN pg_class i ON i.oid = x.indexrelid
-            JOIN pg_class t ON t.oid = x.indrelid
-            CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
-            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-            WHERE t.relname = %s
-            GROUP BY i.relname, x.indexrelid
-            """,
-            [table],
-        )
-        return {name: (columns, definition) for name, columns, definition in cursor.fetchall()}
-
-
-@pytest.mark.parametrize("table", ["elicense_certificate", "licensing_marketentity"])
-def test_the_register_s_tables_carry_no_index_that_no_query_reads(table):
-    """ADR 0043: no ``varchar_pattern_ops`` twin (nothing here runs ``LIKE 'prefix%'``), and
-    no plain index whose columns begin another index's, which would serve the same reads."""
-    require(connection.vendor == "postgresql", "needs PostgreSQL")
-    indexes = _indexes(table)
-    assert len(indexes) >= 4  # the primary key, the unique keys, the holder's or district's
-
-    assert [name for name, (_, definition) in indexes.items() if "pattern_ops" in definition] == []
-    doubled = [
-        (name, other)
-        for name, (columns, definition) in indexes.items()
-        if not definition.startswith("CREATE UNIQUE")
-        for other, (longer, _) in indexes.items()
-        if other != name and longer[: len(columns)] == columns
-    ]
-    assert doubled == []
-
-
 def test_the_hot_read_finds_the_holder_through_the_indexes_that_remain(xuhui_clerk):
     require(connection.vendor == "postgresql", "needs PostgreSQL")
     entity = register(xuhui_clerk, name="上海索引查找餐饮有限公司")

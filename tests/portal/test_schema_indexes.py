@@ -1,0 +1,49 @@
+"""The tables that grow with the register and its trail index only what a query reads
+(ADR 0043): Django's ``varchar_pattern_ops`` twins and doubled indexes cost every write."""
+
+import pytest
+from django.db import connection
+
+from tests.conftest import require
+
+pytestmark = pytest.mark.django_db
+
+
+def _indexes(table: str) -> dict[str, tuple[list[str], str]]:
+    """Each index of ``table``: its columns in order, and its definition."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.relname, array_agg(a.attname ORDER BY k.n), pg_get_indexdef(x.indexrelid)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+            WHERE t.relname = %s
+            GROUP BY i.relname, x.indexrelid
+            """,
+            [table],
+        )
+        return {name: (columns, definition) for name, columns, definition in cursor.fetchall()}
+
+
+@pytest.mark.parametrize(
+    "table", ["elicense_certificate", "licensing_marketentity", "portal_auditevent"]
+)
+def test_a_growing_table_carries_no_index_that_no_query_reads(table):
+    """ADR 0043: no ``varchar_pattern_ops`` twin (nothing here runs ``LIKE 'prefix%'``), and
+    no plain index whose columns begin another index's, which would serve the same reads."""
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    indexes = _indexes(table)
+    assert len(indexes) >= 4  # so that the read above found them
+
+    assert [name for name, (_, definition) in indexes.items() if "pattern_ops" in definition] == []
+    doubled = [
+        (name, other)
+        for name, (columns, definition) in indexes.items()
+        if not definition.startswith("CREATE UNIQUE")
+        for other, (longer, _) in indexes.items()
+        if other != name and longer[: len(columns)] == columns
+    ]
+    assert doubled == []

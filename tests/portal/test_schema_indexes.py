@@ -1,12 +1,16 @@
 """The tables that grow with the register and its trail index only what a query reads
-(ADR 0043): Django's ``varchar_pattern_ops`` twins and doubled indexes cost every write."""
+(ADR 0043): Django's ``varchar_pattern_ops`` twins and doubled indexes cost every write.
+And what the models declare is what the database holds."""
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from tests.conftest import require
 
 pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = {"portal", "elicense", "licensing", "yiyeyizheng", "mingchu"}
 
 
 def _indexes(table: str) -> dict[str, tuple[list[str], str]]:
@@ -29,7 +33,13 @@ def _indexes(table: str) -> dict[str, tuple[list[str], str]]:
 
 
 @pytest.mark.parametrize(
-    "table", ["elicense_certificate", "licensing_marketentity", "portal_auditevent"]
+    "table",
+    [
+        "elicense_certificate",
+        "licensing_marketentity",
+        "licensing_foodlicence",
+        "portal_auditevent",
+    ],
 )
 def test_a_growing_table_carries_no_index_that_no_query_reads(table):
     """ADR 0043: no ``varchar_pattern_ops`` twin (nothing here runs ``LIKE 'prefix%'``), and
@@ -47,3 +57,23 @@ def test_a_growing_table_carries_no_index_that_no_query_reads(table):
         if other != name and longer[: len(columns)] == columns
     ]
     assert doubled == []
+
+
+def test_every_index_and_constraint_a_model_declares_is_in_the_database():
+    """A migration that drops indexes by hand (ADR 0043) must leave every declared one. An
+    ``AlterField`` to ``db_index=False`` drops every one-column B-tree on its column, a
+    partial unique index such as ``fl_one_current_per_number`` with the rest."""
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    declared, missing = 0, []
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            if model._meta.app_label not in PROJECT_APPS:
+                continue
+            held = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            for item in (*model._meta.indexes, *model._meta.constraints):
+                declared += 1
+                if item.name not in held:
+                    missing.append(f"{model._meta.db_table}.{item.name}")
+
+    assert declared > 40
+    assert missing == []

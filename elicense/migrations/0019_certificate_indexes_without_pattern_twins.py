@@ -12,29 +12,16 @@ in ``Meta``), so that nothing is rebuilt and uniqueness never lapses on a live t
 from django.db import migrations, models
 
 import elicense.models.certificates
+from portal.migration_operations import DropIndexes
 
-#: Django's names for the twins (``_create_like_index_sql``), and their columns.
-TWINS = {
-    "elicense_certificate_holder_uscc_f9ce2c78_like": "holder_uscc",
-    "elicense_certificate_public_id_fdd0ee00_like": "public_id",
-    "elicense_certificate_source_ccc6327c_like": "source",
-}
 #: The name ``db_index`` gave the plain index, renamed below.
 HOLDER_INDEX = "elicense_certificate_holder_uscc_f9ce2c78"
-
-
-def drop_twins(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name in TWINS:
-            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-
-def restore_twins(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, column in TWINS.items():
-            schema_editor.execute(
-                f'CREATE INDEX "{name}" ON "elicense_certificate" ("{column}" varchar_pattern_ops)'
-            )
+#: Django's names for the twins (``_create_like_index_sql``), with their columns.
+TWINS = {
+    f"{HOLDER_INDEX}_like": '"holder_uscc" varchar_pattern_ops',
+    "elicense_certificate_public_id_fdd0ee00_like": '"public_id" varchar_pattern_ops',
+    "elicense_certificate_source_ccc6327c_like": '"source" varchar_pattern_ops',
+}
 
 
 class Migration(migrations.Migration):
@@ -81,7 +68,9 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[migrations.RunPython(drop_twins, restore_twins)],
+            database_operations=[
+                DropIndexes("elicense_certificate", TWINS, postgresql_only=True)
+            ],
         ),
         migrations.RenameIndex(
             model_name="certificate", new_name="certificate_holder", old_name=HOLDER_INDEX

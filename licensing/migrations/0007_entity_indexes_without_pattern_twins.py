@@ -9,19 +9,10 @@ district's own index (and its twin) go too: the two ``(district, …)`` indexes 
 import django.db.models.deletion
 from django.db import migrations, models
 
-TWIN = "licensing_marketentity_uscc_10decf22_like"
+from portal.migration_operations import DropIndexes
 
-
-def drop_twin(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{TWIN}"')
-
-
-def restore_twin(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'CREATE INDEX "{TWIN}" ON "licensing_marketentity" ("uscc" varchar_pattern_ops)'
-        )
+#: Django's name for the twin (``_create_like_index_sql``), with its column.
+TWIN = {"licensing_marketentity_uscc_10decf22_like": '"uscc" varchar_pattern_ops'}
 
 
 class Migration(migrations.Migration):
@@ -45,7 +36,9 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[migrations.RunPython(drop_twin, restore_twin)],
+            database_operations=[
+                DropIndexes("licensing_marketentity", TWIN, postgresql_only=True)
+            ],
         ),
         migrations.AlterField(
             model_name="marketentity",

@@ -11,31 +11,18 @@ one-column B-tree on ``number``, ``fl_one_current_per_number`` (a partial unique
 import django.db.models.deletion
 from django.db import migrations, models
 
-#: The names ``db_index`` gave the plain indexes kept (renamed below), with their twins.
-KEPT = {
-    "holder_uscc": "licensing_foodlicence_holder_uscc_bfb21686",
-    "district": "licensing_foodlicence_district_id_0752fc87",
-}
-COLUMNS = {"holder_uscc": "holder_uscc", "district": "district_id"}
+from portal.migration_operations import DropIndexes
+
+#: The names ``db_index`` gave the plain indexes kept (renamed below).
+HOLDER_INDEX = "licensing_foodlicence_holder_uscc_bfb21686"
+DISTRICT_INDEX = "licensing_foodlicence_district_id_0752fc87"
 #: ``number``'s own index, dropped with its twin.
 NUMBER_INDEX = "licensing_foodlicence_number_c1bec9c7"
-
-
-def drop_indexes(apps, schema_editor):
-    schema_editor.execute(f'DROP INDEX IF EXISTS "{NUMBER_INDEX}"')
-    if schema_editor.connection.vendor == "postgresql":
-        for name in (NUMBER_INDEX, *KEPT.values()):
-            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}_like"')
-
-
-def restore_indexes(apps, schema_editor):
-    schema_editor.execute(f'CREATE INDEX "{NUMBER_INDEX}" ON "licensing_foodlicence" ("number")')
-    if schema_editor.connection.vendor == "postgresql":
-        for name, column in ((NUMBER_INDEX, "number"), *((KEPT[f], COLUMNS[f]) for f in KEPT)):
-            schema_editor.execute(
-                f'CREATE INDEX "{name}_like" ON "licensing_foodlicence" '
-                f'("{column}" varchar_pattern_ops)'
-            )
+TWINS = {
+    f"{NUMBER_INDEX}_like": '"number" varchar_pattern_ops',
+    f"{HOLDER_INDEX}_like": '"holder_uscc" varchar_pattern_ops',
+    f"{DISTRICT_INDEX}_like": '"district_id" varchar_pattern_ops',
+}
 
 
 class Migration(migrations.Migration):
@@ -69,19 +56,22 @@ class Migration(migrations.Migration):
                 ),  # fmt: skip
                 migrations.AddIndex(
                     model_name="foodlicence",
-                    index=models.Index(fields=["holder_uscc"], name=KEPT["holder_uscc"]),
+                    index=models.Index(fields=["holder_uscc"], name=HOLDER_INDEX),
                 ),
                 migrations.AddIndex(
                     model_name="foodlicence",
-                    index=models.Index(fields=["district"], name=KEPT["district"]),
+                    index=models.Index(fields=["district"], name=DISTRICT_INDEX),
                 ),
             ],
-            database_operations=[migrations.RunPython(drop_indexes, restore_indexes)],
+            database_operations=[
+                DropIndexes("licensing_foodlicence", {NUMBER_INDEX: '"number"'}),
+                DropIndexes("licensing_foodlicence", TWINS, postgresql_only=True),
+            ],
         ),
         migrations.RenameIndex(
-            model_name="foodlicence", new_name="food_licence_holder", old_name=KEPT["holder_uscc"]
+            model_name="foodlicence", new_name="food_licence_holder", old_name=HOLDER_INDEX
         ),
         migrations.RenameIndex(
-            model_name="foodlicence", new_name="food_licence_district", old_name=KEPT["district"]
+            model_name="foodlicence", new_name="food_licence_district", old_name=DISTRICT_INDEX
         ),
     ]

@@ -8,21 +8,10 @@ reads. ``object_type``'s own index begins ``(object_type, object_id)``, and noth
 
 from django.db import migrations, models
 
-TWIN = "portal_auditevent_action_c0d3e523_like"
+from portal.migration_operations import DropIndexes
+
 #: The name ``db_index`` gave ``action``'s plain index, renamed below.
 ACTION_INDEX = "portal_auditevent_action_c0d3e523"
-
-
-def drop_twin(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{TWIN}"')
-
-
-def restore_twin(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'CREATE INDEX "{TWIN}" ON "portal_auditevent" ("action" varchar_pattern_ops)'
-        )
 
 
 class Migration(migrations.Migration):
@@ -53,7 +42,13 @@ class Migration(migrations.Migration):
                     index=models.Index(fields=["action"], name=ACTION_INDEX),
                 ),
             ],
-            database_operations=[migrations.RunPython(drop_twin, restore_twin)],
+            database_operations=[
+                DropIndexes(
+                    "portal_auditevent",
+                    {f"{ACTION_INDEX}_like": '"action" varchar_pattern_ops'},
+                    postgresql_only=True,
+                )
+            ],
         ),
         migrations.RenameIndex(
             model_name="auditevent", new_name="audit_action", old_name=ACTION_INDEX

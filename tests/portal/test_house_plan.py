@@ -63,6 +63,7 @@ NOT_YET_MOVED = {
     "portal/log_filters.py": "logging filters named in settings",
     "portal/login_throttle.py": "sign-in lockout",
     "portal/middleware.py": "request middleware named in settings",
+    "portal/migration_operations.py": "migration operations the apps share (ADR 0043)",
     "portal/outbox.py": "the transactional outbox every app's services write to",
     "portal/outbox_health.py": "the outbox backlog readiness check",
     "portal/ratelimit.py": "the one rate limiter (token bucket per key, Redis or per process)",

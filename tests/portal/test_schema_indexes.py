@@ -7,10 +7,27 @@ from django.apps import apps
 from django.db import connection
 
 from tests.conftest import require
+from tests.migrations import migrate_to
 
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = {"portal", "elicense", "licensing", "yiyeyizheng", "mingchu"}
+TABLES = [
+    "elicense_certificate",
+    "licensing_marketentity",
+    "licensing_foodlicence",
+    "portal_auditevent",
+]
+BEFORE = [
+    ("elicense", "0018_verification_links_without_constraints"),
+    ("licensing", "0006_food_serials_from_portal_counters"),
+    ("portal", "0008_counters"),
+]
+AFTER = [
+    ("elicense", "0019_certificate_indexes_without_pattern_twins"),
+    ("licensing", "0008_food_licence_indexes_without_pattern_twins"),
+    ("portal", "0009_audit_indexes_without_pattern_twins"),
+]
 
 
 def _indexes(table: str) -> dict[str, tuple[list[str], str]]:
@@ -77,3 +94,50 @@ def test_every_index_and_constraint_a_model_declares_is_in_the_database():
 
     assert declared > 40
     assert missing == []
+
+
+def test_the_index_migrations_drop_only_the_indexes_they_name_and_reverse_to_them():
+    require(connection.vendor == "postgresql", "needs PostgreSQL")
+    now = {table: set(_indexes(table)) for table in TABLES}
+
+    migrate_to(BEFORE)
+    before = {table: set(_indexes(table)) for table in TABLES}
+    migrate_to(AFTER)
+
+    assert {table: set(_indexes(table)) for table in TABLES} == now
+    assert {table: now[table] - before[table] for table in TABLES} == {
+        "elicense_certificate": {"certificate_holder"},
+        "licensing_marketentity": set(),
+        "licensing_foodlicence": {"food_licence_holder", "food_licence_district"},
+        "portal_auditevent": {"audit_action"},
+    }
+    assert {table: before[table] - now[table] for table in TABLES} == {
+        "elicense_certificate": {
+            "elicense_ce_holder__f2dc89_idx",
+            "elicense_certificate_holder_uscc_f9ce2c78",  # renamed certificate_holder
+            "elicense_certificate_holder_uscc_f9ce2c78_like",
+            "elicense_certificate_public_id_fdd0ee00_like",
+            "elicense_certificate_source_ccc6327c_like",
+        },
+        "licensing_marketentity": {
+            "licensing_marketentity_uscc_10decf22_like",
+            "licensing_marketentity_district_id_da9f8ac2",
+            "licensing_marketentity_district_id_da9f8ac2_like",
+        },
+        "licensing_foodlicence": {
+            "licensing_foodlicence_number_c1bec9c7",
+            "licensing_foodlicence_number_c1bec9c7_like",
+            "licensing_foodlicence_holder_uscc_bfb21686",  # renamed food_licence_holder
+            "licensing_foodlicence_holder_uscc_bfb21686_like",
+            "licensing_foodlicence_district_id_0752fc87",  # renamed food_licence_district
+            "licensing_foodlicence_district_id_0752fc87_like",
+        },
+        "portal_auditevent": {
+            "portal_auditevent_action_c0d3e523",  # renamed audit_action
+            "portal_auditevent_action_c0d3e523_like",
+            "portal_auditevent_object_type_43c7b4e4",
+            "portal_auditevent_object_type_43c7b4e4_like",
+            "portal_auditevent_object_id_9e16f8ec",
+            "portal_auditevent_object_id_9e16f8ec_like",
+        },
+    }

@@ -53,7 +53,3 @@ class DropIndexes(Operation):
 
     def describe(self):
         return f"Drop indexes {', '.join(self.indexes)} of {self.table}"
-
-    @property
-    def migration_name_fragment(self):
-        return f"drop_indexes_{self.table}"
